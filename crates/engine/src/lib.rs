@@ -1,0 +1,1 @@
+//! attune-engine: see ARCHITECTURE.md.

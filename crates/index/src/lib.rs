@@ -1,0 +1,1 @@
+//! attune-index: see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+//! attune-query: see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+//! attune-schema: see ARCHITECTURE.md.

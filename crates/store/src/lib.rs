@@ -1,0 +1,1 @@
+//! attune-store: see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+//! Lossless frontmatter edits. Only the lines of the touched key change.

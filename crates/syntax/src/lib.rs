@@ -1,0 +1,43 @@
+//! Lossless parsing of one Obsidian Markdown note. Pure: text in, values out, no I/O.
+//!
+//! [`parse_note`] never fails and never panics: for any byte string it returns a [`Note`]
+//! whose `diagnostics` describe what could not be understood. Everything the note holds
+//! points back into the original text with byte [`Span`]s; [`Note::source`] is kept
+//! verbatim so printing a parsed note gives back the identical bytes.
+//!
+//! Editing lives in [`edit`]: it changes the lines of one frontmatter key and nothing else.
+
+pub mod diagnostic;
+pub mod edit;
+pub mod frontmatter;
+pub mod line_index;
+pub mod markdown;
+pub mod note;
+pub mod value;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use line_index::{LineCol, LineIndex};
+pub use note::{parse_note, Note};
+pub use value::Value;
+
+/// A half-open byte range `start..end` into a note's source text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start: start as u32, end: end as u32 }
+    }
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
