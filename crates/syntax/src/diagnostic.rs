@@ -38,7 +38,14 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { code, severity, path: String::new(), span: None, message: message.into(), help: None }
+        Diagnostic {
+            code,
+            severity,
+            path: String::new(),
+            span: None,
+            message: message.into(),
+            help: None,
+        }
     }
     pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(code, Severity::Error, message)

@@ -36,3 +36,106 @@ impl Frontmatter {
         self.fields.iter().find(|f| f.key == key)
     }
 }
+
+/// Where the frontmatter fences are, found without reading the YAML.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fences {
+    /// No opening `---` line at the start.
+    None,
+    /// An opening fence and a closing one: the block's span and the YAML between them.
+    Closed { span: Span, yaml: Span },
+    /// An opening fence and no closing one: the whole text is body.
+    Unterminated { opening: Span },
+}
+
+/// Length of a fence line `---` (trailing blanks allowed) starting at `at`, including its
+/// line break; `None` when the line there is not a fence.
+fn fence_line(bytes: &[u8], at: usize) -> Option<usize> {
+    let rest = bytes.get(at..)?;
+    if !rest.starts_with(b"---") {
+        return None;
+    }
+    let mut i = 3;
+    while i < rest.len() && matches!(rest[i], b' ' | b'\t') {
+        i += 1;
+    }
+    match rest.get(i) {
+        None => Some(i),
+        Some(b'\n') => Some(i + 1),
+        Some(b'\r') if rest.get(i + 1) == Some(&b'\n') => Some(i + 2),
+        Some(b'\r') if i + 1 == rest.len() => Some(i + 1),
+        _ => None,
+    }
+}
+
+/// Find the frontmatter fences: `---` as the very first line (after `start`, the BOM's
+/// length), closed by the next line that is `---`.
+pub(crate) fn find_fences(text: &str, start: usize) -> Fences {
+    let bytes = text.as_bytes();
+    let Some(open_len) = fence_line(bytes, start) else {
+        return Fences::None;
+    };
+    let yaml_start = start + open_len;
+    // A `---` with no line break after it is the whole file: nothing can close it.
+    if yaml_start == bytes.len() && !bytes[start..yaml_start].ends_with(b"\n") {
+        return Fences::Unterminated {
+            opening: Span::new(start, yaml_start),
+        };
+    }
+    let mut line = yaml_start;
+    while line < bytes.len() {
+        if let Some(len) = fence_line(bytes, line) {
+            return Fences::Closed {
+                span: Span::new(start, line + len),
+                yaml: Span::new(yaml_start, line),
+            };
+        }
+        match memchr::memchr(b'\n', &bytes[line..]) {
+            Some(i) => line += i + 1,
+            None => break,
+        }
+    }
+    Fences::Unterminated {
+        opening: Span::new(start, yaml_start),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences() {
+        fn closed(t: &str) -> Option<(&str, &str)> {
+            match find_fences(t, 0) {
+                Fences::Closed { span, yaml } => Some((&t[span.range()], &t[yaml.range()])),
+                _ => None,
+            }
+        }
+        assert_eq!(
+            closed("---\na: 1\n---\nbody"),
+            Some(("---\na: 1\n---\n", "a: 1\n"))
+        );
+        assert_eq!(
+            closed("---\r\na: 1\r\n---\r\n"),
+            Some(("---\r\na: 1\r\n---\r\n", "a: 1\r\n"))
+        );
+        assert_eq!(closed("---\n---"), Some(("---\n---", "")));
+        assert_eq!(
+            closed("---  \na: 1\n--- \n"),
+            Some(("---  \na: 1\n--- \n", "a: 1\n"))
+        );
+        assert_eq!(
+            closed("---\na: 1\n----\n---\n"),
+            Some(("---\na: 1\n----\n---\n", "a: 1\n----\n"))
+        );
+        assert_eq!(find_fences("", 0), Fences::None);
+        assert_eq!(find_fences("----\n", 0), Fences::None);
+        assert_eq!(find_fences("body\n---\n", 0), Fences::None);
+        assert!(matches!(find_fences("---", 0), Fences::Unterminated { .. }));
+        assert!(matches!(
+            find_fences("---\na: 1\n", 0),
+            Fences::Unterminated { .. }
+        ));
+    }
+}

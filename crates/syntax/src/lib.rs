@@ -7,6 +7,8 @@
 //!
 //! Editing lives in [`edit`]: it changes the lines of one frontmatter key and nothing else.
 
+#![deny(clippy::disallowed_methods)]
+
 pub mod diagnostic;
 pub mod edit;
 pub mod frontmatter;
@@ -14,11 +16,14 @@ pub mod line_index;
 pub mod markdown;
 pub mod note;
 pub mod value;
+mod yaml;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use frontmatter::{Field, Frontmatter};
 pub use line_index::{LineCol, LineIndex};
-pub use note::{parse_note, Note};
-pub use value::Value;
+pub use markdown::{Heading, InlineField, Link, LinkPlace, LinkTarget, QueryBlock, Tag, Task};
+pub use note::{LineEnding, Note, parse_note, parse_note_text};
+pub use value::{DateTimeView, Value};
 
 /// A half-open byte range `start..end` into a note's source text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -29,7 +34,10 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Span {
-        Span { start: start as u32, end: end as u32 }
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
     }
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize

@@ -1,6 +1,6 @@
 //! [`Note`]: one parsed Markdown file.
 
-use crate::frontmatter::Frontmatter;
+use crate::frontmatter::{Fences, Frontmatter, find_fences};
 use crate::markdown::{Heading, InlineField, Link, QueryBlock, Tag, Task};
 use crate::{Diagnostic, Span};
 
@@ -50,6 +50,73 @@ impl Note {
 /// Parse one note. Never panics, never fails: problems become `diagnostics`.
 /// `bytes` that are not UTF-8 are decoded lossily with a `encoding/invalid-utf8` diagnostic.
 pub fn parse_note(bytes: &[u8]) -> Note {
-    let _ = bytes;
-    todo!("implemented by the syntax work")
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_note_text(text.to_owned()),
+        Err(error) => {
+            let at = error.valid_up_to();
+            let mut note = parse_note_text(String::from_utf8_lossy(bytes).into_owned());
+            note.diagnostics.insert(
+                0,
+                Diagnostic::error(
+                    "encoding/invalid-utf8",
+                    "the file is not valid UTF-8; unreadable bytes are shown as �",
+                )
+                .with_span(Span::new(at, at + 1))
+                .with_help("re-save the file as UTF-8"),
+            );
+            note
+        }
+    }
+}
+
+/// Parse one note already held as text (saves the copy [`parse_note`] makes).
+pub fn parse_note_text(source: String) -> Note {
+    let bytes = source.as_bytes();
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    let content_start = if bom { 3 } else { 0 };
+    let line_ending = match memchr::memchr(b'\n', bytes) {
+        Some(i) if i > 0 && bytes[i - 1] == b'\r' => LineEnding::CrLf,
+        _ => LineEnding::Lf,
+    };
+    let mut diagnostics = Vec::new();
+    let (frontmatter, body) = match find_fences(&source, content_start) {
+        Fences::None => (None, Span::new(0, source.len())),
+        Fences::Unterminated { opening } => {
+            diagnostics.push(
+                Diagnostic::warning("frontmatter/unterminated", "the note starts with `---` but no closing `---` line follows; it is read as body text")
+                    .with_span(opening)
+                    .with_help("add a line `---` after the last frontmatter key"),
+            );
+            (None, Span::new(0, source.len()))
+        }
+        Fences::Closed { span, yaml } => {
+            let parsed = crate::yaml::parse(&source, yaml);
+            diagnostics.extend(parsed.diagnostics);
+            (
+                Some(Frontmatter {
+                    span,
+                    yaml,
+                    valid: parsed.valid,
+                    fields: parsed.fields,
+                }),
+                Span::new(span.end as usize, source.len()),
+            )
+        }
+    };
+    let mut note = Note {
+        bom,
+        line_ending,
+        frontmatter,
+        body,
+        links: Vec::new(),
+        tags: Vec::new(),
+        headings: Vec::new(),
+        inline_fields: Vec::new(),
+        query_blocks: Vec::new(),
+        tasks: Vec::new(),
+        diagnostics,
+        source,
+    };
+    crate::markdown::scan_note(&mut note);
+    note
 }

@@ -1,0 +1,525 @@
+//! Frontmatter YAML → [`Field`]s with byte spans, read from saphyr's event stream.
+//!
+//! saphyr (strict YAML 1.2) reports positions as *character* indices; everything here is
+//! converted to byte offsets into the note's source at once ([`CharToByte`]), so emoji and
+//! `U+FE0F` never shift a span. The tree is built with an explicit stack (no recursion), and
+//! collections nested deeper than [`MAX_DEPTH`] are read as `Null`, so hostile input can
+//! neither overflow the stack nor make dropping the value recurse without bound.
+
+use std::borrow::Cow;
+
+use saphyr::Scalar;
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+use crate::frontmatter::Field;
+use crate::markdown::LinkTarget;
+use crate::{Diagnostic, Span, Value};
+
+/// Collections nested deeper than this are read as `Null`.
+pub const MAX_DEPTH: usize = 64;
+
+/// What reading a frontmatter block's YAML gave.
+pub(crate) struct ParsedYaml {
+    pub valid: bool,
+    pub fields: Vec<Field>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Walks a text from character index to byte offset; cheap for the mostly increasing
+/// positions saphyr reports, exact for any.
+struct CharToByte<'a> {
+    text: &'a str,
+    ascii: bool,
+    chars: usize,
+    bytes: usize,
+}
+
+impl<'a> CharToByte<'a> {
+    fn new(text: &'a str) -> Self {
+        CharToByte {
+            text,
+            ascii: text.is_ascii(),
+            chars: 0,
+            bytes: 0,
+        }
+    }
+
+    fn byte(&mut self, char_index: usize) -> usize {
+        if self.ascii {
+            return char_index.min(self.text.len());
+        }
+        if char_index < self.chars {
+            self.chars = 0;
+            self.bytes = 0;
+        }
+        let bytes = self.text.as_bytes();
+        while self.chars < char_index && self.bytes < bytes.len() {
+            self.bytes += utf8_width(bytes[self.bytes]);
+            self.chars += 1;
+        }
+        self.bytes = self.bytes.min(bytes.len());
+        self.bytes
+    }
+}
+
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+/// A finished node: its normalised value and where it sits (bytes, relative to the YAML text).
+struct Node {
+    value: Value,
+    start: usize,
+    end: usize,
+    /// The scalar's text as YAML read it (used when the node is a mapping key).
+    scalar: Option<String>,
+    block_scalar: bool,
+    item_spans: Vec<Span>,
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Value>,
+        item_spans: Vec<Span>,
+        start: usize,
+        last_end: usize,
+    },
+    Map {
+        entries: Vec<(String, Value)>,
+        key: Option<Node>,
+        start: usize,
+        last_end: usize,
+    },
+}
+
+struct Builder<'a> {
+    yaml: &'a str,
+    /// Offset of the YAML text in the note's source.
+    base: usize,
+    stack: Vec<Frame>,
+    /// How many collections deeper than `MAX_DEPTH` are open (their content is ignored).
+    skipped: usize,
+    anchors: Vec<(usize, Value)>,
+    root: Option<Node>,
+    fields: Vec<Field>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Parse the YAML text at `yaml` in `source` (the text between the fences).
+pub(crate) fn parse(source: &str, yaml: Span) -> ParsedYaml {
+    let text = &source[yaml.range()];
+    let mut builder = Builder {
+        yaml: text,
+        base: yaml.start as usize,
+        stack: Vec::new(),
+        skipped: 0,
+        anchors: Vec::new(),
+        root: None,
+        fields: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let mut pos = CharToByte::new(text);
+    let mut parser = Parser::new_from_str(text);
+    let mut documents = 0;
+    loop {
+        match parser.next_event() {
+            None => break,
+            Some(Err(error)) => {
+                let at = builder.base + pos.byte(error.marker().index());
+                let diagnostic = Diagnostic::error("yaml/invalid", format!("frontmatter is not valid YAML: {}", error.info()))
+                    .with_span(Span::new(at, at))
+                    .with_help("fix the YAML between the `---` lines; until then this note's fields are not read");
+                return ParsedYaml {
+                    valid: false,
+                    fields: Vec::new(),
+                    diagnostics: vec![diagnostic],
+                };
+            }
+            Some(Ok((event, span))) => {
+                let start = pos.byte(span.start.index());
+                let end = pos.byte(span.end.index()).max(start);
+                match event {
+                    Event::StreamEnd => break,
+                    Event::DocumentStart(_) => {
+                        documents += 1;
+                        if documents == 2 {
+                            let at = builder.base + start;
+                            builder.diagnostics.push(
+                                Diagnostic::warning("yaml/extra-document", "frontmatter holds more than one YAML document; only the first is read")
+                                    .with_span(Span::new(at, at)),
+                            );
+                        }
+                    }
+                    _ if documents > 1 => {}
+                    event => builder.event(event, start, end),
+                }
+            }
+        }
+    }
+    builder.finish()
+}
+
+impl Builder<'_> {
+    fn event(&mut self, event: Event<'_>, start: usize, end: usize) {
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                if self.skipped > 0 {
+                    return;
+                }
+                let value = scalar_value(&text, style, tag.as_ref());
+                if anchor != 0 {
+                    self.anchors.push((anchor, value.clone()));
+                }
+                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                let end = if block {
+                    self.block_scalar_end(start, end)
+                } else {
+                    end
+                };
+                self.finish_node(Node {
+                    value,
+                    start,
+                    end,
+                    scalar: Some(text.into_owned()),
+                    block_scalar: block,
+                    item_spans: Vec::new(),
+                });
+            }
+            Event::Alias(anchor) => {
+                if self.skipped > 0 {
+                    return;
+                }
+                let value = self
+                    .anchors
+                    .iter()
+                    .rev()
+                    .find(|(id, _)| *id == anchor)
+                    .map_or(Value::Null, |(_, v)| v.clone());
+                self.finish_node(Node {
+                    value,
+                    start,
+                    end,
+                    scalar: None,
+                    block_scalar: false,
+                    item_spans: Vec::new(),
+                });
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if self.skipped > 0 || self.stack.len() >= MAX_DEPTH {
+                    self.skipped += 1;
+                    return;
+                }
+                let frame = if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq {
+                        items: Vec::new(),
+                        item_spans: Vec::new(),
+                        start,
+                        last_end: end,
+                    }
+                } else {
+                    Frame::Map {
+                        entries: Vec::new(),
+                        key: None,
+                        start,
+                        last_end: end,
+                    }
+                };
+                self.stack.push(frame);
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if self.skipped > 0 {
+                    self.skipped -= 1;
+                    if self.skipped == 0 {
+                        // The too-deep collection ends here: it stands as `Null`.
+                        self.diagnostics.push(
+                            Diagnostic::warning("yaml/too-deep", format!("frontmatter nests collections deeper than {MAX_DEPTH}; the inner part is not read"))
+                                .with_span(Span::new(self.base + start, self.base + end)),
+                        );
+                        self.finish_node(Node {
+                            value: Value::Null,
+                            start,
+                            end,
+                            scalar: None,
+                            block_scalar: false,
+                            item_spans: Vec::new(),
+                        });
+                    }
+                    return;
+                }
+                let Some(frame) = self.stack.pop() else {
+                    return;
+                };
+                // A flow collection ends with its bracket (`end` is after it); a block one
+                // ends where its last item ended (saphyr reports the next key's position).
+                let flow = matches!(self.yaml.as_bytes().get(start), Some(b']' | b'}'));
+                let end = if flow { start + 1 } else { end };
+                let node = match frame {
+                    Frame::Seq {
+                        items,
+                        item_spans,
+                        start: s,
+                        last_end,
+                    } => {
+                        let e = if flow { end } else { last_end };
+                        let value = self.sequence_value(items, &item_spans, s, e, flow);
+                        Node {
+                            value,
+                            start: s,
+                            end: e,
+                            scalar: None,
+                            block_scalar: false,
+                            item_spans,
+                        }
+                    }
+                    Frame::Map {
+                        entries,
+                        start: s,
+                        last_end,
+                        ..
+                    } => {
+                        let e = if flow { end } else { last_end };
+                        Node {
+                            value: Value::Map(entries),
+                            start: s,
+                            end: e,
+                            scalar: None,
+                            block_scalar: false,
+                            item_spans: Vec::new(),
+                        }
+                    }
+                };
+                self.finish_node(node);
+            }
+            Event::Nothing
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd => {}
+        }
+    }
+
+    /// A literal/folded scalar's span as saphyr gives it runs to the next key's line; without
+    /// `+` chomping its trailing blank lines are not content, so they stay outside the key.
+    fn block_scalar_end(&self, start: usize, end: usize) -> usize {
+        let bytes = self.yaml.as_bytes();
+        let header_start = bytes[..start.min(bytes.len())]
+            .iter()
+            .rposition(|&b| b == b'|' || b == b'>')
+            .unwrap_or(start);
+        let header_end =
+            memchr::memchr(b'\n', &bytes[header_start..]).map_or(bytes.len(), |i| header_start + i);
+        let header = &bytes[header_start..header_end];
+        let header = header.split(|&b| b == b'#').next().unwrap_or(header);
+        if header.contains(&b'+') {
+            return end;
+        }
+        let mut e = end.min(bytes.len());
+        while e > start && bytes[e - 1].is_ascii_whitespace() {
+            e -= 1;
+        }
+        // Keep the line break of the last content line.
+        match memchr::memchr(b'\n', &bytes[e..end.min(bytes.len())]) {
+            Some(i) => e + i + 1,
+            None => end,
+        }
+    }
+
+    fn sequence_value(
+        &self,
+        items: Vec<Value>,
+        item_spans: &[Span],
+        start: usize,
+        end: usize,
+        flow: bool,
+    ) -> Value {
+        // `[[Name]]` unquoted: a flow list holding one flow list, brackets touching.
+        if flow && items.len() == 1 && item_spans.len() == 1 && end >= start + 4 {
+            let inner = item_spans[0];
+            let bytes = self.yaml.as_bytes();
+            if inner.start as usize == start + 1
+                && inner.end as usize + 1 == end
+                && bytes[start + 1] == b'['
+                && bytes[end - 2] == b']'
+                && matches!(items[0], Value::List(_) | Value::Null)
+            {
+                let text = &self.yaml[start + 2..end - 2];
+                if !text.contains(['[', ']']) {
+                    return Value::Link(LinkTarget::parse(text));
+                }
+            }
+        }
+        Value::List(
+            items
+                .into_iter()
+                .filter(|v| !matches!(v, Value::Null))
+                .collect(),
+        )
+    }
+
+    fn finish_node(&mut self, node: Node) {
+        let depth = self.stack.len();
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+            Some(Frame::Seq {
+                items,
+                item_spans,
+                last_end,
+                ..
+            }) => {
+                *last_end = node.end;
+                item_spans.push(Span::new(node.start, node.end));
+                items.push(node.value);
+            }
+            Some(Frame::Map { key, last_end, .. }) => {
+                *last_end = node.end;
+                let Some(k) = key.take() else {
+                    *key = Some(node);
+                    return;
+                };
+                let name = match &k.scalar {
+                    Some(s) => s.clone(),
+                    None => self.yaml[k.start..k.end].to_owned(),
+                };
+                if depth == 1 {
+                    // Top-level keys become fields; the root map's own entries are not kept.
+                    let field = self.field(name, &k, node);
+                    self.fields.push(field);
+                } else if let Some(Frame::Map { entries, .. }) = self.stack.last_mut() {
+                    entries.push((name, node.value));
+                }
+            }
+        }
+    }
+
+    /// A top-level key with its spans (relative positions turned into source offsets).
+    fn field(&mut self, key: String, k: &Node, v: Node) -> Field {
+        let bytes = self.yaml.as_bytes();
+        // The colon after the key, then the value's first byte.
+        let mut colon = k.end;
+        while colon < bytes.len() && matches!(bytes[colon], b' ' | b'\t') {
+            colon += 1;
+        }
+        let after_colon = if bytes.get(colon) == Some(&b':') {
+            colon + 1
+        } else {
+            k.end
+        };
+        let (value_start, value_end) = if v.block_scalar {
+            // From the `|`/`>` indicator.
+            let indicator = bytes[after_colon..v.start.max(after_colon)]
+                .iter()
+                .position(|&b| b == b'|' || b == b'>');
+            (indicator.map_or(v.start, |i| after_colon + i), v.end)
+        } else if v.end <= v.start
+            && matches!(v.value, Value::Null)
+            && v.scalar.as_deref() == Some("")
+        {
+            (after_colon, after_colon)
+        } else {
+            (v.start.max(after_colon), v.end.max(after_colon))
+        };
+        let line_start = bytes[..k.start]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let last = value_end.max(k.end).max(line_start + 1) - 1;
+        let line_end = memchr::memchr(b'\n', &bytes[last.min(bytes.len())..])
+            .map_or(bytes.len(), |i| last + i + 1);
+        let b = self.base;
+        let shift = |s: Span| Span {
+            start: s.start + b as u32,
+            end: s.end + b as u32,
+        };
+        if self.fields.iter().any(|f| f.key == key) {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "yaml/duplicate-key",
+                    format!(
+                        "frontmatter key `{key}` appears more than once; the first one is read"
+                    ),
+                )
+                .with_span(Span::new(b + k.start, b + k.end)),
+            );
+        }
+        Field {
+            key,
+            key_span: Span::new(b + k.start, b + k.end),
+            value_span: Span::new(b + value_start, b + value_end),
+            lines: Span::new(b + line_start, b + line_end.max(line_start)),
+            item_spans: v.item_spans.iter().map(|&s| shift(s)).collect(),
+            value: v.value,
+        }
+    }
+
+    fn finish(mut self) -> ParsedYaml {
+        match self.root {
+            Some(Node {
+                value: Value::Map(_),
+                ..
+            })
+            | None => {}
+            Some(Node {
+                value: Value::Null, ..
+            }) => {}
+            Some(node) => {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        "yaml/not-a-mapping",
+                        format!(
+                            "frontmatter is a YAML {}, not `key: value` lines; no fields are read",
+                            node.value.kind()
+                        ),
+                    )
+                    .with_span(Span::new(self.base + node.start, self.base + node.end)),
+                );
+            }
+        }
+        ParsedYaml {
+            valid: true,
+            fields: self.fields,
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
+/// A scalar's logical value: core-schema resolution for plain scalars, links recognised in text.
+fn scalar_value(
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&Cow<'_, saphyr_parser::Tag>>,
+) -> Value {
+    let scalar = Scalar::parse_from_cow_and_metadata(Cow::Borrowed(text), style, tag);
+    match scalar {
+        None => text_value(text),
+        Some(Scalar::Null) => Value::Null,
+        Some(Scalar::Boolean(b)) => Value::Bool(b),
+        Some(Scalar::Integer(i)) => Value::Int(i),
+        Some(Scalar::FloatingPoint(f)) => Value::Float(f.into_inner()),
+        Some(Scalar::String(s)) => text_value(&s),
+    }
+}
+
+fn text_value(text: &str) -> Value {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Value::Null;
+    }
+    if let Some(inner) = trimmed
+        .strip_prefix("[[")
+        .and_then(|t| t.strip_suffix("]]"))
+        && !inner.contains("[[")
+        && !inner.contains("]]")
+    {
+        return Value::Link(LinkTarget::parse(inner));
+    }
+    Value::Text(text.to_owned())
+}
