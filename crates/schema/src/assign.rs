@@ -1,0 +1,139 @@
+//! Which class a note belongs to: its folder first (`filesPaths`, or the class's
+//! `attune.toml` folder), the `fileClass:` key only as a hint.
+
+use attune_syntax::Diagnostic;
+
+use crate::schema::{Class, Schema};
+use crate::suggest::closest_name;
+
+/// How a note's class was decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClassSource {
+    /// The note's folder is (under) a folder of the class; the longest folder wins.
+    Folder,
+    /// No folder rule covers the note; its `fileClass:` key names the class.
+    Declared,
+    /// The note has no class; the reason says why.
+    None(NoClassReason),
+}
+
+/// Why a note has no class.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoClassReason {
+    /// The note lies in an excluded folder (`Meta/`, …): not a vault note.
+    Excluded,
+    /// The note is named after its folder (`🎭 Emotions/🎭 Emotions.md`): a dashboard.
+    FolderIndex,
+    /// No class covers the folder and the note has no `fileClass:` key.
+    NoRule,
+    /// The `fileClass:` key names no class, and no class covers the folder.
+    UnknownClass(String),
+}
+
+/// The class of one note and what was noticed while deciding it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassAssignment {
+    /// Full name of the class.
+    pub class: Option<String>,
+    pub source: ClassSource,
+    /// `schema/class-mismatch`, `schema/unknown-class`, `schema/no-class`,
+    /// `schema/class-ambiguous`. Each carries the note's path; the caller adds the span of the
+    /// `fileClass` key when it has one.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Schema {
+    /// The classes whose folders contain `path`, the longest folder first (ties by name).
+    fn folder_classes(&self, folder: &str) -> Vec<(&Class, usize)> {
+        let mut found: Vec<(&Class, usize)> = Vec::new();
+        for class in self.classes() {
+            let folders = class.file_class.files_paths.iter().map(String::as_str).chain(class.rules.folder.as_deref());
+            let best = folders
+                .map(|f| f.trim().trim_end_matches('/'))
+                .filter(|f| !f.is_empty() && (folder == *f || folder.strip_prefix(f).is_some_and(|r| r.starts_with('/'))))
+                .map(str::len)
+                .max();
+            if let Some(len) = best {
+                found.push((class, len));
+            }
+        }
+        found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.name().cmp(b.0.name())));
+        found
+    }
+
+    /// Decide the class of the note at `path` (vault-relative) whose `fileClass:` key (by the
+    /// settings' `fileClassAlias`) says `declared`.
+    pub fn class_of(&self, path: &str, declared: Option<&str>) -> ClassAssignment {
+        let mut diagnostics = Vec::new();
+        let declared = declared.map(str::trim).filter(|d| !d.is_empty());
+        if self.settings.is_excluded(path) {
+            return ClassAssignment { class: None, source: ClassSource::None(NoClassReason::Excluded), diagnostics };
+        }
+        let (folder, file) = path.rsplit_once('/').unwrap_or(("", path));
+        let stem = file.strip_suffix(".md").unwrap_or(file);
+        let declared_class = declared.and_then(|d| self.class(d));
+        let key = &self.settings.file_class_alias;
+
+        let candidates = self.folder_classes(folder);
+        if let Some(&(first, len)) = candidates.first() {
+            let tied: Vec<&Class> = candidates.iter().take_while(|(_, l)| *l == len).map(|(c, _)| *c).collect();
+            let chosen = match declared_class {
+                Some(d) if tied.iter().any(|c| c.name() == d.name()) => d,
+                _ => first,
+            };
+            if tied.len() > 1 && !declared_class.is_some_and(|d| d.name() == chosen.name()) {
+                let names: Vec<&str> = tied.iter().map(|c| c.name()).collect();
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "schema/class-ambiguous",
+                        format!("the folder `{folder}` belongs to {} classes: {}", tied.len(), names.join(", ")),
+                    )
+                    .with_path(path)
+                    .with_help(format!("attune uses `{}`; set `{key}:` in the note, or give the classes different filesPaths", chosen.short_name())),
+                );
+            }
+            if let Some(d) = declared {
+                match declared_class {
+                    Some(dc) if dc.name() == chosen.name() => {}
+                    _ => diagnostics.push(
+                        Diagnostic::warning(
+                            "schema/class-mismatch",
+                            format!("`{key}: {d}` disagrees with the folder, whose class is `{}`", chosen.short_name()),
+                        )
+                        .with_path(path)
+                        .with_help(format!("the folder decides: attune treats this note as `{}`; change the key to `{key}: {}`", chosen.short_name(), chosen.short_name())),
+                    ),
+                }
+            }
+            return ClassAssignment { class: Some(chosen.name().to_string()), source: ClassSource::Folder, diagnostics };
+        }
+
+        if let Some(dc) = declared_class {
+            return ClassAssignment { class: Some(dc.name().to_string()), source: ClassSource::Declared, diagnostics };
+        }
+        if let Some(d) = declared {
+            let names: Vec<&str> = self.classes().iter().map(|c| c.short_name()).collect();
+            let help = match closest_name(d, names) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("name an existing fileClass in `{key}:`, or create a fileClass `{d}` in {}", self.settings.class_files_path),
+            };
+            diagnostics.push(
+                Diagnostic::warning("schema/unknown-class", format!("`{key}: {d}` names no fileClass")).with_path(path).with_help(help),
+            );
+            return ClassAssignment { class: None, source: ClassSource::None(NoClassReason::UnknownClass(d.to_string())), diagnostics };
+        }
+        let folder_name = folder.rsplit('/').next().unwrap_or(folder);
+        if !folder.is_empty() && stem == folder_name {
+            return ClassAssignment { class: None, source: ClassSource::None(NoClassReason::FolderIndex), diagnostics };
+        }
+        diagnostics.push(
+            Diagnostic::info(
+                "schema/no-class",
+                format!("no fileClass covers the folder `{folder}` and the note has no `{key}:` key"),
+            )
+            .with_path(path)
+            .with_help("add the folder to a fileClass's filesPaths (or a class's `folder` in attune.toml) to type these notes"),
+        );
+        ClassAssignment { class: None, source: ClassSource::None(NoClassReason::NoRule), diagnostics }
+    }
+}

@@ -1,0 +1,1 @@
+//! Importing Modal Forms definitions.
