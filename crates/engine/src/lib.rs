@@ -1,1 +1,12 @@
-//! attune-engine: see ARCHITECTURE.md.
+//! attune-engine: the API boundary. Load a vault, check it, query it, plan and commit
+//! changes. Plain data in and out: no serialisation formats, no terminal, no HTTP here.
+//!
+//! Architecture invariant: the engine reaches the disk only through `attune-store`.
+
+pub mod demo;
+pub mod settings;
+pub mod stats;
+pub mod vault;
+
+pub use settings::Settings;
+pub use vault::{LoadError, Vault, VaultNote};

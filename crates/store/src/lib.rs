@@ -1,1 +1,19 @@
-//! attune-store: see ARCHITECTURE.md.
+//! attune-store: the only crate that touches the disk.
+//!
+//! - [`scan`]: walk a vault in parallel and read each note once, handing the bytes to a
+//!   caller-supplied function (the engine parses there, so bytes are dropped as soon as the
+//!   note is built and the whole vault is never held twice).
+//! - [`settings`]: the few plugin settings files attune reads (`metadata-menu/data.json`, …).
+//!
+//! Architecture invariant: no other attune crate calls `std::fs`; the pure crates deny it
+//! through `clippy::disallowed_methods`.
+
+pub mod error;
+pub mod path;
+pub mod scan;
+pub mod tree;
+
+pub use error::StoreError;
+pub use path::VaultPath;
+pub use tree::write_new_files;
+pub use scan::{FileMeta, Scan, ScanOptions, read_optional, scan};

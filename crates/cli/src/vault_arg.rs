@@ -1,0 +1,48 @@
+//! The `[VAULT]` / `--demo` arguments every command shares.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+/// Which vault a command works on.
+#[derive(clap::Args, Debug, Clone)]
+pub struct VaultArg {
+    /// The vault folder (default: the current folder).
+    #[arg(value_name = "VAULT")]
+    pub vault: Option<PathBuf>,
+    /// Work on a fresh copy of the built-in demo vault instead.
+    #[arg(long, conflicts_with = "vault")]
+    pub demo: bool,
+}
+
+/// A vault folder to work on; for `--demo`, a temporary copy removed on drop.
+pub struct VaultDir {
+    pub path: PathBuf,
+    temp: Option<PathBuf>,
+}
+
+impl Drop for VaultDir {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.temp {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+impl VaultArg {
+    pub fn resolve(&self) -> anyhow::Result<VaultDir> {
+        if self.demo {
+            let dir = std::env::temp_dir().join(format!(
+                "attune-demo-{}-{}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos())
+            ));
+            attune_engine::demo::write_to(&dir).context("writing the demo vault")?;
+            return Ok(VaultDir { path: dir.clone(), temp: Some(dir) });
+        }
+        let path = self.vault.clone().unwrap_or_else(|| PathBuf::from("."));
+        Ok(VaultDir { path, temp: None })
+    }
+}
