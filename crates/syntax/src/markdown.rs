@@ -131,24 +131,533 @@ pub struct Task {
 /// Fill a freshly parsed note's links, tags, headings, inline fields, query blocks and tasks.
 pub(crate) fn scan_note(note: &mut crate::Note) {
     let source = note.source.as_str();
-    let mut links = Vec::new();
-    let mut tags = Vec::new();
+    let mut out = Found::default();
     if let Some(fm) = &note.frontmatter {
-        for field in &fm.fields {
-            if field.value_span.is_empty() {
+        if fm.valid {
+            for field in &fm.fields {
+                if field.value_span.is_empty() {
+                    continue;
+                }
+                let place = || LinkPlace::Frontmatter {
+                    key: field.key.clone(),
+                };
+                find_links(source, field.value_span, &place, &mut out.links);
+                if field.key == "tags" || field.key == "tag" {
+                    frontmatter_tags(source, field, &mut out.tags);
+                }
+            }
+        } else {
+            links_in_broken_yaml(source, fm.yaml, &mut out.links);
+        }
+    }
+    let first_line = 1 + memchr::memchr_iter(b'\n', &source.as_bytes()[..note.body.start as usize])
+        .count() as u32;
+    BodyScanner {
+        source,
+        bytes: source.as_bytes(),
+        out: &mut out,
+        fence: None,
+        in_comment: false,
+    }
+    .scan(note.body, first_line);
+    note.links = out.links;
+    note.tags = out.tags;
+    note.headings = out.headings;
+    note.inline_fields = out.inline_fields;
+    note.query_blocks = out.query_blocks;
+    note.tasks = out.tasks;
+    note.diagnostics.extend(out.diagnostics);
+}
+
+#[derive(Default)]
+struct Found {
+    links: Vec<Link>,
+    tags: Vec<Tag>,
+    headings: Vec<Heading>,
+    inline_fields: Vec<InlineField>,
+    query_blocks: Vec<QueryBlock>,
+    tasks: Vec<Task>,
+    diagnostics: Vec<crate::Diagnostic>,
+}
+
+/// Links in frontmatter that YAML could not read: each line's links go to the top-level key
+/// above them (a `key:` line starting at column 0), so a broken note still shows its links.
+fn links_in_broken_yaml(source: &str, yaml: Span, out: &mut Vec<Link>) {
+    let bytes = source.as_bytes();
+    let mut key: Option<&str> = None;
+    let mut line = yaml.start as usize;
+    let end = yaml.end as usize;
+    while line < end {
+        let line_end = memchr::memchr(b'\n', &bytes[line..end]).map_or(end, |i| line + i);
+        let text = &source[line..line_end];
+        let mut from = line;
+        if !text.starts_with([' ', '\t', '#', '-'])
+            && let Some(colon) = text.find(':')
+        {
+            key = Some(text[..colon].trim().trim_matches(['"', '\'']));
+            from = line + colon + 1;
+        }
+        if let Some(k) = key {
+            find_links(
+                source,
+                Span::new(from, line_end),
+                &|| LinkPlace::Frontmatter { key: k.to_owned() },
+                out,
+            );
+        }
+        line = line_end + 1;
+    }
+}
+
+/// An open fenced code block.
+struct Fence {
+    /// `` ` `` or `~`.
+    marker: u8,
+    len: usize,
+    /// Start of the opening fence line.
+    start: usize,
+    /// Start of the line after the opening fence.
+    text_start: usize,
+    /// The language when it is a query block (`dataview`, `dataviewjs`, `query`).
+    query: Option<String>,
+}
+
+struct BodyScanner<'a, 'o> {
+    source: &'a str,
+    bytes: &'a [u8],
+    out: &'o mut Found,
+    fence: Option<Fence>,
+    /// Inside a `%%` comment that spans lines.
+    in_comment: bool,
+}
+
+/// Languages whose fenced blocks are queries.
+const QUERY_LANGUAGES: [&str; 3] = ["dataview", "dataviewjs", "query"];
+
+impl BodyScanner<'_, '_> {
+    fn scan(&mut self, body: Span, first_line: u32) {
+        let mut line_no = first_line;
+        let mut pos = body.start as usize;
+        let end = body.end as usize;
+        while pos < end {
+            let next = memchr::memchr(b'\n', &self.bytes[pos..end]).map_or(end, |i| pos + i + 1);
+            let mut content_end = next;
+            if content_end > pos && self.bytes[content_end - 1] == b'\n' {
+                content_end -= 1;
+            }
+            if content_end > pos && self.bytes[content_end - 1] == b'\r' {
+                content_end -= 1;
+            }
+            self.line(pos, content_end, line_no);
+            pos = next;
+            line_no += 1;
+        }
+        if let Some(fence) = self.fence.take() {
+            self.close_fence(fence, end, end, false);
+        }
+    }
+
+    fn line(&mut self, start: usize, end: usize, line_no: u32) {
+        let bytes = self.bytes;
+        if let Some(fence) = &self.fence {
+            let closes = fence_marker(bytes, start, end).is_some_and(|(m, n, info)| {
+                m == fence.marker && n >= fence.len && info.is_blank(bytes)
+            });
+            if closes {
+                let fence = self.fence.take().expect("checked just above");
+                self.close_fence(fence, start, end, true);
+            }
+            return;
+        }
+        let mut from = start;
+        if self.in_comment {
+            match memchr::memmem::find(&bytes[start..end], b"%%") {
+                Some(i) => {
+                    self.in_comment = false;
+                    from = start + i + 2;
+                }
+                None => return,
+            }
+        } else if let Some((marker, len, info)) = fence_marker(bytes, start, end) {
+            let info = info.text(self.source).trim();
+            if !(marker == b'`' && info.contains('`')) {
+                let language = info
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                let query = QUERY_LANGUAGES
+                    .contains(&language.as_str())
+                    .then_some(language);
+                let text_start = (end + 1).min(self.bytes.len());
+                let text_start = if bytes.get(end) == Some(&b'\r') {
+                    (end + 2).min(bytes.len())
+                } else {
+                    text_start
+                };
+                self.fence = Some(Fence {
+                    marker,
+                    len,
+                    start,
+                    text_start,
+                    query,
+                });
+                return;
+            }
+        }
+        let indent = bytes[from..end]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        let content = from + indent;
+        if from == start {
+            if let Some(heading) = self.heading(content, end, indent) {
+                self.out.headings.push(heading);
+                self.inline(content, end);
+                return;
+            }
+            self.task(content, end, line_no);
+            self.line_field(content, end);
+        }
+        self.inline(from, end);
+    }
+
+    fn close_fence(&mut self, fence: Fence, close_start: usize, close_end: usize, closed: bool) {
+        let Some(language) = fence.query else { return };
+        let text_end = close_start.max(fence.text_start);
+        let text_span = Span::new(fence.text_start.min(text_end), text_end);
+        if !closed {
+            self.out.diagnostics.push(
+                crate::Diagnostic::warning("markdown/unclosed-query", format!("this ```{language} block has no closing fence; it runs to the end of the note"))
+                    .with_span(Span::new(fence.start, fence.start + 3)),
+            );
+        }
+        self.out.query_blocks.push(QueryBlock {
+            text: self.source[text_span.range()].to_owned(),
+            language,
+            text_span,
+            span: Span::new(fence.start, close_end),
+        });
+    }
+
+    /// `#`–`######` then a blank (or the end of the line), at most 3 spaces in.
+    fn heading(&self, content: usize, end: usize, indent: usize) -> Option<Heading> {
+        let bytes = self.bytes;
+        if indent > 3 {
+            return None;
+        }
+        let level = bytes[content..end]
+            .iter()
+            .take_while(|&&b| b == b'#')
+            .count();
+        if level == 0 || level > 6 {
+            return None;
+        }
+        let after = content + level;
+        if after < end && !matches!(bytes[after], b' ' | b'\t') {
+            return None;
+        }
+        let mut text = self.source[after..end].trim();
+        // Closing `#`s, when a blank separates them from the text.
+        let stripped = text.trim_end_matches('#');
+        if stripped.is_empty() || stripped.ends_with([' ', '\t']) {
+            text = stripped.trim_end();
+        }
+        Some(Heading {
+            level: level as u8,
+            text: text.to_owned(),
+            span: Span::new(content, end),
+        })
+    }
+
+    /// `- [ ] text`, `* [x] text`, `+ [>] text`, `1. [ ] text`, `1) [ ] text`.
+    fn task(&mut self, content: usize, end: usize, line_no: u32) {
+        let bytes = self.bytes;
+        let Some(after_marker) = list_marker(bytes, content, end) else {
+            return;
+        };
+        if bytes.get(after_marker) != Some(&b'[') {
+            return;
+        }
+        let rest = &self.source[after_marker + 1..end];
+        let mut chars = rest.char_indices();
+        let Some((_, status)) = chars.next() else {
+            return;
+        };
+        let Some((close, ']')) = chars.next() else {
+            return;
+        };
+        let text_at = after_marker + 1 + close + 1;
+        if text_at < end && !matches!(bytes[text_at], b' ' | b'\t') {
+            return;
+        }
+        self.out.tasks.push(Task {
+            text: self.source[text_at..end].trim().to_owned(),
+            status,
+            span: Span::new(content, end),
+            line: line_no,
+        });
+    }
+
+    /// `key:: value` as a whole line (after any list or task marker).
+    fn line_field(&mut self, content: usize, end: usize) {
+        let bytes = self.bytes;
+        let Some(sep) = memchr::memmem::find(&bytes[content..end], b"::") else {
+            return;
+        };
+        let mut key_start = content;
+        if bytes.get(key_start) == Some(&b'>') {
+            key_start += 1;
+            while key_start < end && bytes[key_start] == b' ' {
+                key_start += 1;
+            }
+        }
+        if let Some(after) = list_marker(bytes, key_start, end) {
+            key_start = after;
+            if bytes.get(key_start) == Some(&b'[') && bytes.get(key_start + 2) == Some(&b']') {
+                key_start = (key_start + 3).min(end);
+                while key_start < end && bytes[key_start] == b' ' {
+                    key_start += 1;
+                }
+            }
+        }
+        let sep = content + sep;
+        if sep <= key_start {
+            return;
+        }
+        let Some(key) = field_key(&self.source[key_start..sep]) else {
+            return;
+        };
+        let value = self.source[sep + 2..end].trim();
+        self.out.inline_fields.push(InlineField {
+            key: key.to_owned(),
+            value: value.to_owned(),
+            span: Span::new(key_start, end),
+        });
+    }
+
+    /// Links, tags and bracketed inline fields of a line, outside code spans and `%%` comments.
+    fn inline(&mut self, start: usize, end: usize) {
+        let bytes = self.bytes;
+        let mut plain = start;
+        let mut i = start;
+        while i < end {
+            match bytes[i] {
+                b'`' => {
+                    let run = bytes[i..end].iter().take_while(|&&b| b == b'`').count();
+                    match closing_backticks(bytes, i + run, end, run) {
+                        Some(close) => {
+                            self.plain(plain, i);
+                            i = close + run;
+                            plain = i;
+                        }
+                        None => i += run,
+                    }
+                }
+                b'%' if bytes.get(i + 1) == Some(&b'%') && i + 1 < end => {
+                    self.plain(plain, i);
+                    match memchr::memmem::find(&bytes[i + 2..end], b"%%") {
+                        Some(j) => {
+                            i = i + 2 + j + 2;
+                            plain = i;
+                        }
+                        None => {
+                            self.in_comment = true;
+                            return;
+                        }
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        self.plain(plain, end);
+    }
+
+    /// A stretch of text that is neither code nor comment.
+    fn plain(&mut self, start: usize, end: usize) {
+        if start >= end {
+            return;
+        }
+        let bytes = &self.bytes[start..end];
+        if memchr::memchr3(b'[', b'#', b'(', bytes).is_none() {
+            return;
+        }
+        find_links(
+            self.source,
+            Span::new(start, end),
+            &|| LinkPlace::Body,
+            &mut self.out.links,
+        );
+        for i in memchr::memchr_iter(b'#', bytes) {
+            let at = start + i;
+            if at > 0 && !self.source[..at].ends_with(|c: char| c.is_whitespace()) {
                 continue;
             }
-            let place = || LinkPlace::Frontmatter {
-                key: field.key.clone(),
+            let name_len = tag_length(&self.source[at + 1..end]);
+            if name_len > 0 {
+                let name = &self.source[at + 1..at + 1 + name_len];
+                if !name.bytes().all(|b| b.is_ascii_digit()) {
+                    self.out.tags.push(Tag {
+                        name: name.to_owned(),
+                        span: Span::new(at, at + 1 + name_len),
+                        in_frontmatter: false,
+                    });
+                }
+            }
+        }
+        if memchr::memmem::find(bytes, b"::").is_some() {
+            self.bracketed_fields(start, end);
+        }
+    }
+
+    /// `[key:: value]` and `(key:: value)`.
+    fn bracketed_fields(&mut self, start: usize, end: usize) {
+        let bytes = self.bytes;
+        let mut i = start;
+        while i < end {
+            let (open, close) = match bytes[i] {
+                b'[' if bytes.get(i + 1) == Some(&b'[') => {
+                    // Skip a wiki-link as a whole.
+                    i = memchr::memmem::find(&bytes[i..end], b"]]").map_or(end, |j| i + j + 2);
+                    continue;
+                }
+                b'[' => (b'[', b']'),
+                b'(' => (b'(', b')'),
+                _ => {
+                    i += 1;
+                    continue;
+                }
             };
-            find_links(source, field.value_span, &place, &mut links);
-            if field.key == "tags" || field.key == "tag" {
-                frontmatter_tags(source, field, &mut tags);
+            let mut depth = 0usize;
+            let mut j = i;
+            let mut matched = None;
+            while j < end {
+                if bytes[j] == open {
+                    depth += 1;
+                } else if bytes[j] == close {
+                    depth -= 1;
+                    if depth == 0 {
+                        matched = Some(j);
+                        break;
+                    }
+                }
+                j += 1;
+            }
+            let Some(close_at) = matched else {
+                i += 1;
+                continue;
+            };
+            let inner = &self.source[i + 1..close_at];
+            if let Some(sep) = inner.find("::")
+                && let Some(key) = field_key(&inner[..sep])
+            {
+                self.out.inline_fields.push(InlineField {
+                    key: key.to_owned(),
+                    value: inner[sep + 2..].trim().to_owned(),
+                    span: Span::new(i, close_at + 1),
+                });
+                i = close_at + 1;
+            } else {
+                i += 1;
             }
         }
     }
-    note.links = links;
-    note.tags = tags;
+}
+
+/// The `[` … of a list item: the position after `- `, `* `, `+ `, `1. ` or `1) `.
+fn list_marker(bytes: &[u8], content: usize, end: usize) -> Option<usize> {
+    let first = *bytes.get(content)?;
+    let after = match first {
+        b'-' | b'*' | b'+' => content + 1,
+        b'0'..=b'9' => {
+            let digits = bytes[content..end]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if digits > 9 || !matches!(bytes.get(content + digits), Some(b'.' | b')')) {
+                return None;
+            }
+            content + digits + 1
+        }
+        _ => return None,
+    };
+    if after >= end || !matches!(bytes[after], b' ' | b'\t') {
+        return None;
+    }
+    Some(
+        bytes[after..end]
+            .iter()
+            .position(|&b| b != b' ' && b != b'\t')
+            .map_or(end, |i| after + i),
+    )
+}
+
+/// A Dataview field key: word characters, blanks, `-`, `/`, emoji; may be wrapped in
+/// `**`/`_`/`~`/`` ` `` formatting. Trimmed; `None` when it is not a key.
+fn field_key(raw: &str) -> Option<&str> {
+    let key = raw.trim().trim_matches(['*', '_', '~', '`']).trim();
+    let first = key.chars().next()?;
+    if key.len() > 100 || !(first.is_alphanumeric() || is_symbol(first)) {
+        return None;
+    }
+    key.chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' ' | '/') || is_symbol(c))
+        .then_some(key)
+}
+
+/// Non-ASCII characters that are neither blanks nor punctuation (emoji, pictographs, joiners).
+fn is_symbol(c: char) -> bool {
+    !c.is_ascii()
+        && !c.is_whitespace()
+        && !matches!(c, '\u{00A1}'..='\u{00BF}' | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}')
+}
+
+/// Length in bytes of the tag name at the start of `rest` (the text after `#`).
+fn tag_length(rest: &str) -> usize {
+    rest.char_indices()
+        .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '/') || is_symbol(c)))
+        .map_or(rest.len(), |(i, _)| i)
+}
+
+/// The start of a run of exactly `run` backticks in `from..end`.
+fn closing_backticks(bytes: &[u8], from: usize, end: usize, run: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(j) = memchr::memchr(b'`', &bytes[i..end]) {
+        let at = i + j;
+        let n = bytes[at..end].iter().take_while(|&&b| b == b'`').count();
+        if n == run {
+            return Some(at);
+        }
+        i = at + n;
+    }
+    None
+}
+
+/// The info string after a fence, as a span.
+#[derive(Clone, Copy)]
+struct Info(usize, usize);
+
+impl Info {
+    fn text(self, source: &str) -> &str {
+        &source[self.0..self.1]
+    }
+    fn is_blank(self, bytes: &[u8]) -> bool {
+        bytes[self.0..self.1]
+            .iter()
+            .all(|b| b.is_ascii_whitespace())
+    }
+}
+
+/// A fence line: up to 3 spaces, then 3+ backticks or tildes. Returns marker, run length, info.
+fn fence_marker(bytes: &[u8], start: usize, end: usize) -> Option<(u8, usize, Info)> {
+    let indent = bytes[start..end].iter().take_while(|&&b| b == b' ').count();
+    if indent > 3 {
+        return None;
+    }
+    let at = start + indent;
+    let marker = *bytes.get(at).filter(|&&b| b == b'`' || b == b'~')?;
+    let len = bytes[at..end].iter().take_while(|&&b| b == marker).count();
+    (len >= 3).then_some((marker, len, Info(at + len, end)))
 }
 
 /// Every `[[…]]` / `![[…]]` in `source[span]` (no code or comment awareness: for YAML values
@@ -174,6 +683,11 @@ fn find_links(source: &str, span: Span, place: &dyn Fn() -> LinkPlace, out: &mut
         let close = inner_start + j;
         if let Some(k) = memchr::memmem::rfind(&bytes[inner_start..close], b"[[") {
             at = inner_start + k;
+            continue;
+        }
+        if open > 0 && bytes[open - 1] == b'\\' {
+            // `\[[x]]` is written-out brackets, not a link.
+            at = close + 2;
             continue;
         }
         let embed = open > 0 && bytes[open - 1] == b'!';

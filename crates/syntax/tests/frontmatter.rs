@@ -23,8 +23,9 @@ fn body_only() {
     check(
         "# Title\ntext\n",
         expect![[r##"
-        body "# Title\ntext\n"
-    "##]],
+            body "# Title\ntext\n"
+            heading 1 "Title" "# Title"
+        "##]],
     );
 }
 
@@ -166,10 +167,11 @@ fn invalid_yaml_points_at_the_error() {
     check(
         "---\na: 1\nlist:\n  - \"🎭 x\" [\"y\"]\nb: 2\n---\nbody [[Still]]\n",
         expect![[r#"
-        frontmatter "---\na: 1\nlist:\n  - \"🎭 x\" [\"y\"]\nb: 2\n---\n" yaml="a: 1\nlist:\n  - \"🎭 x\" [\"y\"]\nb: 2\n" valid=false
-        body "body [[Still]]\n"
-        error 4:11 yaml/invalid: frontmatter is not valid YAML: invalid trailing content after double-quoted scalar
-    "#]],
+            frontmatter "---\na: 1\nlist:\n  - \"🎭 x\" [\"y\"]\nb: 2\n---\n" yaml="a: 1\nlist:\n  - \"🎭 x\" [\"y\"]\nb: 2\n" valid=false
+            body "body [[Still]]\n"
+            link body "[[Still]]" target="Still" fragment=None alias=None
+            error 4:11 yaml/invalid: frontmatter is not valid YAML: invalid trailing content after double-quoted scalar
+        "#]],
     );
 }
 
