@@ -22,7 +22,8 @@ pub enum ClassSource {
 pub enum NoClassReason {
     /// The note lies in an excluded folder (`Meta/`, …): not a vault note.
     Excluded,
-    /// The note is named after its folder (`🎭 Emotions/🎭 Emotions.md`): a dashboard.
+    /// The note is named after its folder (`🎭 Emotions/🎭 Emotions.md`) and has no
+    /// `fileClass:` key: a dashboard, not an entity, even in a class's folder.
     FolderIndex,
     /// No class covers the folder and the note has no `fileClass:` key.
     NoRule,
@@ -74,6 +75,10 @@ impl Schema {
         let declared_class = declared.and_then(|d| self.class(d));
         let key = &self.settings.file_class_alias;
 
+        let folder_name = folder.rsplit('/').next().unwrap_or(folder);
+        if declared.is_none() && !folder.is_empty() && stem == folder_name {
+            return ClassAssignment { class: None, source: ClassSource::None(NoClassReason::FolderIndex), diagnostics };
+        }
         let candidates = self.folder_classes(folder);
         if let Some(&(first, len)) = candidates.first() {
             let tied: Vec<&Class> = candidates.iter().take_while(|(_, l)| *l == len).map(|(c, _)| *c).collect();
@@ -121,10 +126,6 @@ impl Schema {
                 Diagnostic::warning("schema/unknown-class", format!("`{key}: {d}` names no fileClass")).with_path(path).with_help(help),
             );
             return ClassAssignment { class: None, source: ClassSource::None(NoClassReason::UnknownClass(d.to_string())), diagnostics };
-        }
-        let folder_name = folder.rsplit('/').next().unwrap_or(folder);
-        if !folder.is_empty() && stem == folder_name {
-            return ClassAssignment { class: None, source: ClassSource::None(NoClassReason::FolderIndex), diagnostics };
         }
         diagnostics.push(
             Diagnostic::info(

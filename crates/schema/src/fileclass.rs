@@ -167,7 +167,7 @@ fn read_options(
                     if let Some(span) = locate(source, within, &written) {
                         d = d.with_span(span);
                     }
-                    let help = match closest_path(&written, vault.paths()) {
+                    let help = match closest_path(&written, Some(field), vault.paths()) {
                         Some(best) => format!("did you mean `{best}`? point `valuesListNotePath` at it, or create the note"),
                         None => "create the note (one value per line), or point `valuesListNotePath` at an existing one".to_string(),
                     };

@@ -14,9 +14,10 @@ pub fn closest_name<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) 
 }
 
 /// The existing Markdown note whose path is closest to `wanted`: a note with the same file
-/// name wins (the closest path among those), otherwise the best overall path similarity
-/// when it is close enough.
-pub fn closest_path<'a>(wanted: &str, paths: Vec<&'a str>) -> Option<&'a str> {
+/// name wins (the closest path among those), otherwise the best similarity of file name
+/// (to `wanted`'s, or to `hint`, e.g. the field name: `emotion_group` → `emotion group list`)
+/// and path, when it is close enough.
+pub fn closest_path<'a>(wanted: &str, hint: Option<&str>, paths: Vec<&'a str>) -> Option<&'a str> {
     let wanted = wanted.trim();
     let wanted_md = if wanted.ends_with(".md") { wanted.to_string() } else { format!("{wanted}.md") };
     let file_name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_lowercase();
@@ -31,7 +32,12 @@ pub fn closest_path<'a>(wanted: &str, paths: Vec<&'a str>) -> Option<&'a str> {
                 same_name = Some((path_score, path));
             }
         } else {
-            let name_score = strsim::normalized_levenshtein(&wanted_name, &file_name(path));
+            let candidate = file_name(path);
+            let by_hint = hint.map_or(0.0, |h| {
+                let h = format!("{} list.md", h.replace('_', " ").to_lowercase());
+                strsim::normalized_levenshtein(&h, &candidate)
+            });
+            let name_score = strsim::normalized_levenshtein(&wanted_name, &candidate).max(by_hint);
             let score = 0.6 * name_score + 0.4 * path_score;
             if score >= 0.7 && better(overall, score) {
                 overall = Some((score, path));
@@ -48,12 +54,18 @@ mod tests {
     #[test]
     fn same_file_name_in_another_folder_wins() {
         let paths = vec!["Meta/a/lists/intensity list.md", "Meta/b/intensity lists.md", "Meta/a/other.md"];
-        assert_eq!(closest_path("Meta/shared/lists/intensity list.md", paths), Some("Meta/a/lists/intensity list.md"));
+        assert_eq!(closest_path("Meta/shared/lists/intensity list.md", None, paths), Some("Meta/a/lists/intensity list.md"));
+    }
+
+    #[test]
+    fn the_field_name_hints_a_renamed_list() {
+        let paths = vec!["M/e/lists/emotion group list.md", "M/e/lists/emotion type list.md", "M/e/lists/emotion flags list.md"];
+        assert_eq!(closest_path("M/emotion category list.md", Some("emotion_group"), paths), Some("M/e/lists/emotion group list.md"));
     }
 
     #[test]
     fn nothing_close_gives_no_suggestion() {
-        assert_eq!(closest_path("Meta/x/zebra.md", vec!["Meta/a/lists/intensity list.md"]), None);
+        assert_eq!(closest_path("Meta/x/zebra.md", None, vec!["Meta/a/lists/intensity list.md"]), None);
         assert_eq!(closest_name("healing_resource", ["trigger_group", "definition"]), None);
     }
 

@@ -1,0 +1,279 @@
+//! Fixture vaults written inline (`//- path` starts a file) for the schema layer.
+
+use std::collections::BTreeMap;
+
+use attune_schema::{ClassSource, NoClassReason, OptionSource, Schema, SchemaInput, load_schema};
+use attune_syntax::Diagnostic;
+
+/// Split a fixture into files: each `//- path` line starts a file.
+fn vault(fixture: &str) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut current: Option<(String, String)> = None;
+    for line in fixture.split_inclusive('\n') {
+        if let Some(path) = line.trim_start().strip_prefix("//- ") {
+            if let Some((p, t)) = current.take() {
+                files.insert(p, t);
+            }
+            current = Some((path.trim().to_string(), String::new()));
+        } else if let Some((_, text)) = current.as_mut() {
+            text.push_str(line.strip_prefix("    ").unwrap_or(line));
+        }
+    }
+    if let Some((p, t)) = current {
+        files.insert(p, t);
+    }
+    files
+}
+
+fn load(fixture: &str) -> (Schema, Vec<Diagnostic>) {
+    let files = vault(fixture);
+    let settings = files.get(".obsidian/plugins/metadata-menu/data.json").cloned();
+    let toml = files.get("attune.toml").cloned();
+    let input = SchemaInput { metadata_menu_settings: settings.as_deref(), attune_toml: toml.as_deref(), files: &files };
+    load_schema(&input)
+}
+
+fn codes(diagnostics: &[Diagnostic]) -> Vec<&'static str> {
+    diagnostics.iter().map(|d| d.code).collect()
+}
+
+const BASE: &str = r#"
+//- Meta/fileClass/base.md
+    ---
+    fields:
+      - name: definition
+        type: Input
+        options: {}
+        path: ""
+        id: d1
+      - name: mood
+        type: Select
+        options:
+          sourceType: ValuesList
+          valuesList:
+            "1": calm
+            "2": tense
+        path: ""
+        id: m1
+      - name: dropped
+        type: Input
+        options: {}
+        path: ""
+        id: x1
+    ---
+//- Meta/fileClass/kinds/child.md
+    ---
+    extends: base
+    excludes:
+      - dropped
+    filesPaths:
+      - Notes/Children
+    icon: zap
+    fields:
+      - name: mood
+        type: Multi
+        options:
+          sourceType: ValuesList
+          valuesList: [joyful, sad]
+        path: ""
+        id: m2
+      - name: count
+        type: Number
+        options: {}
+        path: ""
+        id: c1
+    ---
+"#;
+
+#[test]
+fn extends_overrides_and_excludes() {
+    let (schema, diagnostics) = load(BASE);
+    assert_eq!(codes(&diagnostics), Vec::<&str>::new());
+    let child = schema.class("child").expect("short name resolves");
+    assert_eq!(child.name(), "kinds/child");
+    assert_eq!(schema.class("kinds/child").map(|c| c.name()), Some("kinds/child"));
+    let summary: Vec<String> = child
+        .fields
+        .iter()
+        .map(|f| format!("{}:{}<-{}{}", f.def.name, f.def.field_type.as_str(), f.from, f.overrides.as_ref().map(|o| format!(" over {o}")).unwrap_or_default()))
+        .collect();
+    assert_eq!(summary, ["mood:Multi<-kinds/child over base", "count:Number<-kinds/child", "definition:Input<-base"]);
+    assert_eq!(child.ancestors, ["base"]);
+    assert_eq!(child.file_class.icon.as_deref(), Some("zap"));
+    assert_eq!(child.field("mood").and_then(|f| f.def.closed_options()).map(|o| o.to_vec()), Some(vec!["joyful".to_string(), "sad".to_string()]));
+    // The base class keeps its own version and the excluded field.
+    let base = schema.class("base").expect("base");
+    assert!(base.field("dropped").is_some());
+    assert_eq!(base.field("mood").map(|f| f.def.field_type.as_str()), Some("Select"));
+}
+
+#[test]
+fn option_sources_inline_note_grouped_query_and_missing() {
+    let (schema, diagnostics) = load(
+        r#"
+//- Meta/fileClass/c.md
+    ---
+    fields:
+      - name: a
+        type: Select
+        options:
+          sourceType: ValuesList
+          valuesList:
+            "1": one
+            "2": two
+        path: ""
+        id: a
+      - name: b
+        type: Multi
+        options:
+          sourceType: ValuesListNotePath
+          valuesList: {}
+          valuesListNotePath: Meta/lists/b list.md
+        path: ""
+        id: b
+      - name: g
+        type: Multi
+        options:
+          sourceType: ValuesListNotePath
+          valuesListNotePath: Meta/lists/grouped.md
+        path: ""
+        id: g
+      - name: q
+        type: Select
+        options:
+          sourceType: ValuesFromDVQuery
+          valuesFromDVQuery: dv.pages('"People"').file.name
+        path: ""
+        id: q
+      - name: m
+        type: Select
+        options:
+          sourceType: ValuesListNotePath
+          valuesListNotePath: Meta/shared/lists/mood list.md
+        path: ""
+        id: m
+    ---
+//- Meta/lists/b list.md
+    x
+      y  
+
+    x
+//- Meta/lists/grouped.md
+    #### **Inner**
+    - calm
+    - steady
+    #### Outer
+    - loud
+//- Meta/elsewhere/lists/mood list.md
+    happy
+"#,
+    );
+    let c = schema.class("c").expect("class");
+    let opts = |name: &str| c.field(name).expect(name).def.options.clone();
+    assert_eq!(opts("a"), OptionSource::Inline(vec!["one".into(), "two".into()]));
+    let OptionSource::Note(b) = opts("b") else { panic!("b is a note list") };
+    assert_eq!(b.values, Some(vec!["x".into(), "y".into()]));
+    let OptionSource::Note(g) = opts("g") else { panic!("g is a note list") };
+    assert_eq!(g.values, Some(vec!["calm".into(), "steady".into(), "loud".into()]));
+    assert_eq!(g.groups.len(), 2);
+    assert_eq!(opts("q"), OptionSource::Query("dv.pages('\"People\"').file.name".into()));
+    assert_eq!(c.field("q").and_then(|f| f.def.closed_options()), None);
+    let OptionSource::Note(m) = opts("m") else { panic!("m is a note list") };
+    assert_eq!(m.values, None);
+    assert_eq!(codes(&diagnostics), ["schema/missing-values-note"]);
+    let d = &diagnostics[0];
+    assert_eq!(d.path, "Meta/fileClass/c.md");
+    assert!(d.message.contains("`m`") && d.message.contains("Meta/shared/lists/mood list.md") && d.message.contains("`c`"), "{}", d.message);
+    assert_eq!(d.help.as_deref(), Some("did you mean `Meta/elsewhere/lists/mood list.md`? point `valuesListNotePath` at it, or create the note"));
+}
+
+#[test]
+fn field_name_whitespace_is_normalised_with_a_warning() {
+    let (schema, diagnostics) = load(
+        r#"
+//- Meta/fileClass/s.md
+    ---
+    fields:
+      - name: "strategy_group "
+        type: Input
+        options: {}
+        path: ""
+        id: s
+    ---
+"#,
+    );
+    let field = &schema.class("s").expect("class").fields[0].def;
+    assert_eq!(field.name, "strategy_group");
+    assert_eq!(field.written_name.as_deref(), Some("strategy_group "));
+    assert_eq!(codes(&diagnostics), ["schema/field-name-whitespace"]);
+    assert!(diagnostics[0].span.is_some());
+}
+
+#[test]
+fn files_paths_longest_prefix_wins_and_fileclass_key_is_a_hint() {
+    let (schema, _) = load(
+        r#"
+//- Meta/fileClass/outer.md
+    ---
+    filesPaths:
+      - ME/Lab
+    fields: []
+    ---
+//- Meta/fileClass/inner.md
+    ---
+    filesPaths:
+      - ME/Lab/Takes
+    fields: []
+    ---
+//- Meta/fileClass/loose.md
+    ---
+    fields: []
+    ---
+"#,
+    );
+    let a = schema.class_of("ME/Lab/Takes/Take 1.md", None);
+    assert_eq!((a.class.as_deref(), &a.source), (Some("inner"), &ClassSource::Folder));
+    let b = schema.class_of("ME/Lab/Other/x.md", None);
+    assert_eq!(b.class.as_deref(), Some("outer"));
+    // A folder prefix must end at a folder boundary.
+    let c = schema.class_of("ME/Labs/x.md", Some("loose"));
+    assert_eq!((c.class.as_deref(), &c.source), (Some("loose"), &ClassSource::Declared));
+    // A disagreeing key is a mismatch; the folder decides.
+    let d = schema.class_of("ME/Lab/Takes/Take 2.md", Some("outer"));
+    assert_eq!(d.class.as_deref(), Some("inner"));
+    assert_eq!(codes(&d.diagnostics), ["schema/class-mismatch"]);
+    // Agreeing key: no finding.
+    assert!(schema.class_of("ME/Lab/Takes/Take 3.md", Some("inner")).diagnostics.is_empty());
+    // No class: unknown key, folder index, no rule, excluded.
+    let e = schema.class_of("Elsewhere/x.md", Some("lose"));
+    assert_eq!(e.source, ClassSource::None(NoClassReason::UnknownClass("lose".into())));
+    assert_eq!(e.diagnostics[0].help.as_deref(), Some("did you mean `loose`?"));
+    assert_eq!(schema.class_of("Elsewhere/Elsewhere.md", None).source, ClassSource::None(NoClassReason::FolderIndex));
+    let f = schema.class_of("Elsewhere/y.md", None);
+    assert_eq!((f.source, codes(&f.diagnostics)), (ClassSource::None(NoClassReason::NoRule), vec!["schema/no-class"]));
+    assert_eq!(schema.class_of("Meta/fileClass/inner.md", None).source, ClassSource::None(NoClassReason::Excluded));
+}
+
+#[test]
+fn class_resolution_ties_are_reported_and_the_key_breaks_them() {
+    let (schema, _) = load(
+        r#"
+//- Meta/fileClass/a.md
+    ---
+    filesPaths: [Shared]
+    fields: []
+    ---
+//- Meta/fileClass/b.md
+    ---
+    filesPaths: [Shared]
+    fields: []
+    ---
+"#,
+    );
+    let tie = schema.class_of("Shared/n.md", None);
+    assert_eq!(tie.class.as_deref(), Some("a"));
+    assert_eq!(codes(&tie.diagnostics), ["schema/class-ambiguous"]);
+    let hinted = schema.class_of("Shared/n.md", Some("b"));
+    assert_eq!(hinted.class.as_deref(), Some("b"));
+    assert!(hinted.diagnostics.is_empty(), "{:?}", hinted.diagnostics);
+}
