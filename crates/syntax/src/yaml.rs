@@ -508,7 +508,7 @@ fn scalar_value(
     }
 }
 
-fn text_value(text: &str) -> Value {
+pub(crate) fn text_value(text: &str) -> Value {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Value::Null;
