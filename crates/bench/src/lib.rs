@@ -1,0 +1,18 @@
+//! attune-bench: the synthetic vault generator (`generate`) and the pieces of the benchmark
+//! harness (`measure`, `machine`, `report`) that the `attune-bench` binary runs.
+//!
+//! The generator writes vaults shaped like the owner's self-work vault (SYSTEM.md): the same
+//! fileClasses and folders, about 38% empty stubs, the owner's value shapes and link forms,
+//! duplicate names across folders, folder dashboards with Dataview blocks, and captured moments,
+//! journal entries and practice sessions spread over years. Its vocabulary is synthetic.
+
+mod date;
+mod generate;
+mod layout;
+mod note;
+mod rng;
+mod schema;
+mod words;
+
+pub use generate::{GenSummary, generate, vault_files};
+pub use schema::VaultFile;
