@@ -1,0 +1,196 @@
+//! Text ordering close to JavaScript's `localeCompare` (ICU root collation), which Dataview
+//! uses for every string and path comparison: case-insensitive and accent-insensitive first
+//! (`apple < Banana`), then accents, then lower case before upper case; whitespace <
+//! punctuation < symbols (emoji) < digits < letters; format characters such as the emoji
+//! variation selector are ignored. Not a full UCA implementation.
+
+use std::cmp::Ordering;
+
+use unicode_normalization::char::decompose_canonical;
+
+/// Primary weight of one character: (class, folded char). `None` for ignorable characters.
+fn primary(c: char) -> Option<(u8, char)> {
+    if is_ignorable(c) {
+        return None;
+    }
+    if c.is_whitespace() {
+        return Some((0, ' '));
+    }
+    if c.is_alphabetic() {
+        return Some((4, base_letter(c)));
+    }
+    if c.is_numeric() {
+        return Some((3, c));
+    }
+    if c.is_ascii_punctuation() || is_general_punctuation(c) {
+        return Some((1, c));
+    }
+    Some((2, c))
+}
+
+fn is_general_punctuation(c: char) -> bool {
+    matches!(c, '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' | '\u{3001}'..='\u{3003}' | '\u{00A1}' | '\u{00BF}')
+}
+
+fn is_ignorable(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{00AD}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+        || (c.is_control() && !c.is_whitespace())
+}
+
+/// The letter without accents, lower-cased.
+fn base_letter(c: char) -> char {
+    let mut first = None;
+    decompose_canonical(c, |d| {
+        if first.is_none() {
+            first = Some(d);
+        }
+    });
+    let base = first.unwrap_or(c);
+    base.to_lowercase().next().unwrap_or(base)
+}
+
+/// Compare two texts as `a.localeCompare(b)` would (approximately). Never `Equal` for
+/// different texts unless they differ only in ignorable characters.
+pub fn compare_text(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        return compare_ascii(a, b);
+    }
+    let mut x = a.chars().filter_map(primary);
+    let mut y = b.chars().filter_map(primary);
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => break,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(p), Some(q)) => {
+                let c = p.cmp(&q);
+                if c != Ordering::Equal {
+                    return c;
+                }
+            }
+        }
+    }
+    // Secondary: accents (compare decomposed marks), tertiary: lower before upper.
+    let secondary = |s: &str| -> Vec<char> {
+        let mut out = Vec::new();
+        for c in s.chars().filter(|c| !is_ignorable(*c)) {
+            decompose_canonical(c, |d| {
+                if !d.is_alphanumeric() || d.is_lowercase() || d.is_uppercase() {
+                    out.push(d.to_lowercase().next().unwrap_or(d));
+                }
+            });
+        }
+        out
+    };
+    let c = secondary(a).cmp(&secondary(b));
+    if c != Ordering::Equal {
+        return c;
+    }
+    let tertiary = |s: &str| -> Vec<bool> {
+        s.chars()
+            .filter(|c| !is_ignorable(*c))
+            .map(|c| c.is_uppercase())
+            .collect()
+    };
+    let c = tertiary(a).cmp(&tertiary(b));
+    if c != Ordering::Equal {
+        return c;
+    }
+    let stripped = |s: &str| -> String { s.chars().filter(|c| !is_ignorable(*c)).collect() };
+    if stripped(a) == stripped(b) {
+        Ordering::Equal
+    } else {
+        a.cmp(b)
+    }
+}
+
+fn ascii_class(c: u8) -> (u8, u8) {
+    if c.is_ascii_whitespace() {
+        (0, b' ')
+    } else if c.is_ascii_alphabetic() {
+        (4, c.to_ascii_lowercase())
+    } else if c.is_ascii_digit() {
+        (3, c)
+    } else if c.is_ascii_punctuation() {
+        // ICU puts a few ASCII symbols after punctuation.
+        if matches!(
+            c,
+            b'`' | b'^' | b'+' | b'<' | b'=' | b'>' | b'|' | b'~' | b'$'
+        ) {
+            (2, c)
+        } else {
+            (1, c)
+        }
+    } else {
+        (0, c)
+    }
+}
+
+fn compare_ascii(a: &str, b: &str) -> Ordering {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    for (p, q) in x.iter().zip(y) {
+        let c = ascii_class(*p).cmp(&ascii_class(*q));
+        if c != Ordering::Equal {
+            return c;
+        }
+    }
+    let c = x.len().cmp(&y.len());
+    if c != Ordering::Equal {
+        return c;
+    }
+    // Same letters ignoring case: lower case first.
+    for (p, q) in x.iter().zip(y) {
+        if p != q {
+            return if p.is_ascii_lowercase() {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+        }
+    }
+    Ordering::Equal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders_like_locale_compare() {
+        let mut words = vec![
+            "banana",
+            "Apple",
+            "apple",
+            "Émile",
+            "zeta",
+            "10",
+            "9",
+            "_x",
+            "🎭 Emotions",
+            "Anger",
+        ];
+        words.sort_by(|a, b| compare_text(a, b));
+        assert_eq!(
+            words,
+            vec![
+                "_x",
+                "🎭 Emotions",
+                "10",
+                "9",
+                "Anger",
+                "apple",
+                "Apple",
+                "banana",
+                "Émile",
+                "zeta"
+            ]
+        );
+    }
+
+    #[test]
+    fn ignores_variation_selectors() {
+        assert_eq!(compare_text("⚖️Trade", "⚖Trade"), Ordering::Equal);
+        assert_eq!(compare_text("a", "a"), Ordering::Equal);
+        assert_ne!(compare_text("a", "A"), Ordering::Equal);
+    }
+}

@@ -1,0 +1,654 @@
+//! Expression evaluation: variables (row fields, `this`, `row`, lambda parameters), implicit
+//! `file.*` fields, indexing and link dereference, and the binary operators.
+//!
+//! Dataview docs: "Expressions" (field access, `row["field name"]`, link indexing
+//! `[[Note]].field`, arithmetic and comparison across types), "Metadata on Pages" (implicit
+//! fields), "Metadata on Tasks". Source: `expression/context.ts`, `expression/binaryop.ts`.
+
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jiff::civil::DateTime;
+use regex::Regex;
+
+use crate::ast::{BinaryOp, Expr, ExprKind};
+use crate::functions;
+use crate::source::{Page, QuerySource, TaskItem};
+use crate::time::{add_duration, date_shorthand, diff_dates};
+use crate::value::{Duration, Link, PageId, PageValue, QValue, compare_values, value_to_string};
+
+pub(crate) type EvalResult = Result<QValue, String>;
+
+/// The data of one row while a query runs.
+#[derive(Clone, Debug)]
+pub(crate) enum RowData {
+    Page(PageValue),
+    Object(Vec<(String, QValue)>),
+}
+
+impl RowData {
+    pub(crate) fn into_value(self) -> QValue {
+        match self {
+            RowData::Page(p) => QValue::Page(p),
+            RowData::Object(o) => QValue::Object(o),
+        }
+    }
+}
+
+/// What an expression can see: the row, and lambda parameters.
+#[derive(Clone, Copy)]
+pub(crate) struct Env<'a> {
+    pub row: Option<&'a RowData>,
+    pub locals: &'a [(String, QValue)],
+}
+
+impl<'a> Env<'a> {
+    pub(crate) fn row(row: &'a RowData) -> Env<'a> {
+        Env {
+            row: Some(row),
+            locals: &[],
+        }
+    }
+    pub(crate) fn empty() -> Env<'static> {
+        Env {
+            row: None,
+            locals: &[],
+        }
+    }
+}
+
+/// Everything evaluation needs besides the row.
+pub(crate) struct Context<'s> {
+    pub source: &'s dyn QuerySource,
+    pub this: Option<PageId>,
+    pub now: DateTime,
+    regexes: RefCell<HashMap<String, Result<Regex, String>>>,
+}
+
+impl<'s> Context<'s> {
+    pub(crate) fn new(
+        source: &'s dyn QuerySource,
+        this: Option<PageId>,
+        now: DateTime,
+    ) -> Context<'s> {
+        Context {
+            source,
+            this,
+            now,
+            regexes: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// A compiled regex, cached for the run (patterns are compiled once, not per row).
+    pub(crate) fn regex(&self, pattern: &str, case_insensitive: bool) -> Result<Regex, String> {
+        let key = if case_insensitive {
+            format!("(?i){pattern}")
+        } else {
+            pattern.to_string()
+        };
+        if let Some(r) = self.regexes.borrow().get(&key) {
+            return r.clone();
+        }
+        let compiled = regex::RegexBuilder::new(pattern)
+            .case_insensitive(case_insensitive)
+            .size_limit(1 << 20)
+            .build()
+            .map_err(|e| {
+                format!(
+                    "invalid regular expression '{pattern}': {}",
+                    first_line(&e.to_string())
+                )
+            });
+        self.regexes.borrow_mut().insert(key, compiled.clone());
+        compiled
+    }
+
+    /// The vault path a link path means from the query's note (unchanged when dangling).
+    pub(crate) fn normalize_link(&self, path: &str) -> String {
+        match self
+            .source
+            .resolve_link(self.this, path)
+            .and_then(|id| self.source.page(id))
+        {
+            Some(page) => page.path.clone(),
+            None => path.to_string(),
+        }
+    }
+
+    pub(crate) fn compare(&self, a: &QValue, b: &QValue) -> Ordering {
+        let normalize = |p: &str| self.normalize_link(p);
+        compare_values(a, b, &normalize)
+    }
+
+    fn this_value(&self) -> QValue {
+        match self.this {
+            Some(page) => QValue::Page(PageValue {
+                page,
+                task: None,
+                overrides: Arc::new(Vec::new()),
+            }),
+            None => QValue::Object(Vec::new()),
+        }
+    }
+
+    pub(crate) fn eval(&self, expr: &Expr, env: Env<'_>) -> EvalResult {
+        match &expr.kind {
+            ExprKind::Literal(v) => Ok(v.clone()),
+            ExprKind::DateShorthand(name) => {
+                Ok(date_shorthand(name, self.now).map_or(QValue::Null, QValue::Date))
+            }
+            ExprKind::Variable(name) => Ok(self.variable(name, env)),
+            ExprKind::List(items) => items
+                .iter()
+                .map(|e| self.eval(e, env))
+                .collect::<Result<Vec<_>, _>>()
+                .map(QValue::List),
+            ExprKind::Object(fields) => fields
+                .iter()
+                .map(|(k, e)| self.eval(e, env).map(|v| (k.clone(), v)))
+                .collect::<Result<Vec<_>, _>>()
+                .map(QValue::Object),
+            ExprKind::Negate(inner) => Ok(QValue::Bool(!self.eval(inner, env)?.is_truthy())),
+            ExprKind::Binary(op, left, right) => {
+                let a = self.eval(left, env)?;
+                let b = self.eval(right, env)?;
+                self.binary(*op, &a, &b)
+            }
+            ExprKind::Index(object, index) => {
+                let index = self.eval(index, env)?;
+                if let ExprKind::Variable(name) = &object.kind
+                    && name == "row"
+                    && !env.locals.iter().any(|(k, _)| k == "row")
+                {
+                    return match index {
+                        QValue::Null => Ok(QValue::Null),
+                        QValue::Text(key) => {
+                            Ok(self.variable_in_row(&key, env).unwrap_or(QValue::Null))
+                        }
+                        _ => Err("Can only index with a string or number".to_string()),
+                    };
+                }
+                let object = self.eval(object, env)?;
+                self.index(&object, &index)
+            }
+            ExprKind::Call(func, args) => functions::call(self, env, *func, args),
+            ExprKind::CallValue(callee, args) => match &callee.kind {
+                ExprKind::Lambda(params, body) => {
+                    let values = args
+                        .iter()
+                        .map(|a| self.eval(a, env))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    self.apply_lambda(params, body, env, &values)
+                }
+                _ => {
+                    let v = self.eval(callee, env)?;
+                    Err(format!(
+                        "Cannot call type '{}' as a function",
+                        v.type_name()
+                    ))
+                }
+            },
+            ExprKind::Lambda(..) => {
+                Err("a lambda `(x) => …` can only be passed to a function".to_string())
+            }
+        }
+    }
+
+    pub(crate) fn apply_lambda(
+        &self,
+        params: &[String],
+        body: &Expr,
+        env: Env<'_>,
+        args: &[QValue],
+    ) -> EvalResult {
+        let mut locals: Vec<(String, QValue)> = env.locals.to_vec();
+        for (name, value) in params.iter().zip(args) {
+            locals.push((name.clone(), value.clone()));
+        }
+        self.eval(
+            body,
+            Env {
+                row: env.row,
+                locals: &locals,
+            },
+        )
+    }
+
+    fn variable(&self, name: &str, env: Env<'_>) -> QValue {
+        if let Some((_, v)) = env.locals.iter().rev().find(|(k, _)| k == name) {
+            return v.clone();
+        }
+        if let Some(v) = self.variable_in_row(name, env) {
+            return v;
+        }
+        QValue::Null
+    }
+
+    /// A name in the row data, then the globals (`this`); `None` when absent.
+    fn variable_in_row(&self, name: &str, env: Env<'_>) -> Option<QValue> {
+        match env.row {
+            Some(RowData::Page(pv)) => {
+                if let Some(v) = self.page_value_field(pv, name) {
+                    return Some(v);
+                }
+            }
+            Some(RowData::Object(fields)) => {
+                if let Some((_, v)) = fields.iter().find(|(k, _)| k == name) {
+                    return Some(v.clone());
+                }
+            }
+            None => {}
+        }
+        if name == "this" {
+            return Some(self.this_value());
+        }
+        None
+    }
+
+    /// A field of a page row: FLATTEN/GROUP names, then task fields, then `file`, then the
+    /// page's own fields.
+    pub(crate) fn page_value_field(&self, pv: &PageValue, name: &str) -> Option<QValue> {
+        if let Some((_, v)) = pv.overrides.iter().find(|(k, _)| k == name) {
+            return Some(v.clone());
+        }
+        let page = self.source.page(pv.page)?;
+        if let Some(task) = pv.task.and_then(|i| page.tasks.get(i as usize))
+            && let Some(v) = task_field(page, task, name)
+        {
+            return Some(v);
+        }
+        if name == "file" {
+            return Some(QValue::File(pv.page));
+        }
+        page.field(name).cloned()
+    }
+
+    pub(crate) fn index(&self, object: &QValue, index: &QValue) -> EvalResult {
+        match index {
+            QValue::Null => return Ok(QValue::Null),
+            QValue::Text(_) | QValue::Number(_) => {}
+            _ => return Err("Can only index with a string or number".to_string()),
+        }
+        match (object, index) {
+            (QValue::Object(fields), QValue::Text(key)) => Ok(fields
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or(QValue::Null, |(_, v)| v.clone())),
+            (QValue::Page(pv), QValue::Text(key)) => {
+                Ok(self.page_value_field(pv, key).unwrap_or(QValue::Null))
+            }
+            (QValue::File(id), QValue::Text(key)) => Ok(self.file_field(*id, key)),
+            (QValue::Object(_) | QValue::Page(_) | QValue::File(_), _) => {
+                Err("can only index into objects with strings (a.b or a[\"b\"])".to_string())
+            }
+            (QValue::Link(link), QValue::Text(key)) => {
+                match self.source.resolve_link(self.this, &link.path) {
+                    Some(page) => {
+                        let pv = PageValue {
+                            page,
+                            task: None,
+                            overrides: Arc::new(Vec::new()),
+                        };
+                        Ok(self.page_value_field(&pv, key).unwrap_or(QValue::Null))
+                    }
+                    None => Ok(QValue::Null),
+                }
+            }
+            (QValue::Link(_), _) => {
+                Err("can only index into links with strings (a.b or a[\"b\"])".to_string())
+            }
+            (QValue::List(items), QValue::Number(n)) => {
+                if *n >= 0.0 && n.fract() == 0.0 && (*n as usize) < items.len() {
+                    Ok(items[*n as usize].clone())
+                } else {
+                    Ok(QValue::Null)
+                }
+            }
+            (QValue::List(items), QValue::Text(_)) => Ok(QValue::List(
+                items
+                    .iter()
+                    .filter_map(|item| self.index(item, index).ok())
+                    .collect(),
+            )),
+            (QValue::Text(s), QValue::Number(n)) => {
+                let units: Vec<u16> = s.encode_utf16().collect();
+                if *n >= 0.0 && n.fract() == 0.0 && (*n as usize) < units.len() {
+                    Ok(QValue::Text(String::from_utf16_lossy(
+                        &units[*n as usize..*n as usize + 1],
+                    )))
+                } else {
+                    Ok(QValue::Null)
+                }
+            }
+            (QValue::Text(_), _) => {
+                Err("string indexing requires a numeric index (string[index])".to_string())
+            }
+            (QValue::Date(d), QValue::Text(unit)) => Ok(date_part(*d, unit)),
+            (QValue::Date(_), _) => {
+                Err("date indexing requires a string representing the unit".to_string())
+            }
+            (QValue::Duration(d), QValue::Text(unit)) => Ok(duration_part(*d, unit)),
+            (QValue::Duration(_), _) => {
+                Err("duration indexing requires a string representing the unit".to_string())
+            }
+            _ => Ok(QValue::Null),
+        }
+    }
+
+    /// An implicit `file.*` field.
+    pub(crate) fn file_field(&self, id: PageId, key: &str) -> QValue {
+        let Some(page) = self.source.page(id) else {
+            return QValue::Null;
+        };
+        let texts = |items: &[String]| {
+            QValue::List(items.iter().map(|s| QValue::Text(s.clone())).collect())
+        };
+        match key {
+            "path" => QValue::Text(page.path.clone()),
+            "folder" => QValue::Text(page.folder().to_string()),
+            "name" => QValue::Text(page.name().to_string()),
+            "link" => QValue::Link(Link::file(page.path.clone())),
+            "outlinks" => QValue::List(page.outlinks.iter().cloned().map(QValue::Link).collect()),
+            "inlinks" => QValue::List(
+                self.source
+                    .inlinks(id)
+                    .into_iter()
+                    .filter_map(|p| self.source.page(p))
+                    .map(|p| QValue::Link(Link::file(p.path.clone())))
+                    .collect(),
+            ),
+            "etags" => texts(&page.tags),
+            "tags" => {
+                let mut all: Vec<String> = Vec::new();
+                for tag in &page.tags {
+                    let mut t = tag.clone();
+                    loop {
+                        if !all.contains(&t) {
+                            all.push(t.clone());
+                        }
+                        match t.rfind('/') {
+                            Some(cut) => t.truncate(cut),
+                            None => break,
+                        }
+                    }
+                }
+                texts(&all)
+            }
+            "aliases" => texts(&page.aliases),
+            "tasks" | "lists" => QValue::List(
+                page.tasks
+                    .iter()
+                    .map(|t| QValue::Object(task_object(page, t)))
+                    .collect(),
+            ),
+            "ctime" => page.stats.ctime.map_or(QValue::Null, QValue::Date),
+            "mtime" => page.stats.mtime.map_or(QValue::Null, QValue::Date),
+            "cday" => page
+                .stats
+                .ctime
+                .map_or(QValue::Null, |d| QValue::Date(d.date().at(0, 0, 0, 0))),
+            "mday" => page
+                .stats
+                .mtime
+                .map_or(QValue::Null, |d| QValue::Date(d.date().at(0, 0, 0, 0))),
+            "size" => QValue::Number(page.stats.size as f64),
+            "starred" => QValue::Bool(false),
+            "frontmatter" => QValue::Object(page.frontmatter.clone()),
+            "ext" => QValue::Text(
+                page.path
+                    .rsplit_once('.')
+                    .map_or("", |(_, e)| e)
+                    .to_string(),
+            ),
+            "day" => page.day.map_or(QValue::Null, QValue::Date),
+            _ => QValue::Null,
+        }
+    }
+
+    /// Replace lazy page views by plain objects (for results and `string()`).
+    pub(crate) fn materialize(&self, value: QValue, depth: u32) -> QValue {
+        match value {
+            QValue::Page(pv) if depth < 4 => {
+                let mut fields: Vec<(String, QValue)> = pv.overrides.iter().cloned().collect();
+                if let Some(page) = self.source.page(pv.page) {
+                    if let Some(task) = pv.task.and_then(|i| page.tasks.get(i as usize)) {
+                        for (k, v) in task_object(page, task) {
+                            if !fields.iter().any(|(f, _)| *f == k) {
+                                fields.push((k, v));
+                            }
+                        }
+                    }
+                    if !fields.iter().any(|(f, _)| f == "file") {
+                        fields.push(("file".to_string(), QValue::File(pv.page)));
+                    }
+                    for (k, v) in &page.fields {
+                        if !fields.iter().any(|(f, _)| f == k) {
+                            fields.push((k.clone(), v.clone()));
+                        }
+                    }
+                }
+                QValue::Object(
+                    fields
+                        .into_iter()
+                        .map(|(k, v)| (k, self.materialize(v, depth + 1)))
+                        .collect(),
+                )
+            }
+            QValue::File(id) if depth < 4 => {
+                const KEYS: [&str; 20] = [
+                    "path",
+                    "folder",
+                    "name",
+                    "link",
+                    "outlinks",
+                    "inlinks",
+                    "etags",
+                    "tags",
+                    "aliases",
+                    "lists",
+                    "tasks",
+                    "ctime",
+                    "cday",
+                    "mtime",
+                    "mday",
+                    "size",
+                    "starred",
+                    "frontmatter",
+                    "ext",
+                    "day",
+                ];
+                QValue::Object(
+                    KEYS.iter()
+                        .map(|k| (k.to_string(), self.file_field(id, k)))
+                        .collect(),
+                )
+            }
+            QValue::Page(_) | QValue::File(_) => QValue::Object(Vec::new()),
+            QValue::List(items) => QValue::List(
+                items
+                    .into_iter()
+                    .map(|v| self.materialize(v, depth))
+                    .collect(),
+            ),
+            QValue::Object(fields) => QValue::Object(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| (k, self.materialize(v, depth)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
+    /// Dataview's `Values.toString`, with page views materialised.
+    pub(crate) fn to_text(&self, value: &QValue) -> String {
+        match value {
+            QValue::Page(_) | QValue::File(_) | QValue::List(_) | QValue::Object(_) => {
+                value_to_string(&self.materialize(value.clone(), 0))
+            }
+            _ => value_to_string(value),
+        }
+    }
+
+    /// A binary operator (Dataview's dispatch table in `binaryop.ts`).
+    pub(crate) fn binary(&self, op: BinaryOp, a: &QValue, b: &QValue) -> EvalResult {
+        use QValue::*;
+        let cmp = || self.compare(a, b);
+        Ok(match op {
+            BinaryOp::Eq => Bool(cmp() == Ordering::Equal),
+            BinaryOp::Ne => Bool(cmp() != Ordering::Equal),
+            BinaryOp::Lt => Bool(cmp() == Ordering::Less),
+            BinaryOp::Le => Bool(cmp() != Ordering::Greater),
+            BinaryOp::Gt => Bool(cmp() == Ordering::Greater),
+            BinaryOp::Ge => Bool(cmp() != Ordering::Less),
+            BinaryOp::And => Bool(a.is_truthy() && b.is_truthy()),
+            BinaryOp::Or => Bool(a.is_truthy() || b.is_truthy()),
+            _ => return self.arithmetic(op, a, b),
+        })
+    }
+
+    fn arithmetic(&self, op: BinaryOp, a: &QValue, b: &QValue) -> EvalResult {
+        use BinaryOp::*;
+        use QValue::*;
+        let result = match (op, a, b) {
+            (Add, Number(x), Number(y)) => Number(x + y),
+            (Sub, Number(x), Number(y)) => Number(x - y),
+            (Mul, Number(x), Number(y)) => Number(x * y),
+            (Div, Number(x), Number(y)) => Number(x / y),
+            (Rem, Number(x), Number(y)) => Number(x % y),
+            (Add, Text(x), _) => Text(format!("{x}{}", self.to_text(b))),
+            (Add, _, Text(y)) => Text(format!("{}{y}", self.to_text(a))),
+            (Mul, Text(s), Number(n)) | (Mul, Number(n), Text(s)) => {
+                if *n < 0.0 || !n.is_finite() {
+                    Text(String::new())
+                } else {
+                    Text(s.repeat((*n as usize).min(1 << 20)))
+                }
+            }
+            (Sub, Date(x), Date(y)) => Duration(diff_dates(*x, *y)),
+            (Sub, Date(x), Duration(d)) => add_duration(*x, *d, -1.0).map_or(Null, Date),
+            (Add, Date(x), Duration(d)) | (Add, Duration(d), Date(x)) => {
+                add_duration(*x, *d, 1.0).map_or(Null, Date)
+            }
+            (Add, Duration(x), Duration(y)) => Duration(crate::value::Duration {
+                months: x.months + y.months,
+                millis: x.millis + y.millis,
+            }),
+            (Sub, Duration(x), Duration(y)) => Duration(crate::value::Duration {
+                months: x.months - y.months,
+                millis: x.millis - y.millis,
+            }),
+            (Div, Duration(x), Number(n)) => Duration(scale(*x, 1.0 / n)),
+            (Mul, Duration(x), Number(n)) | (Mul, Number(n), Duration(x)) => {
+                Duration(scale(*x, *n))
+            }
+            (Add, List(x), List(y)) => List(x.iter().chain(y).cloned().collect()),
+            (Add, Object(x), Object(y)) => {
+                let mut out = x.clone();
+                for (k, v) in y {
+                    match out.iter_mut().find(|(key, _)| key == k) {
+                        Some(slot) => slot.1 = v.clone(),
+                        None => out.push((k.clone(), v.clone())),
+                    }
+                }
+                Object(out)
+            }
+            (Add | Sub | Mul | Div | Rem, Null, Null) => Null,
+            (Add | Sub, Date(_), Null) | (Add | Sub, Null, Date(_)) => Null,
+            _ => {
+                return Err(format!(
+                    "No implementation found for '{} {} {}'",
+                    a.type_name(),
+                    op.symbol(),
+                    b.type_name()
+                ));
+            }
+        };
+        Ok(result)
+    }
+}
+
+fn scale(d: Duration, k: f64) -> Duration {
+    Duration {
+        months: d.months * k,
+        millis: d.millis * k,
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines()
+        .find(|l| l.trim_start().starts_with("error:"))
+        .unwrap_or_else(|| s.lines().next().unwrap_or(s))
+        .trim()
+}
+
+fn date_part(d: DateTime, unit: &str) -> QValue {
+    let n = match unit {
+        "year" => f64::from(d.year()),
+        "month" => f64::from(d.month()),
+        "weekyear" => f64::from(d.date().iso_week_date().week()),
+        "week" => (f64::from(d.day()) / 7.0).floor() + 1.0,
+        "weekday" => f64::from(d.weekday().to_monday_one_offset()),
+        "day" => f64::from(d.day()),
+        "hour" => f64::from(d.hour()),
+        "minute" => f64::from(d.minute()),
+        "second" => f64::from(d.second()),
+        "millisecond" => f64::from(d.subsec_nanosecond() / 1_000_000),
+        _ => return QValue::Null,
+    };
+    QValue::Number(n)
+}
+
+fn duration_part(d: Duration, unit: &str) -> QValue {
+    let ms = d.approx_millis();
+    let day = crate::value::MS_DAY;
+    let n = match unit {
+        "year" | "years" => d.months / 12.0 + d.millis / (365.0 * day),
+        "month" | "months" => d.months + d.millis / (30.0 * day),
+        "weeks" => ms / (7.0 * day),
+        "day" | "days" => ms / day,
+        "hour" | "hours" => ms / 3_600_000.0,
+        "minute" | "minutes" => ms / 60_000.0,
+        "second" | "seconds" => ms / 1000.0,
+        "millisecond" | "milliseconds" => ms,
+        _ => return QValue::Null,
+    };
+    QValue::Number(n)
+}
+
+/// A task as Dataview shows it (`file.tasks` items, TASK rows).
+pub(crate) fn task_object(page: &Page, task: &TaskItem) -> Vec<(String, QValue)> {
+    let completed = matches!(task.status, 'x' | 'X');
+    vec![
+        ("symbol".to_string(), QValue::text("-")),
+        ("text".to_string(), QValue::Text(task.text.clone())),
+        ("status".to_string(), QValue::Text(task.status.to_string())),
+        ("checked".to_string(), QValue::Bool(task.status != ' ')),
+        ("completed".to_string(), QValue::Bool(completed)),
+        ("fullyCompleted".to_string(), QValue::Bool(completed)),
+        ("line".to_string(), QValue::Number(f64::from(task.line))),
+        ("path".to_string(), QValue::Text(page.path.clone())),
+        (
+            "link".to_string(),
+            QValue::Link(Link::file(page.path.clone())),
+        ),
+        (
+            "section".to_string(),
+            QValue::Link(Link::file(page.path.clone())),
+        ),
+        ("task".to_string(), QValue::Bool(true)),
+        ("annotated".to_string(), QValue::Bool(false)),
+        ("real".to_string(), QValue::Bool(true)),
+        ("tags".to_string(), QValue::List(Vec::new())),
+        ("children".to_string(), QValue::List(Vec::new())),
+    ]
+}
+
+fn task_field(page: &Page, task: &TaskItem, name: &str) -> Option<QValue> {
+    task_object(page, task)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}

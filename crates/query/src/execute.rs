@@ -1,0 +1,539 @@
+//! Running a parsed query: FROM → rows, the data commands in order, then the TABLE columns /
+//! LIST value / TASK items. Results are plain data ([`QueryResult`]).
+//!
+//! Row errors follow Dataview (`query/engine.ts`): a row whose expression fails is dropped and
+//! reported as a warning; when every row of a step fails, the query fails.
+//!
+//! Dataview docs: "Data Commands" (FROM, WHERE, SORT, GROUP BY, FLATTEN, LIMIT; executed in
+//! the order written), "Query Types" (TABLE, LIST, TASK, the File column, WITHOUT ID),
+//! "Sources".
+
+use std::sync::Arc;
+
+use jiff::civil::DateTime;
+
+use crate::ast::{Command, NamedExpr, Query, QueryKind, SortDirection, Source};
+use crate::eval::{Context, Env, RowData};
+use crate::parser::{QueryError, parse_query};
+use crate::source::QuerySource;
+use crate::value::{Link, PageId, PageValue, QValue};
+
+/// How to run a query.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// The note holding the query (`this`, `[[]]`).
+    pub this: Option<PageId>,
+    /// The clock for `date(now)`, `date(today)`…; `None`: the system clock (UTC).
+    pub now: Option<DateTime>,
+}
+
+/// One entry of a LIST result: the page (or group key) and the listed value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListItem {
+    /// `None` with `LIST WITHOUT ID`.
+    pub id: Option<QValue>,
+    /// `None` when the LIST has no expression.
+    pub value: Option<QValue>,
+}
+
+/// One task of a TASK result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskEntry {
+    pub path: String,
+    pub line: u32,
+    pub status: char,
+    pub text: String,
+}
+
+/// A TASK result group (`key` is `None` when the query has no GROUP BY).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskGroup {
+    pub key: Option<QValue>,
+    pub tasks: Vec<TaskEntry>,
+}
+
+/// What a query returns, as plain values.
+#[derive(Clone, Debug, PartialEq)]
+pub enum QueryResult {
+    Table {
+        headers: Vec<String>,
+        rows: Vec<Vec<QValue>>,
+    },
+    List {
+        items: Vec<ListItem>,
+    },
+    Task {
+        groups: Vec<TaskGroup>,
+    },
+}
+
+impl QueryResult {
+    /// Rows (table), items (list) or tasks (task).
+    pub fn len(&self) -> usize {
+        match self {
+            QueryResult::Table { rows, .. } => rows.len(),
+            QueryResult::List { items } => items.len(),
+            QueryResult::Task { groups } => groups.iter().map(|g| g.tasks.len()).sum(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A result and the per-row problems met on the way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryOutput {
+    pub result: QueryResult,
+    /// `"WHERE: No implementation found for 'number + null'"`: rows dropped by errors.
+    pub warnings: Vec<String>,
+}
+
+/// Parse and run a query.
+pub fn query(
+    text: &str,
+    source: &dyn QuerySource,
+    options: &RunOptions,
+) -> Result<QueryOutput, QueryError> {
+    let query = parse_query(text)?;
+    run_query(&query, source, options)
+}
+
+struct Row {
+    id: QValue,
+    data: RowData,
+}
+
+/// Run a parsed query.
+pub fn run_query(
+    query: &Query,
+    source: &dyn QuerySource,
+    options: &RunOptions,
+) -> Result<QueryOutput, QueryError> {
+    let now = options
+        .now
+        .unwrap_or_else(|| jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now()));
+    let ctx = Context::new(source, options.this, now);
+    let pages = match &query.source {
+        Some(s) => resolve_source(&ctx, s)?,
+        None => source.all_pages(),
+    };
+    let empty: Arc<Vec<(String, QValue)>> = Arc::new(Vec::new());
+    let mut rows: Vec<Row> = Vec::new();
+    let is_task = matches!(query.kind, QueryKind::Task);
+    for id in pages {
+        let Some(page) = source.page(id) else {
+            continue;
+        };
+        if is_task {
+            for i in 0..page.tasks.len() {
+                let data = RowData::Page(PageValue {
+                    page: id,
+                    task: Some(i as u32),
+                    overrides: empty.clone(),
+                });
+                rows.push(Row {
+                    id: QValue::Link(Link::file(page.path.clone())),
+                    data,
+                });
+            }
+        } else {
+            let data = RowData::Page(PageValue {
+                page: id,
+                task: None,
+                overrides: empty.clone(),
+            });
+            rows.push(Row {
+                id: QValue::Link(Link::file(page.path.clone())),
+                data,
+            });
+        }
+    }
+
+    let mut warnings = Vec::new();
+    // The name of the id column: "File", or the GROUP BY names (innermost last).
+    let mut id_names: Vec<String> = Vec::new();
+    for command in &query.commands {
+        rows = run_command(&ctx, command, rows, &mut warnings, &mut id_names)?;
+    }
+
+    let result = match &query.kind {
+        QueryKind::Table {
+            without_id,
+            columns,
+        } => {
+            let mut headers = Vec::new();
+            if !without_id {
+                headers.push(
+                    id_names
+                        .last()
+                        .cloned()
+                        .unwrap_or_else(|| "File".to_string()),
+                );
+            }
+            headers.extend(columns.iter().map(|c| c.name.clone()));
+            let mut out = Vec::with_capacity(rows.len());
+            let mut errors = Vec::new();
+            'rows: for row in &rows {
+                let mut cells = Vec::with_capacity(columns.len() + 1);
+                if !without_id {
+                    cells.push(ctx.materialize(row.id.clone(), 0));
+                }
+                for column in columns {
+                    match ctx.eval(&column.expr, Env::row(&row.data)) {
+                        Ok(v) => cells.push(ctx.materialize(v, 0)),
+                        Err(e) => {
+                            errors.push(e);
+                            continue 'rows;
+                        }
+                    }
+                }
+                out.push(cells);
+            }
+            check_errors("TABLE", rows.len(), errors, &mut warnings)?;
+            QueryResult::Table { headers, rows: out }
+        }
+        QueryKind::List { without_id, expr } => {
+            let mut items = Vec::with_capacity(rows.len());
+            let mut errors = Vec::new();
+            for row in &rows {
+                let value = match expr {
+                    Some(e) => match ctx.eval(e, Env::row(&row.data)) {
+                        Ok(v) => Some(ctx.materialize(v, 0)),
+                        Err(err) => {
+                            errors.push(err);
+                            continue;
+                        }
+                    },
+                    None => None,
+                };
+                let id = if *without_id && value.is_some() {
+                    None
+                } else {
+                    Some(ctx.materialize(row.id.clone(), 0))
+                };
+                items.push(ListItem { id, value });
+            }
+            check_errors("LIST", rows.len(), errors, &mut warnings)?;
+            QueryResult::List { items }
+        }
+        QueryKind::Task => {
+            let mut groups = Vec::new();
+            if id_names.is_empty() {
+                let mut tasks = Vec::new();
+                for row in &rows {
+                    collect_tasks(&ctx, &row.data.clone().into_value(), &mut tasks);
+                }
+                groups.push(TaskGroup { key: None, tasks });
+            } else {
+                for row in &rows {
+                    let mut tasks = Vec::new();
+                    collect_tasks(&ctx, &row.data.clone().into_value(), &mut tasks);
+                    groups.push(TaskGroup {
+                        key: Some(ctx.materialize(row.id.clone(), 0)),
+                        tasks,
+                    });
+                }
+            }
+            QueryResult::Task { groups }
+        }
+    };
+    Ok(QueryOutput { result, warnings })
+}
+
+fn collect_tasks(ctx: &Context<'_>, value: &QValue, out: &mut Vec<TaskEntry>) {
+    match value {
+        QValue::Page(pv) => {
+            if let (Some(page), Some(i)) = (ctx.source.page(pv.page), pv.task)
+                && let Some(task) = page.tasks.get(i as usize)
+            {
+                out.push(TaskEntry {
+                    path: page.path.clone(),
+                    line: task.line,
+                    status: task.status,
+                    text: task.text.clone(),
+                });
+            }
+        }
+        QValue::Object(fields) => {
+            if let Some((_, rows)) = fields.iter().find(|(k, _)| k == "rows") {
+                collect_tasks(ctx, rows, out);
+            }
+        }
+        QValue::List(items) => items.iter().for_each(|v| collect_tasks(ctx, v, out)),
+        _ => {}
+    }
+}
+
+fn check_errors(
+    step: &str,
+    incoming: usize,
+    errors: Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Result<(), QueryError> {
+    if errors.is_empty() {
+        return Ok(());
+    }
+    if errors.len() >= incoming && incoming > 0 {
+        let first: Vec<String> = errors.iter().take(3).map(|e| format!("- {e}")).collect();
+        return Err(QueryError::eval(format!(
+            "every row failed during {step} with an error; first {}:\n{}",
+            first.len(),
+            first.join("\n")
+        )));
+    }
+    let mut seen: Vec<&String> = Vec::new();
+    for e in &errors {
+        if !seen.contains(&e) {
+            seen.push(e);
+        }
+    }
+    for e in seen.into_iter().take(3) {
+        warnings.push(format!(
+            "{step}: {e} ({} row(s) dropped)",
+            errors.iter().filter(|x| *x == e).count()
+        ));
+    }
+    Ok(())
+}
+
+fn run_command(
+    ctx: &Context<'_>,
+    command: &Command,
+    rows: Vec<Row>,
+    warnings: &mut Vec<String>,
+    id_names: &mut Vec<String>,
+) -> Result<Vec<Row>, QueryError> {
+    let incoming = rows.len();
+    let mut errors = Vec::new();
+    let (name, out) = match command {
+        Command::Where(expr) => {
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                match ctx.eval(expr, Env::row(&row.data)) {
+                    Ok(v) if v.is_truthy() => out.push(row),
+                    Ok(_) => {}
+                    Err(e) => errors.push(e),
+                }
+            }
+            ("WHERE", out)
+        }
+        Command::Sort(fields) => {
+            let mut keyed: Vec<(Vec<QValue>, Row)> = Vec::with_capacity(rows.len());
+            'rows: for row in rows {
+                let mut keys = Vec::with_capacity(fields.len());
+                for (expr, _) in fields {
+                    match ctx.eval(expr, Env::row(&row.data)) {
+                        Ok(v) => keys.push(v),
+                        Err(e) => {
+                            errors.push(e);
+                            continue 'rows;
+                        }
+                    }
+                }
+                keyed.push((keys, row));
+            }
+            keyed.sort_by(|(a, _), (b, _)| {
+                for (i, (_, dir)) in fields.iter().enumerate() {
+                    let c = ctx.compare(&a[i], &b[i]);
+                    let c = if *dir == SortDirection::Descending {
+                        c.reverse()
+                    } else {
+                        c
+                    };
+                    if c != std::cmp::Ordering::Equal {
+                        return c;
+                    }
+                }
+                std::cmp::Ordering::Equal
+            });
+            ("SORT", keyed.into_iter().map(|(_, r)| r).collect())
+        }
+        Command::Limit(expr) => {
+            let amount = ctx.eval(expr, Env::empty()).map_err(|e| {
+                QueryError::eval(format!("Failed to execute 'limit' statement: {e}"))
+            })?;
+            let QValue::Number(n) = amount else {
+                return Err(QueryError::eval(format!(
+                    "Failed to execute 'limit' statement: limit should be a number, but got '{}'",
+                    amount.type_name()
+                )));
+            };
+            let mut rows = rows;
+            rows.truncate(n.max(0.0) as usize);
+            ("LIMIT", rows)
+        }
+        Command::GroupBy(NamedExpr { name, expr }) => {
+            let mut keyed: Vec<(QValue, Row)> = Vec::with_capacity(rows.len());
+            for row in rows {
+                match ctx.eval(expr, Env::row(&row.data)) {
+                    Ok(key) => keyed.push((key, row)),
+                    Err(e) => errors.push(e),
+                }
+            }
+            keyed.sort_by(|(a, _), (b, _)| ctx.compare(a, b));
+            let mut groups: Vec<(QValue, Vec<QValue>)> = Vec::new();
+            for (key, row) in keyed {
+                match groups.last_mut() {
+                    Some((k, members)) if ctx.compare(k, &key) == std::cmp::Ordering::Equal => {
+                        members.push(row.data.into_value())
+                    }
+                    _ => groups.push((key, vec![row.data.into_value()])),
+                }
+            }
+            let out = groups
+                .into_iter()
+                .map(|(key, members)| {
+                    let mut fields = vec![
+                        ("key".to_string(), key.clone()),
+                        ("rows".to_string(), QValue::List(members)),
+                    ];
+                    match fields.iter_mut().find(|(k, _)| k == name) {
+                        Some(slot) => slot.1 = key.clone(),
+                        None => fields.push((name.clone(), key.clone())),
+                    }
+                    Row {
+                        id: key,
+                        data: RowData::Object(fields),
+                    }
+                })
+                .collect();
+            id_names.push(name.clone());
+            ("GROUP BY", out)
+        }
+        Command::Flatten(NamedExpr { name, expr }) => {
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                let value = match ctx.eval(expr, Env::row(&row.data)) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                };
+                let values = match value {
+                    QValue::List(items) => items,
+                    other => vec![other],
+                };
+                for v in values {
+                    let data = match &row.data {
+                        RowData::Page(pv) => {
+                            let mut overrides: Vec<(String, QValue)> = pv
+                                .overrides
+                                .iter()
+                                .filter(|(k, _)| k != name)
+                                .cloned()
+                                .collect();
+                            overrides.push((name.clone(), v));
+                            RowData::Page(PageValue {
+                                page: pv.page,
+                                task: pv.task,
+                                overrides: Arc::new(overrides),
+                            })
+                        }
+                        RowData::Object(fields) => {
+                            let mut fields = fields.clone();
+                            match fields.iter_mut().find(|(k, _)| k == name) {
+                                Some(slot) => slot.1 = v,
+                                None => fields.push((name.clone(), v)),
+                            }
+                            RowData::Object(fields)
+                        }
+                    };
+                    out.push(Row {
+                        id: row.id.clone(),
+                        data,
+                    });
+                }
+            }
+            if id_names.last() == Some(name) {
+                id_names.pop();
+            }
+            ("FLATTEN", out)
+        }
+    };
+    check_errors(name, incoming, errors, warnings)?;
+    Ok(out)
+}
+
+/// Pages matching a FROM source, in id order without duplicates.
+fn resolve_source(ctx: &Context<'_>, source: &Source) -> Result<Vec<PageId>, QueryError> {
+    let src = ctx.source;
+    let mut ids = match source {
+        Source::Folder(folder) => {
+            let folder = folder.trim_end_matches('/');
+            let under = src.pages_in_folder(folder);
+            if !under.is_empty() || folder.is_empty() {
+                under
+            } else if let Some(id) = src
+                .page_by_path(folder)
+                .or_else(|| src.page_by_path(&format!("{folder}.md")))
+            {
+                vec![id]
+            } else {
+                Vec::new()
+            }
+        }
+        Source::Tag(tag) => src.pages_with_tag(tag),
+        Source::LinksTo(link) => match link_target(ctx, link) {
+            Some(target) => src.inlinks(target),
+            None => {
+                // A dangling link: pages whose links name it as written.
+                let wanted = link.path.to_lowercase();
+                src.all_pages()
+                    .into_iter()
+                    .filter(|id| {
+                        src.page(*id).is_some_and(|p| {
+                            p.outlinks.iter().any(|l| l.path.to_lowercase() == wanted)
+                        })
+                    })
+                    .collect()
+            }
+        },
+        Source::LinksFrom(link) => {
+            let Some(target) = link_target(ctx, link) else {
+                return Err(QueryError::eval(format!(
+                    "Could not find file \"{}\" during link lookup - does it exist?",
+                    link.path
+                )));
+            };
+            let page = src
+                .page(target)
+                .map(|p| p.outlinks.clone())
+                .unwrap_or_default();
+            page.iter()
+                .filter_map(|l| src.resolve_link(Some(target), &l.path))
+                .collect()
+        }
+        Source::And(a, b) => {
+            let left = resolve_source(ctx, a)?;
+            let right = resolve_source(ctx, b)?;
+            left.into_iter()
+                .filter(|id| right.binary_search(id).is_ok())
+                .collect()
+        }
+        Source::Or(a, b) => {
+            let mut all = resolve_source(ctx, a)?;
+            all.extend(resolve_source(ctx, b)?);
+            all
+        }
+        Source::Not(inner) => {
+            let excluded = resolve_source(ctx, inner)?;
+            src.all_pages()
+                .into_iter()
+                .filter(|id| excluded.binary_search(id).is_err())
+                .collect()
+        }
+    };
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// The page a source link means: `[[]]` and `[[#…]]` are the query's own note.
+fn link_target(ctx: &Context<'_>, link: &Link) -> Option<PageId> {
+    if link.path.is_empty() {
+        return ctx.this;
+    }
+    ctx.source.resolve_link(ctx.this, &link.path)
+}

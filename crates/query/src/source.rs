@@ -1,0 +1,503 @@
+//! The data interface between a vault model and the query engine: [`QuerySource`] (what the
+//! index implements) and [`Page`] (what Dataview knows about one note), with the conversions
+//! from a parsed [`attune_syntax::Note`] that follow Dataview's indexing rules.
+//!
+//! Dataview docs: "Metadata on Pages" (implicit `file.*` fields), "Adding Metadata" (field
+//! name normalisation: `Energy Mood` is also `energy-mood`), "Types of Metadata" (which text
+//! becomes a date, a duration or a link). Source: `data-import/markdown-file.ts`.
+
+use attune_syntax::Note;
+use attune_syntax::Value;
+use jiff::civil::{Date, DateTime};
+
+use crate::lexer::is_emoji;
+use crate::time::{number_prefix, parse_date, parse_duration};
+use crate::value::{Link, LinkKind, PageId, QValue, file_title};
+
+/// Where pages come from. The index implements this; [`crate::MemorySource`] is a small
+/// in-memory implementation for tests and tools.
+///
+/// Only `all_pages`, `page`, `page_by_path` and `resolve_link` are required; the others have
+/// scanning defaults and exist so an index can answer FROM sources from its own maps (a
+/// single-folder query over 100,000 notes must not scan them all).
+pub trait QuerySource {
+    /// Every page, in a stable order (path order preferred).
+    fn all_pages(&self) -> Vec<PageId>;
+    fn page(&self, id: PageId) -> Option<&Page>;
+    /// The page at this vault path (`ME/x/Note.md`).
+    fn page_by_path(&self, path: &str) -> Option<PageId>;
+    /// The page a link target (`Note`, `folder/Note`, `Note.md`; no `#` or `|` part) means
+    /// when written in page `from` (`None`: from the vault root).
+    fn resolve_link(&self, from: Option<PageId>, target: &str) -> Option<PageId>;
+
+    /// Pages under `folder` and its subfolders (`""`: all pages).
+    fn pages_in_folder(&self, folder: &str) -> Vec<PageId> {
+        let prefix = format!("{}/", folder.trim_end_matches('/'));
+        self.all_pages()
+            .into_iter()
+            .filter(|id| {
+                folder.is_empty() || self.page(*id).is_some_and(|p| p.path.starts_with(&prefix))
+            })
+            .collect()
+    }
+    /// Pages carrying `tag` (without `#`, any case) or a nested tag under it (`tag/sub`).
+    fn pages_with_tag(&self, tag: &str) -> Vec<PageId> {
+        let wanted = format!("#{}", tag.to_lowercase());
+        self.all_pages()
+            .into_iter()
+            .filter(|id| {
+                self.page(*id).is_some_and(|p| {
+                    p.tags.iter().any(|t| {
+                        let t = t.to_lowercase();
+                        t == wanted || t.starts_with(&format!("{wanted}/"))
+                    })
+                })
+            })
+            .collect()
+    }
+    /// Pages with a link that resolves to `target`.
+    fn inlinks(&self, target: PageId) -> Vec<PageId> {
+        self.all_pages()
+            .into_iter()
+            .filter(|id| {
+                self.page(*id).is_some_and(|p| {
+                    p.outlinks
+                        .iter()
+                        .any(|l| self.resolve_link(Some(*id), &l.path) == Some(target))
+                })
+            })
+            .collect()
+    }
+}
+
+/// A Markdown task (`- [ ]`, `- [x]`) of a page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskItem {
+    pub text: String,
+    /// The character between the brackets.
+    pub status: char,
+    /// 1-based line in the note.
+    pub line: u32,
+}
+
+/// File facts the store knows (size in bytes, creation and modification times).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FileStats {
+    pub size: u64,
+    pub ctime: Option<DateTime>,
+    pub mtime: Option<DateTime>,
+}
+
+/// What Dataview knows about one note. Values are converted once, when the page is built.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page {
+    /// Vault path with extension: `ME/🎭 Emotions/Joy.md`.
+    pub path: String,
+    /// Frontmatter and inline fields as Dataview exposes them: each key as written, plus its
+    /// normalised form (`Energy Mood` → `energy-mood`) when that differs and is free; a key
+    /// given several times holds a list.
+    pub fields: Vec<(String, QValue)>,
+    /// The frontmatter alone (`file.frontmatter`).
+    pub frontmatter: Vec<(String, QValue)>,
+    /// Exact tags with `#` (`file.etags`); `file.tags` adds parent tags.
+    pub tags: Vec<String>,
+    pub aliases: Vec<String>,
+    /// Every link in the note (frontmatter, body, embeds), paths resolved where possible.
+    pub outlinks: Vec<Link>,
+    pub tasks: Vec<TaskItem>,
+    pub stats: FileStats,
+    /// `file.day`: a `date`/`day` field, else a date in the file name.
+    pub day: Option<DateTime>,
+}
+
+impl Page {
+    /// An empty page at `path`.
+    pub fn new(path: impl Into<String>) -> Page {
+        Page {
+            path: path.into(),
+            fields: Vec::new(),
+            frontmatter: Vec::new(),
+            tags: Vec::new(),
+            aliases: Vec::new(),
+            outlinks: Vec::new(),
+            tasks: Vec::new(),
+            stats: FileStats::default(),
+            day: None,
+        }
+    }
+
+    /// Build a page from a parsed note. `resolve` maps a link target as written to the vault
+    /// path it resolves to from this note (`None`: dangling; the link keeps its text).
+    pub fn from_note(
+        path: &str,
+        note: &Note,
+        stats: FileStats,
+        resolve: &dyn Fn(&str) -> Option<String>,
+    ) -> Page {
+        let mut page = Page::new(path);
+        page.stats = stats;
+        let mut raw: Vec<(String, Vec<QValue>)> = Vec::new();
+        let mut add = |key: &str, value: QValue| match raw.iter_mut().find(|(k, _)| k == key) {
+            Some((_, values)) => values.push(value),
+            None => raw.push((key.to_string(), vec![value])),
+        };
+        if let Some(fm) = &note.frontmatter {
+            for field in &fm.fields {
+                if field.key == "position" {
+                    continue;
+                }
+                let value = convert_value(&field.value, resolve);
+                page.frontmatter.push((field.key.clone(), value.clone()));
+                add(&field.key, value);
+                let lower = field.key.to_lowercase();
+                if lower == "alias" || lower == "aliases" {
+                    page.aliases.extend(split_list_field(&field.value, ','));
+                }
+            }
+        }
+        for field in &note.inline_fields {
+            add(&field.key, parse_inline_value(&field.value, resolve));
+        }
+        page.fields = finalize_fields(raw);
+        for tag in &note.tags {
+            let tag = format!("#{}", tag.name.trim_start_matches('#'));
+            if !page.tags.contains(&tag) {
+                page.tags.push(tag);
+            }
+        }
+        for link in &note.links {
+            let target = &link.target;
+            let path = resolve(&target.target).unwrap_or_else(|| target.target.clone());
+            let (kind, subpath) = match &target.fragment {
+                Some(f) if f.starts_with('^') => (LinkKind::Block, Some(f[1..].to_string())),
+                Some(f) => (LinkKind::Header, Some(f.clone())),
+                None => (LinkKind::File, None),
+            };
+            page.outlinks.push(Link {
+                path,
+                subpath,
+                kind,
+                display: target.alias.clone(),
+                embed: link.embed,
+            });
+        }
+        page.tasks = note
+            .tasks
+            .iter()
+            .map(|t| TaskItem {
+                text: t.text.clone(),
+                status: t.status,
+                line: t.line,
+            })
+            .collect();
+        page.day = find_day(&page);
+        page
+    }
+
+    /// A field by exact key (`fields` holds the normalised keys too).
+    pub fn field(&self, key: &str) -> Option<&QValue> {
+        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// `file.name`: the file name without `.md`.
+    pub fn name(&self) -> &str {
+        file_title(&self.path)
+    }
+
+    /// `file.folder`: the folder path (`""` at the root).
+    pub fn folder(&self) -> &str {
+        self.path.rsplit_once('/').map_or("", |(folder, _)| folder)
+    }
+}
+
+/// Dataview's field-name normalisation (`canonicalizeVarName`): letters, digits, `_`, `-`
+/// lower-cased, emoji kept, runs of whitespace become `-`, everything else dropped.
+pub fn normalize_field_name(name: &str) -> String {
+    let mut out = String::new();
+    let mut in_space = false;
+    for c in name.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push('-');
+            }
+            in_space = true;
+            continue;
+        }
+        in_space = false;
+        if is_emoji(c) {
+            out.push(c);
+        } else if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+fn finalize_fields(raw: Vec<(String, Vec<QValue>)>) -> Vec<(String, QValue)> {
+    let mut normalized: Vec<(String, Vec<QValue>)> = Vec::new();
+    for (key, values) in &raw {
+        let norm = normalize_field_name(key);
+        if norm.is_empty() || raw.iter().any(|(k, _)| *k == norm) {
+            continue;
+        }
+        match normalized.iter_mut().find(|(k, _)| *k == norm) {
+            Some((_, existing)) => existing.extend(values.iter().cloned()),
+            None => normalized.push((norm, values.clone())),
+        }
+    }
+    raw.into_iter()
+        .chain(normalized)
+        .map(|(k, mut values)| {
+            let value = if values.len() == 1 {
+                values.pop().unwrap_or(QValue::Null)
+            } else {
+                QValue::List(values)
+            };
+            (k, value)
+        })
+        .collect()
+}
+
+fn split_list_field(value: &Value, sep: char) -> Vec<String> {
+    match value {
+        Value::List(items) => items
+            .iter()
+            .flat_map(|v| split_list_field(v, sep))
+            .collect(),
+        Value::Text(s) => s
+            .split(sep)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        Value::Int(n) => vec![n.to_string()],
+        Value::Float(n) => vec![n.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+/// A frontmatter value as Dataview sees it: text that is a whole date, duration or link
+/// becomes one (`2025-07-05` is a date, `2025-07-05 00:46` stays text).
+pub fn convert_value(value: &Value, resolve: &dyn Fn(&str) -> Option<String>) -> QValue {
+    match value {
+        Value::Null => QValue::Null,
+        Value::Bool(b) => QValue::Bool(*b),
+        Value::Int(n) => QValue::Number(*n as f64),
+        Value::Float(n) => QValue::Number(*n),
+        Value::Text(s) => convert_text(s, resolve),
+        Value::Link(target) => {
+            let mut text = target.target.clone();
+            if let Some(f) = &target.fragment {
+                text.push('#');
+                text.push_str(f);
+            }
+            let mut link = Link::parse_inner(&text);
+            link.display = target.alias.clone();
+            resolve_link_path(&mut link, resolve);
+            QValue::Link(link)
+        }
+        Value::List(items) => {
+            QValue::List(items.iter().map(|v| convert_value(v, resolve)).collect())
+        }
+        Value::Map(entries) => QValue::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), convert_value(v, resolve)))
+                .collect(),
+        ),
+    }
+}
+
+fn resolve_link_path(link: &mut Link, resolve: &dyn Fn(&str) -> Option<String>) {
+    if let Some(path) = resolve(&link.path) {
+        link.path = path;
+    }
+}
+
+fn convert_text(s: &str, resolve: &dyn Fn(&str) -> Option<String>) -> QValue {
+    if let Some(d) = parse_date(s) {
+        return QValue::Date(d);
+    }
+    if let Some(d) = parse_duration(s) {
+        return QValue::Duration(d);
+    }
+    let (embed, rest) = match s.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    if let Some(inner) = rest.strip_prefix("[[").and_then(|r| r.strip_suffix("]]"))
+        && !inner.contains('[')
+        && !inner.contains(']')
+    {
+        let mut link = Link::parse_inner(inner);
+        link.embed = embed;
+        resolve_link_path(&mut link, resolve);
+        return QValue::Link(link);
+    }
+    QValue::Text(s.to_string())
+}
+
+/// An inline field's text (`key:: value`) as Dataview reads it: empty is null; a date,
+/// duration, `"quoted text"`, `#tag`, link, boolean, number or `null` is that value; a comma
+/// list of such atoms is a list; anything else is text.
+pub fn parse_inline_value(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> QValue {
+    let text = text.trim();
+    if text.is_empty() {
+        return QValue::Null;
+    }
+    if let Some(v) = inline_atom(text, resolve) {
+        return v;
+    }
+    if text.contains(',') {
+        let parts: Vec<Option<QValue>> = text
+            .split(',')
+            .map(|p| inline_atom(p.trim(), resolve))
+            .collect();
+        if parts.len() > 1 && parts.iter().all(Option::is_some) {
+            return QValue::List(parts.into_iter().flatten().collect());
+        }
+    }
+    QValue::Text(text.to_string())
+}
+
+fn inline_atom(s: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<QValue> {
+    if s.is_empty() {
+        return None;
+    }
+    if let Some(d) = parse_date(s) {
+        return Some(QValue::Date(d));
+    }
+    if let Some(d) = parse_duration(s) {
+        return Some(QValue::Duration(d));
+    }
+    if s.len() >= 2 && s.starts_with('"') && s.ends_with('"') && !s[1..s.len() - 1].contains('"') {
+        return Some(QValue::Text(s[1..s.len() - 1].to_string()));
+    }
+    if s.starts_with('#') && s.len() > 1 && !s.contains(char::is_whitespace) {
+        return Some(QValue::Text(s.to_string()));
+    }
+    if s.contains("[[") {
+        return match convert_text(s, resolve) {
+            v @ QValue::Link(_) => Some(v),
+            _ => None,
+        };
+    }
+    match s {
+        "true" | "True" => return Some(QValue::Bool(true)),
+        "false" | "False" => return Some(QValue::Bool(false)),
+        "null" => return Some(QValue::Null),
+        _ => {}
+    }
+    match number_prefix(s) {
+        Some((n, used)) if used == s.len() => Some(QValue::Number(n)),
+        _ => None,
+    }
+}
+
+/// `file.day`: a `date`/`day` field holding a date (or a link to a dated note), else a
+/// `YYYY-MM-DD` / `YYYYMMDD` date in the file name.
+fn find_day(page: &Page) -> Option<DateTime> {
+    for (key, value) in &page.fields {
+        let lower = key.to_lowercase();
+        if lower != "date" && lower != "day" {
+            continue;
+        }
+        match value {
+            QValue::Date(d) => return Some(*d),
+            QValue::List(items) => {
+                if let Some(QValue::Date(d)) = items.first() {
+                    return Some(*d);
+                }
+            }
+            QValue::Link(l) => {
+                if let Some(d) = extract_date(&l.path) {
+                    return Some(d);
+                }
+            }
+            _ => {}
+        }
+    }
+    extract_date(page.name())
+}
+
+/// The first `YYYY-MM-DD` (else `YYYYMMDD`) date in a text.
+pub fn extract_date(text: &str) -> Option<DateTime> {
+    let b = text.as_bytes();
+    let num = |i: usize, n: usize| -> Option<i32> {
+        let s = b.get(i..i + n)?;
+        if s.iter().all(u8::is_ascii_digit) {
+            std::str::from_utf8(s).ok()?.parse().ok()
+        } else {
+            None
+        }
+    };
+    let make = |y: i32, m: i32, d: i32| -> Option<DateTime> {
+        Date::new(
+            i16::try_from(y).ok()?,
+            i8::try_from(m).ok()?,
+            i8::try_from(d).ok()?,
+        )
+        .ok()
+        .map(|d| d.at(0, 0, 0, 0))
+    };
+    for i in 0..b.len() {
+        if let (Some(y), Some(b'-'), Some(m), Some(b'-'), Some(d)) = (
+            num(i, 4),
+            b.get(i + 4),
+            num(i + 5, 2),
+            b.get(i + 7),
+            num(i + 8, 2),
+        ) && let Some(date) = make(y, m, d)
+        {
+            return Some(date);
+        }
+    }
+    for i in 0..b.len() {
+        if let (Some(y), Some(m), Some(d)) = (num(i, 4), num(i + 4, 2), num(i + 6, 2))
+            && let Some(date) = make(y, m, d)
+        {
+            return Some(date);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_normalise_like_dataview() {
+        assert_eq!(normalize_field_name("Energy Mood"), "energy-mood");
+        assert_eq!(normalize_field_name("strategy_group "), "strategy_group-");
+        assert_eq!(normalize_field_name("🎭 Mood!"), "🎭-mood");
+    }
+
+    #[test]
+    fn inline_values() {
+        let none = |_: &str| None;
+        assert_eq!(parse_inline_value("5", &none), QValue::Number(5.0));
+        assert_eq!(
+            parse_inline_value("1, 2", &none),
+            QValue::List(vec![QValue::Number(1.0), QValue::Number(2.0)])
+        );
+        assert_eq!(
+            parse_inline_value("hello, world", &none),
+            QValue::text("hello, world")
+        );
+        assert!(matches!(
+            parse_inline_value("[[A]]", &none),
+            QValue::Link(_)
+        ));
+        assert_eq!(parse_inline_value("", &none), QValue::Null);
+    }
+
+    #[test]
+    fn day_from_name() {
+        assert_eq!(
+            extract_date("Journal 2025-07-05 @ 1200").map(|d| d.day()),
+            Some(5)
+        );
+        assert_eq!(extract_date("20250706").map(|d| d.day()), Some(6));
+    }
+}
