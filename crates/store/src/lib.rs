@@ -3,17 +3,26 @@
 //! - [`scan`]: walk a vault in parallel and read each note once, handing the bytes to a
 //!   caller-supplied function (the engine parses there, so bytes are dropped as soon as the
 //!   note is built and the whole vault is never held twice).
+//! - [`txn`]: transactions — atomic, hash-checked, journaled writes of several files, with
+//!   recovery after a crash, a history of commits and undo; all through the [`disk`] trait,
+//!   whose in-memory twin injects faults for tests.
 //! - [`settings`]: the few plugin settings files attune reads (`metadata-menu/data.json`, …).
 //!
 //! Architecture invariant: no other attune crate calls `std::fs`; the pure crates deny it
 //! through `clippy::disallowed_methods`.
 
+pub mod disk;
 pub mod error;
+pub mod journal;
 pub mod path;
 pub mod scan;
 pub mod tree;
+pub mod txn;
 
 pub use error::StoreError;
 pub use path::VaultPath;
 pub use tree::write_new_files;
 pub use scan::{FileMeta, Scan, ScanOptions, read_optional, scan};
+pub use disk::{Disk, FaultMode, MemDisk, RealDisk};
+pub use journal::{ContentHash, Manifest, ManifestFile, hash};
+pub use txn::{CommitInfo, ConflictKind, Expected, FileChange, Recovery, VaultWriter, WriteError};
