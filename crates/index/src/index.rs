@@ -1,0 +1,838 @@
+//! [`Index`]: every note of the vault by path, name, alias, id, tag and folder, every link
+//! resolved, backlinks, and [`Index::apply`] to follow file changes without a rebuild.
+//!
+//! *Invariant*: after any sequence of [`Index::apply`] calls the index describes the same
+//! vault as [`Index::build`] over the resulting files (proved by the proptest in `tests`).
+//!
+//! How incremental updates stay exact: every link is looked up by the key of its last path
+//! segment (`[[ME/Emotions/Shame#x]]` → `shame`), whether it resolved or not. `dependents`
+//! maps each key to the notes holding such a link. A note that appears, disappears or changes
+//! class can only change the resolution of links with its own name's key, so exactly those
+//! notes are re-resolved.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use attune_syntax::{Link, LinkPlace, LinkTarget, Note, Value};
+
+use crate::input::{Change, ClassFacts, FileMeta, NoteInput};
+use crate::name::{self, Interner, Sym};
+
+/// A note's handle in one [`Index`]. Handles of deleted notes are reused: do not keep one
+/// across [`Index::apply`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NoteId(pub(crate) u32);
+
+/// A non-note file's handle (image, PDF, canvas).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub(crate) u32);
+
+/// What a link means.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// This note (a heading or block fragment stays on the [`LinkTarget`]).
+    Note(NoteId),
+    /// A file that is not a note.
+    File(FileId),
+    /// No note or file of that name or path.
+    Dangling,
+    /// Several notes fit and neither the field's relation class nor the linking note's folder
+    /// picks one. Candidates in path order.
+    Ambiguous(Box<[NoteId]>),
+    /// `[[]]`: nothing between the brackets.
+    Empty,
+}
+
+impl Target {
+    pub fn note(&self) -> Option<NoteId> {
+        match self {
+            Target::Note(id) => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+/// A relation field as the index holds it.
+#[derive(Clone, Debug)]
+pub(crate) struct Rel {
+    pub(crate) targets: Vec<Sym>,
+    pub(crate) inverse: Option<Box<str>>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    pub(crate) path: Box<str>,
+    /// Key of the path without `.md`.
+    pub(crate) path_key: Box<str>,
+    /// Key of the file name without `.md`; `None` for a file named just `.md`.
+    pub(crate) name: Option<Sym>,
+    pub(crate) note: Arc<Note>,
+    pub(crate) meta: FileMeta,
+    pub(crate) excluded: bool,
+    pub(crate) class: Option<Sym>,
+    /// Parallel to `note.links`.
+    pub(crate) targets: Vec<Target>,
+    /// The distinct lookup keys of this note's links (sorted).
+    pub(crate) link_keys: Vec<Sym>,
+    /// `(source, index into the source's links)`, unordered.
+    pub(crate) backlinks: Vec<(NoteId, u32)>,
+    pub(crate) id_key: Option<Box<str>>,
+    pub(crate) alias_keys: Vec<Box<str>>,
+    pub(crate) tag_keys: Vec<Box<str>>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct FileEntry {
+    pub(crate) path: Box<str>,
+    pub(crate) path_key: Box<str>,
+    pub(crate) name: Sym,
+}
+
+/// The vault model. Pure: built from plain data, no I/O.
+#[derive(Clone, Debug)]
+pub struct Index {
+    pub(crate) facts: ClassFacts,
+    pub(crate) classes: Interner,
+    pub(crate) relations: HashMap<Sym, HashMap<Box<str>, Rel>>,
+    pub(crate) keys: Interner,
+    pub(crate) entries: Vec<Option<Entry>>,
+    free: Vec<u32>,
+    pub(crate) by_path: HashMap<Box<str>, NoteId>,
+    pub(crate) sorted: BTreeMap<Box<str>, NoteId>,
+    /// Link targets only: excluded notes are not here.
+    pub(crate) by_name: HashMap<Sym, Vec<NoteId>>,
+    pub(crate) by_alias: HashMap<Box<str>, Vec<NoteId>>,
+    pub(crate) by_id: HashMap<Box<str>, Vec<NoteId>>,
+    pub(crate) by_tag: HashMap<Box<str>, Vec<NoteId>>,
+    pub(crate) dependents: HashMap<Sym, Vec<NoteId>>,
+    pub(crate) files: Vec<Option<FileEntry>>,
+    file_free: Vec<u32>,
+    pub(crate) files_by_path: HashMap<Box<str>, FileId>,
+    pub(crate) files_by_name: HashMap<Sym, Vec<FileId>>,
+}
+
+/// A key computed while resolving: known symbols are free, new ones are interned afterwards.
+enum KeyRef {
+    Known(Sym),
+    New(Box<str>),
+}
+
+/// The linking note, as resolution needs it.
+#[derive(Clone, Copy)]
+struct Source<'a> {
+    id: Option<NoteId>,
+    /// The folder as written (for `./` and `../` links).
+    folder: &'a str,
+    /// The folder's key (for the same-folder rule).
+    folder_key: &'a str,
+    class: Option<Sym>,
+}
+
+impl Index {
+    /// An index of no notes that will use `facts` for relations.
+    pub fn new(facts: ClassFacts) -> Index {
+        let mut classes = Interner::default();
+        let mut relations: HashMap<Sym, HashMap<Box<str>, Rel>> = HashMap::new();
+        for (class, field, fact) in facts.iter() {
+            let c = classes.intern(class);
+            let targets = fact.targets.iter().map(|t| classes.intern(t)).collect();
+            relations.entry(c).or_default().insert(
+                field.trim().into(),
+                Rel {
+                    targets,
+                    inverse: fact.inverse.as_deref().map(Into::into),
+                },
+            );
+        }
+        Index {
+            facts,
+            classes,
+            relations,
+            keys: Interner::default(),
+            entries: Vec::new(),
+            free: Vec::new(),
+            by_path: HashMap::new(),
+            sorted: BTreeMap::new(),
+            by_name: HashMap::new(),
+            by_alias: HashMap::new(),
+            by_id: HashMap::new(),
+            by_tag: HashMap::new(),
+            dependents: HashMap::new(),
+            files: Vec::new(),
+            file_free: Vec::new(),
+            files_by_path: HashMap::new(),
+            files_by_name: HashMap::new(),
+        }
+    }
+
+    /// Build the index of a whole vault: its notes, the paths of its other files (for links to
+    /// images and PDFs) and the class facts. A path given twice keeps the last note.
+    pub fn build(notes: Vec<NoteInput>, files: Vec<String>, facts: ClassFacts) -> Index {
+        let mut index = Index::new(facts);
+        index.entries.reserve(notes.len());
+        for path in files {
+            index.add_file(&path);
+        }
+        for input in notes {
+            if let Some(&old) = index.by_path.get(input.path.as_str()) {
+                index.unregister(old);
+                index.release(old);
+            }
+            index.register(input);
+        }
+        let ids: Vec<NoteId> = index.ids().collect();
+        let resolved: Vec<(Vec<Target>, Vec<KeyRef>)> =
+            ids.iter().map(|&id| index.resolve_note(id)).collect();
+        for (id, (targets, keys)) in ids.into_iter().zip(resolved) {
+            index.store_links(id, targets, keys);
+        }
+        index
+    }
+
+    /// Follow one file change. Everything that depends on it (links that now resolve, become
+    /// ambiguous or dangle; backlinks; relations) is updated; nothing else is touched.
+    pub fn apply(&mut self, change: Change) {
+        match change {
+            Change::Created(input) | Change::Modified(input) => self.upsert(input),
+            Change::Deleted(path) => {
+                if let Some(&id) = self.by_path.get(path.as_str()) {
+                    self.remove(id);
+                }
+            }
+            Change::Renamed { from, to } => {
+                if let Some(&id) = self.by_path.get(from.as_str()) {
+                    self.remove(id);
+                }
+                self.upsert(to);
+            }
+            Change::FileCreated(path) => {
+                if !self.files_by_path.contains_key(path.as_str()) {
+                    let name = self.add_file(&path);
+                    self.relink_dependents(name, None);
+                }
+            }
+            Change::FileDeleted(path) => {
+                if let Some(id) = self.files_by_path.remove(path.as_str())
+                    && let Some(file) = self.files[id.0 as usize].take()
+                {
+                    if let Some(list) = self.files_by_name.get_mut(&file.name) {
+                        list.retain(|&f| f != id);
+                        if list.is_empty() {
+                            self.files_by_name.remove(&file.name);
+                        }
+                    }
+                    self.file_free.push(id.0);
+                    self.relink_dependents(file.name, None);
+                }
+            }
+        }
+    }
+
+    fn upsert(&mut self, input: NoteInput) {
+        let Some(&id) = self.by_path.get(input.path.as_str()) else {
+            let id = self.register(input);
+            self.link_new(id);
+            return;
+        };
+        let class = input.class.as_deref().map(|c| self.classes.intern(c));
+        let entry = self.entry(id);
+        if entry.class == class && entry.excluded == input.excluded {
+            // Same name, folder and class: links to this note keep their meaning.
+            self.unlink(id);
+            self.unindex_fields(id);
+            let entry = self.entry_mut(id);
+            entry.note = input.note;
+            entry.meta = input.meta;
+            self.index_fields(id);
+            let (targets, keys) = self.resolve_note(id);
+            self.store_links(id, targets, keys);
+        } else {
+            self.remove(id);
+            let id = self.register(input);
+            self.link_new(id);
+        }
+    }
+
+    /// Resolve a freshly registered note's links, then every link that may now mean it.
+    fn link_new(&mut self, id: NoteId) {
+        let (targets, keys) = self.resolve_note(id);
+        self.store_links(id, targets, keys);
+        let entry = self.entry(id);
+        if let (Some(name), false) = (entry.name, entry.excluded) {
+            self.relink_dependents(name, Some(id));
+        }
+    }
+
+    fn remove(&mut self, id: NoteId) {
+        self.unlink(id);
+        let entry = self.entry(id);
+        let name = if entry.excluded { None } else { entry.name };
+        self.unregister(id);
+        self.release(id);
+        if let Some(name) = name {
+            self.relink_dependents(name, None);
+        }
+    }
+
+    /// Re-resolve the links of every note that looks up `key`.
+    fn relink_dependents(&mut self, key: Sym, except: Option<NoteId>) {
+        let Some(sources) = self.dependents.get(&key) else {
+            return;
+        };
+        let sources: Vec<NoteId> = sources
+            .iter()
+            .copied()
+            .filter(|&s| Some(s) != except)
+            .collect();
+        for source in sources {
+            self.relink(source);
+        }
+    }
+
+    /// Re-resolve one note's links (its keys do not change, only what they mean).
+    fn relink(&mut self, id: NoteId) {
+        self.drop_backlinks(id);
+        let (targets, _) = self.resolve_note(id);
+        self.add_backlinks(id, &targets);
+        self.entry_mut(id).targets = targets;
+    }
+
+    // ---- registration: the maps that do not depend on link resolution ----
+
+    fn register(&mut self, input: NoteInput) -> NoteId {
+        let stem = name::strip_md(name::file_name(&input.path));
+        let name = (!stem.is_empty()).then(|| self.keys.intern(&name::key(stem)));
+        let class = input.class.as_deref().map(|c| self.classes.intern(c));
+        let entry = Entry {
+            path_key: name::key(name::strip_md(&input.path)).into(),
+            path: input.path.into(),
+            name,
+            note: input.note,
+            meta: input.meta,
+            excluded: input.excluded,
+            class,
+            targets: Vec::new(),
+            link_keys: Vec::new(),
+            backlinks: Vec::new(),
+            id_key: None,
+            alias_keys: Vec::new(),
+            tag_keys: Vec::new(),
+        };
+        let id = match self.free.pop() {
+            Some(slot) => {
+                self.entries[slot as usize] = Some(entry);
+                NoteId(slot)
+            }
+            None => {
+                self.entries.push(Some(entry));
+                NoteId(self.entries.len() as u32 - 1)
+            }
+        };
+        let entry = self.entry(id);
+        let path = entry.path.clone();
+        if let (Some(name), false) = (entry.name, entry.excluded) {
+            self.by_name.entry(name).or_default().push(id);
+        }
+        self.by_path.insert(path.clone(), id);
+        self.sorted.insert(path, id);
+        self.index_fields(id);
+        id
+    }
+
+    fn unregister(&mut self, id: NoteId) {
+        self.unindex_fields(id);
+        let entry = self.entry(id);
+        let (path, name, excluded) = (entry.path.clone(), entry.name, entry.excluded);
+        if let (Some(name), false) = (name, excluded) {
+            remove_from(&mut self.by_name, &name, id);
+        }
+        self.by_path.remove(&path);
+        self.sorted.remove(&path);
+    }
+
+    fn release(&mut self, id: NoteId) {
+        self.entries[id.0 as usize] = None;
+        self.free.push(id.0);
+    }
+
+    /// Index id, aliases and tags of a note from its content.
+    fn index_fields(&mut self, id: NoteId) {
+        let note = Arc::clone(&self.entry(id).note);
+        let id_key = note_id_text(&note).map(|t| Box::<str>::from(t.as_str()));
+        let mut alias_keys: Vec<Box<str>> = aliases(&note)
+            .into_iter()
+            .map(|a| name::key(&a).into())
+            .collect();
+        alias_keys.sort();
+        alias_keys.dedup();
+        let mut tag_keys: Vec<Box<str>> = Vec::new();
+        for tag in &note.tags {
+            let key = name::key(tag.name.trim_start_matches('#'));
+            // `#a/b` is also found under `#a`.
+            for (i, _) in key.match_indices('/') {
+                tag_keys.push(key[..i].into());
+            }
+            if !key.is_empty() {
+                tag_keys.push(key.into());
+            }
+        }
+        tag_keys.sort();
+        tag_keys.dedup();
+        if let Some(k) = &id_key {
+            self.by_id.entry(k.clone()).or_default().push(id);
+        }
+        for k in &alias_keys {
+            self.by_alias.entry(k.clone()).or_default().push(id);
+        }
+        for k in &tag_keys {
+            self.by_tag.entry(k.clone()).or_default().push(id);
+        }
+        let entry = self.entry_mut(id);
+        entry.id_key = id_key;
+        entry.alias_keys = alias_keys;
+        entry.tag_keys = tag_keys;
+    }
+
+    fn unindex_fields(&mut self, id: NoteId) {
+        let entry = self.entry_mut(id);
+        let id_key = entry.id_key.take();
+        let alias_keys = std::mem::take(&mut entry.alias_keys);
+        let tag_keys = std::mem::take(&mut entry.tag_keys);
+        if let Some(k) = id_key {
+            remove_from(&mut self.by_id, &k, id);
+        }
+        for k in alias_keys {
+            remove_from(&mut self.by_alias, &k, id);
+        }
+        for k in tag_keys {
+            remove_from(&mut self.by_tag, &k, id);
+        }
+    }
+
+    fn add_file(&mut self, path: &str) -> Sym {
+        let name = self.keys.intern(&name::key(name::file_name(path)));
+        if self.files_by_path.contains_key(path) {
+            return name;
+        }
+        let file = FileEntry {
+            path: path.into(),
+            path_key: name::key(path).into(),
+            name,
+        };
+        let id = match self.file_free.pop() {
+            Some(slot) => {
+                self.files[slot as usize] = Some(file);
+                FileId(slot)
+            }
+            None => {
+                self.files.push(Some(file));
+                FileId(self.files.len() as u32 - 1)
+            }
+        };
+        self.files_by_path.insert(path.into(), id);
+        self.files_by_name.entry(name).or_default().push(id);
+        name
+    }
+
+    // ---- links ----
+
+    /// Store freshly resolved links of a note that holds none: targets, keys, backlinks, dependents.
+    fn store_links(&mut self, id: NoteId, targets: Vec<Target>, keys: Vec<KeyRef>) {
+        let mut link_keys: Vec<Sym> = keys
+            .into_iter()
+            .map(|k| match k {
+                KeyRef::Known(sym) => sym,
+                KeyRef::New(text) => self.keys.intern(&text),
+            })
+            .collect();
+        link_keys.sort();
+        link_keys.dedup();
+        for &key in &link_keys {
+            self.dependents.entry(key).or_default().push(id);
+        }
+        self.add_backlinks(id, &targets);
+        let entry = self.entry_mut(id);
+        entry.targets = targets;
+        entry.link_keys = link_keys;
+    }
+
+    /// Forget a note's outgoing links entirely (backlinks it gave and its dependents entries).
+    fn unlink(&mut self, id: NoteId) {
+        self.drop_backlinks(id);
+        let entry = self.entry_mut(id);
+        entry.targets.clear();
+        let keys = std::mem::take(&mut entry.link_keys);
+        for key in keys {
+            remove_from(&mut self.dependents, &key, id);
+        }
+    }
+
+    fn add_backlinks(&mut self, id: NoteId, targets: &[Target]) {
+        let note = Arc::clone(&self.entry(id).note);
+        for (i, (target, link)) in targets.iter().zip(&note.links).enumerate() {
+            if let Target::Note(t) = target
+                && !link.target.target.is_empty()
+                && let Some(Some(e)) = self.entries.get_mut(t.0 as usize)
+            {
+                e.backlinks.push((id, i as u32));
+            }
+        }
+    }
+
+    fn drop_backlinks(&mut self, id: NoteId) {
+        let mut targets = std::mem::take(&mut self.entry_mut(id).targets);
+        targets.sort_by_key(|t| t.note());
+        targets.dedup_by_key(|t| t.note());
+        for t in targets.iter().filter_map(Target::note) {
+            if let Some(Some(e)) = self.entries.get_mut(t.0 as usize) {
+                e.backlinks.retain(|&(s, _)| s != id);
+            }
+        }
+    }
+
+    fn resolve_note(&self, id: NoteId) -> (Vec<Target>, Vec<KeyRef>) {
+        let entry = self.entry(id);
+        let folder = name::folder(&entry.path);
+        let folder_key = name::folder(&entry.path_key);
+        let source = Source {
+            id: Some(id),
+            folder,
+            folder_key,
+            class: entry.class,
+        };
+        let mut buf = String::new();
+        let mut targets = Vec::with_capacity(entry.note.links.len());
+        let mut keys = Vec::with_capacity(entry.note.links.len());
+        for link in &entry.note.links {
+            let field = match &link.place {
+                LinkPlace::Frontmatter { key } => Some(key.as_str()),
+                LinkPlace::Body => None,
+            };
+            let (target, key) = self.resolve_with(source, &link.target, field, &mut buf);
+            targets.push(target);
+            if let Some(k) = key {
+                keys.push(k);
+            }
+        }
+        (targets, keys)
+    }
+
+    /// Resolve `link` as written in note `from` (in frontmatter field `field`, if any),
+    /// without changing the index. Use this for links that are not stored in a note
+    /// (a query's `[[link]]`, a form's input).
+    pub fn resolve(&self, from: Option<NoteId>, link: &LinkTarget, field: Option<&str>) -> Target {
+        let mut buf = String::new();
+        match from.and_then(|id| self.get(id)) {
+            Some(e) => {
+                let source = Source {
+                    id: from,
+                    folder: name::folder(&e.path),
+                    folder_key: name::folder(&e.path_key),
+                    class: e.class,
+                };
+                self.resolve_with(source, link, field, &mut buf).0
+            }
+            None => {
+                let source = Source {
+                    id: None,
+                    folder: "",
+                    folder_key: "",
+                    class: None,
+                };
+                self.resolve_with(source, link, field, &mut buf).0
+            }
+        }
+    }
+
+    /// Resolve link text such as `Shame`, `ME/Emotions/Shame.md` or `Shame#Heading` from the
+    /// vault root.
+    pub fn resolve_text(&self, text: &str) -> Target {
+        let inner = text.trim().trim_start_matches("[[").trim_end_matches("]]");
+        self.resolve(None, &LinkTarget::parse(inner), None)
+    }
+
+    fn resolve_with(
+        &self,
+        from: Source<'_>,
+        link: &LinkTarget,
+        field: Option<&str>,
+        buf: &mut String,
+    ) -> (Target, Option<KeyRef>) {
+        let raw = link.target.as_str();
+        if raw.is_empty() {
+            return match (link.fragment.is_some(), from.id) {
+                (true, Some(id)) => (Target::Note(id), None),
+                (true, None) => (Target::Dangling, None),
+                (false, _) => (Target::Empty, None),
+            };
+        }
+        // Anchored paths: `/x` from the root, `./x` and `../x` from the linking note's folder.
+        let anchored: Option<String> = if let Some(rest) = raw.strip_prefix('/') {
+            Some(rest.to_owned())
+        } else if raw.starts_with("./") || raw.starts_with("../") {
+            join_relative(from.folder, raw)
+        } else {
+            None
+        };
+        let path = anchored.as_deref().unwrap_or(raw);
+        let note_path = name::strip_md(path);
+        let is_md = note_path.len() != path.len();
+        name::write_key(name::file_name(note_path), buf);
+        let Some(sym) = self.keys.get(buf) else {
+            return (Target::Dangling, Some(KeyRef::New(buf.as_str().into())));
+        };
+        let key = Some(KeyRef::Known(sym));
+        let has_dir = note_path.contains('/');
+        let path_key = has_dir.then(|| name::key(note_path));
+        let fits = |entry_path_key: &str| match &path_key {
+            None => true,
+            Some(pk) if anchored.is_some() => entry_path_key == pk.as_str(),
+            Some(pk) => {
+                entry_path_key == pk.as_str()
+                    || (entry_path_key.len() > pk.len()
+                        && entry_path_key.ends_with(pk.as_str())
+                        && entry_path_key.as_bytes()[entry_path_key.len() - pk.len() - 1] == b'/')
+            }
+        };
+        let mut candidates: Vec<NoteId> = match self.by_name.get(&sym) {
+            Some(ids) => ids
+                .iter()
+                .copied()
+                .filter(|&c| fits(&self.entry(c).path_key))
+                .collect(),
+            None => Vec::new(),
+        };
+        if let Some(pk) = &path_key {
+            // A full path beats a partial one that also fits.
+            let full: Vec<NoteId> = candidates
+                .iter()
+                .copied()
+                .filter(|&c| &*self.entry(c).path_key == pk.as_str())
+                .collect();
+            if !full.is_empty() {
+                candidates = full;
+            }
+        }
+        match candidates.len() {
+            0 if is_md => (Target::Dangling, key),
+            0 => (
+                self.resolve_file(
+                    sym,
+                    path_key.as_deref(),
+                    anchored.is_some(),
+                    from.folder_key,
+                ),
+                key,
+            ),
+            1 => (Target::Note(candidates[0]), key),
+            _ => {
+                candidates.sort_by(|a, b| self.entry(*a).path.cmp(&self.entry(*b).path));
+                (self.disambiguate(candidates, from, field, note_path), key)
+            }
+        }
+    }
+
+    fn resolve_file(
+        &self,
+        name: Sym,
+        path_key: Option<&str>,
+        anchored: bool,
+        folder_key: &str,
+    ) -> Target {
+        let Some(ids) = self.files_by_name.get(&name) else {
+            return Target::Dangling;
+        };
+        let mut fitting: Vec<&FileEntry> = ids
+            .iter()
+            .filter_map(|f| self.files[f.0 as usize].as_ref())
+            .filter(|f| match path_key {
+                None => true,
+                Some(pk) if anchored => &*f.path_key == pk,
+                Some(pk) => {
+                    &*f.path_key == pk
+                        || (f.path_key.len() > pk.len()
+                            && f.path_key.ends_with(pk)
+                            && f.path_key.as_bytes()[f.path_key.len() - pk.len() - 1] == b'/')
+                }
+            })
+            .collect();
+        // Obsidian picks one attachment even when names repeat: same folder first, then path order.
+        fitting.sort_by(|a, b| {
+            let a_here = name::folder(&a.path_key) == folder_key;
+            let b_here = name::folder(&b.path_key) == folder_key;
+            b_here.cmp(&a_here).then_with(|| a.path.cmp(&b.path))
+        });
+        match fitting.first() {
+            Some(f) => Target::File(self.files_by_path[&f.path]),
+            None => Target::Dangling,
+        }
+    }
+
+    /// Several notes fit `written` (the link's path without `.md`): the relation class, then
+    /// the linking note's folder, then an exact-case match of what was written (two files
+    /// differing only in case, on a case-sensitive file system) decide.
+    fn disambiguate(
+        &self,
+        mut candidates: Vec<NoteId>,
+        from: Source<'_>,
+        field: Option<&str>,
+        written: &str,
+    ) -> Target {
+        if let (Some(class), Some(field)) = (from.class, field)
+            && let Some(rel) = self
+                .relations
+                .get(&class)
+                .and_then(|fields| fields.get(field.trim()))
+        {
+            let typed: Vec<NoteId> = candidates
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    self.entry(c)
+                        .class
+                        .is_some_and(|k| rel.targets.contains(&k))
+                })
+                .collect();
+            if !typed.is_empty() {
+                candidates = typed;
+            }
+        }
+        if candidates.len() == 1 {
+            return Target::Note(candidates[0]);
+        }
+        let here: Vec<NoteId> = candidates
+            .iter()
+            .copied()
+            .filter(|&c| name::folder(&self.entry(c).path_key) == from.folder_key)
+            .collect();
+        if here.len() == 1 {
+            return Target::Note(here[0]);
+        }
+        let pool = if here.is_empty() { &candidates } else { &here };
+        let exact: Vec<NoteId> = pool
+            .iter()
+            .copied()
+            .filter(|&c| {
+                let path = name::strip_md(&self.entry(c).path);
+                path == written
+                    || path.ends_with(written)
+                        && path.as_bytes()[path.len() - written.len() - 1] == b'/'
+            })
+            .collect();
+        if exact.len() == 1 {
+            return Target::Note(exact[0]);
+        }
+        Target::Ambiguous(candidates.into_boxed_slice())
+    }
+
+    // ---- access ----
+
+    pub(crate) fn entry(&self, id: NoteId) -> &Entry {
+        self.entries[id.0 as usize]
+            .as_ref()
+            .expect("a NoteId handed out by this index names a live note")
+    }
+
+    fn entry_mut(&mut self, id: NoteId) -> &mut Entry {
+        self.entries[id.0 as usize]
+            .as_mut()
+            .expect("a NoteId handed out by this index names a live note")
+    }
+
+    pub(crate) fn get(&self, id: NoteId) -> Option<&Entry> {
+        self.entries.get(id.0 as usize).and_then(Option::as_ref)
+    }
+
+    /// Live note ids in slot order (cheap; use [`Index::notes`] for path order).
+    pub(crate) fn ids(&self) -> impl Iterator<Item = NoteId> + '_ {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.is_some())
+            .map(|(i, _)| NoteId(i as u32))
+    }
+
+    /// The class facts this index was built with.
+    pub fn facts(&self) -> &ClassFacts {
+        &self.facts
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_path.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_path.is_empty()
+    }
+
+    /// The path of a non-note file.
+    pub fn file_path(&self, id: FileId) -> Option<&str> {
+        self.files.get(id.0 as usize)?.as_ref().map(|f| &*f.path)
+    }
+}
+
+/// Remove `id` from the list under `key`, dropping the list when it empties.
+fn remove_from<K, Q, T>(map: &mut HashMap<K, Vec<T>>, key: &Q, id: T)
+where
+    K: std::hash::Hash + Eq + std::borrow::Borrow<Q>,
+    Q: std::hash::Hash + Eq + ?Sized,
+    T: PartialEq + Copy,
+{
+    if let Some(list) = map.get_mut(key) {
+        list.retain(|&x| x != id);
+        if list.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+/// `./a` or `../a` against `folder`; `None` when `..` climbs above the vault root.
+fn join_relative(folder: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in link.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The note's `id` as text (`1751291324429`), when it has a non-empty scalar one.
+pub(crate) fn note_id_text(note: &Note) -> Option<String> {
+    let field = note.frontmatter.as_ref()?.get("id")?;
+    match &field.value {
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        Value::Text(t) if !t.trim().is_empty() => Some(t.trim().to_owned()),
+        _ => None,
+    }
+}
+
+/// The note's `aliases` (or `alias`) values.
+pub(crate) fn aliases(note: &Note) -> Vec<String> {
+    let Some(fm) = &note.frontmatter else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for key in ["aliases", "alias"] {
+        if let Some(field) = fm.get(key) {
+            for item in field.value.items() {
+                match item {
+                    Value::Text(t) if !t.trim().is_empty() => out.push(t.trim().to_owned()),
+                    Value::Int(i) => out.push(i.to_string()),
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Links of `note` paired with their targets.
+pub(crate) fn links_with_targets(entry: &Entry) -> impl Iterator<Item = (&Link, &Target)> {
+    entry.note.links.iter().zip(entry.targets.iter())
+}

@@ -1,0 +1,126 @@
+//! Lookup keys for note names and paths, and the interner that turns them into [`Sym`]s.
+//!
+//! Obsidian matches link text to file names case-insensitively. attune also matches across
+//! Unicode normalisation forms (macOS writes NFD file names, people type NFC) and ignores
+//! U+FE0F, the emoji variation selector that some keyboards add and others leave out
+//! (`🏛️` vs `🏛`). A key is: NFC, lower-cased, without U+FE0F.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+const VARIATION_SELECTOR_16: char = '\u{FE0F}';
+
+/// Write the lookup key of `text` into `out` (cleared first). No allocation when `out` has room.
+pub fn write_key(text: &str, out: &mut String) {
+    out.clear();
+    if text.is_ascii() {
+        out.extend(text.bytes().map(|b| b.to_ascii_lowercase() as char));
+        return;
+    }
+    for c in text.nfc() {
+        if c == VARIATION_SELECTOR_16 {
+            continue;
+        }
+        out.extend(c.to_lowercase());
+    }
+}
+
+/// The lookup key of `text` as a new string.
+pub fn key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    write_key(text, &mut out);
+    out
+}
+
+/// `path` without a final `.md` extension (case-insensitive), as Obsidian names notes.
+pub fn strip_md(path: &str) -> &str {
+    let n = path.len();
+    if n >= 3 && path.is_char_boundary(n - 3) && path[n - 3..].eq_ignore_ascii_case(".md") {
+        &path[..n - 3]
+    } else {
+        path
+    }
+}
+
+/// The last `/`-separated segment of a path.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Everything before the last `/` (`""` for a file at the vault root).
+pub fn folder(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// An interned lookup key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym(pub(crate) u32);
+
+/// Interns keys. Keys are never removed: a dangling name stays interned after its last link goes,
+/// which costs a few bytes and keeps every [`Sym`] valid.
+#[derive(Clone, Debug, Default)]
+pub struct Interner {
+    map: HashMap<Box<str>, Sym>,
+    names: Vec<Box<str>>,
+}
+
+impl Interner {
+    pub fn get(&self, key: &str) -> Option<Sym> {
+        self.map.get(key).copied()
+    }
+
+    pub fn intern(&mut self, key: &str) -> Sym {
+        if let Some(&sym) = self.map.get(key) {
+            return sym;
+        }
+        let sym = Sym(self.names.len() as u32);
+        self.names.push(key.into());
+        self.map.insert(key.into(), sym);
+        sym
+    }
+
+    pub fn resolve(&self, sym: Sym) -> &str {
+        &self.names[sym.0 as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fold_case_normalisation_and_variation_selector() {
+        assert_eq!(key("Shame"), "shame");
+        assert_eq!(key("🏛️ Foundations"), key("🏛 Foundations"));
+        // NFD "é" (e + combining acute) and NFC "é" meet.
+        assert_eq!(key("Caf\u{65}\u{301}"), key("Caf\u{e9}"));
+        assert_eq!(key("ÉMOTION"), "émotion");
+        assert_ne!(key("Shame"), key("Shame2"));
+    }
+
+    #[test]
+    fn strip_md_only_strips_the_extension() {
+        assert_eq!(strip_md("a/B.md"), "a/B");
+        assert_eq!(strip_md("a/B.MD"), "a/B");
+        assert_eq!(strip_md("a/B.mdx"), "a/B.mdx");
+        assert_eq!(strip_md(".md"), "");
+        assert_eq!(strip_md("md"), "md");
+        assert_eq!(strip_md("é.md"), "é");
+    }
+
+    #[test]
+    fn folder_and_file_name() {
+        assert_eq!(folder("ME/a/b.md"), "ME/a");
+        assert_eq!(folder("b.md"), "");
+        assert_eq!(file_name("ME/a/b.md"), "b.md");
+    }
+}
