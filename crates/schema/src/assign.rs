@@ -48,10 +48,19 @@ impl Schema {
     fn folder_classes(&self, folder: &str) -> Vec<(&Class, usize)> {
         let mut found: Vec<(&Class, usize)> = Vec::new();
         for class in self.classes() {
-            let folders = class.file_class.files_paths.iter().map(String::as_str).chain(class.rules.folder.as_deref());
+            let folders = class
+                .file_class
+                .files_paths
+                .iter()
+                .map(String::as_str)
+                .chain(class.rules.folder.as_deref());
             let best = folders
                 .map(|f| f.trim().trim_end_matches('/'))
-                .filter(|f| !f.is_empty() && (folder == *f || folder.strip_prefix(f).is_some_and(|r| r.starts_with('/'))))
+                .filter(|f| {
+                    !f.is_empty()
+                        && (folder == *f
+                            || folder.strip_prefix(f).is_some_and(|r| r.starts_with('/')))
+                })
                 .map(str::len)
                 .max();
             if let Some(len) = best {
@@ -68,7 +77,11 @@ impl Schema {
         let mut diagnostics = Vec::new();
         let declared = declared.map(str::trim).filter(|d| !d.is_empty());
         if self.settings.is_excluded(path) {
-            return ClassAssignment { class: None, source: ClassSource::None(NoClassReason::Excluded), diagnostics };
+            return ClassAssignment {
+                class: None,
+                source: ClassSource::None(NoClassReason::Excluded),
+                diagnostics,
+            };
         }
         let (folder, file) = path.rsplit_once('/').unwrap_or(("", path));
         let stem = file.strip_suffix(".md").unwrap_or(file);
@@ -77,16 +90,24 @@ impl Schema {
 
         let folder_name = folder.rsplit('/').next().unwrap_or(folder);
         if declared.is_none() && !folder.is_empty() && stem == folder_name {
-            return ClassAssignment { class: None, source: ClassSource::None(NoClassReason::FolderIndex), diagnostics };
+            return ClassAssignment {
+                class: None,
+                source: ClassSource::None(NoClassReason::FolderIndex),
+                diagnostics,
+            };
         }
         let candidates = self.folder_classes(folder);
         if let Some(&(first, len)) = candidates.first() {
-            let tied: Vec<&Class> = candidates.iter().take_while(|(_, l)| *l == len).map(|(c, _)| *c).collect();
+            let tied: Vec<&Class> = candidates
+                .iter()
+                .take_while(|(_, l)| *l == len)
+                .map(|(c, _)| *c)
+                .collect();
             let chosen = match declared_class {
                 Some(d) if tied.iter().any(|c| c.name() == d.name()) => d,
                 _ => first,
             };
-            if tied.len() > 1 && !declared_class.is_some_and(|d| d.name() == chosen.name()) {
+            if tied.len() > 1 && declared_class.is_none_or(|d| d.name() != chosen.name()) {
                 let names: Vec<&str> = tied.iter().map(|c| c.name()).collect();
                 diagnostics.push(
                     Diagnostic::warning(
@@ -110,22 +131,42 @@ impl Schema {
                     ),
                 }
             }
-            return ClassAssignment { class: Some(chosen.name().to_string()), source: ClassSource::Folder, diagnostics };
+            return ClassAssignment {
+                class: Some(chosen.name().to_string()),
+                source: ClassSource::Folder,
+                diagnostics,
+            };
         }
 
         if let Some(dc) = declared_class {
-            return ClassAssignment { class: Some(dc.name().to_string()), source: ClassSource::Declared, diagnostics };
+            return ClassAssignment {
+                class: Some(dc.name().to_string()),
+                source: ClassSource::Declared,
+                diagnostics,
+            };
         }
         if let Some(d) = declared {
             let names: Vec<&str> = self.classes().iter().map(|c| c.short_name()).collect();
             let help = match closest_name(d, names) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None => format!("name an existing fileClass in `{key}:`, or create a fileClass `{d}` in {}", self.settings.class_files_path),
+                None => format!(
+                    "name an existing fileClass in `{key}:`, or create a fileClass `{d}` in {}",
+                    self.settings.class_files_path
+                ),
             };
             diagnostics.push(
-                Diagnostic::warning("schema/unknown-class", format!("`{key}: {d}` names no fileClass")).with_path(path).with_help(help),
+                Diagnostic::warning(
+                    "schema/unknown-class",
+                    format!("`{key}: {d}` names no fileClass"),
+                )
+                .with_path(path)
+                .with_help(help),
             );
-            return ClassAssignment { class: None, source: ClassSource::None(NoClassReason::UnknownClass(d.to_string())), diagnostics };
+            return ClassAssignment {
+                class: None,
+                source: ClassSource::None(NoClassReason::UnknownClass(d.to_string())),
+                diagnostics,
+            };
         }
         diagnostics.push(
             Diagnostic::info(
@@ -135,6 +176,10 @@ impl Schema {
             .with_path(path)
             .with_help("add the folder to a fileClass's filesPaths (or a class's `folder` in attune.toml) to type these notes"),
         );
-        ClassAssignment { class: None, source: ClassSource::None(NoClassReason::NoRule), diagnostics }
+        ClassAssignment {
+            class: None,
+            source: ClassSource::None(NoClassReason::NoRule),
+            diagnostics,
+        }
     }
 }

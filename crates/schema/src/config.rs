@@ -14,6 +14,9 @@
 //! body = ["Definition", "Notes"]             # section headings of a new note
 //! fileclass_names = []                       # other names notes give this class in `fileClass:`
 //!
+//! [class.global.fields]                      # fields notes carry that the fileClass lacks
+//! export_to_inputs = "Boolean"               # name = Metadata Menu type
+//!
 //! [class.trigger.defaults]                   # frontmatter of a new note
 //! id = "{epoch_ms}"
 //! created = "{now}"                          # YYYY-MM-DD HH:mm, local time
@@ -83,6 +86,9 @@ pub struct ClassRules {
     pub aliases: Vec<(String, String)>,
     /// Other names notes use for this class in their `fileClass:` key (`practice_log`).
     pub fileclass_names: Vec<String>,
+    /// Fields the notes carry that the fileClass does not declare: name → Metadata Menu type
+    /// (`export_to_inputs = "Boolean"`). They are known (not reported as unknown) and typed.
+    pub fields: Vec<(String, String)>,
 }
 
 /// How a new note's file name is made.
@@ -95,7 +101,10 @@ pub enum Naming {
     /// A pattern with `{placeholders}` (`{scenario}_Session-{n}`).
     Pattern(String),
     /// One pattern per value of a field (`journal_type`).
-    ByField { field: String, patterns: Vec<(String, String)> },
+    ByField {
+        field: String,
+        patterns: Vec<(String, String)>,
+    },
 }
 
 impl Naming {
@@ -104,7 +113,9 @@ impl Naming {
         let mut out = Vec::new();
         let mut rest = pattern;
         while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}') else { break };
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
             out.push(&rest[open + 1..open + close]);
             rest = &rest[open + close + 1..];
         }
@@ -152,14 +163,22 @@ impl GroupRule {
 /// syntax error gives an empty config and a `config/invalid` error located at the fault;
 /// a wrong value or unknown key is skipped with a diagnostic.
 pub fn parse_config(text: &str, path: &str) -> (VaultConfig, Vec<Diagnostic>) {
-    let mut cx = Cx { path, diagnostics: Vec::new() };
+    let mut cx = Cx {
+        path,
+        diagnostics: Vec::new(),
+    };
     let table = match DeTable::parse(text) {
         Ok(t) => t.into_inner(),
         Err(e) => {
             let span = e.span().map(|r| Span::new(r.start, r.end));
-            let mut d = Diagnostic::error("config/invalid", format!("{path} is not valid TOML: {}", e.message().trim()))
-                .with_path(path)
-                .with_help("fix the TOML syntax at this position; until then the file's rules are ignored");
+            let mut d = Diagnostic::error(
+                "config/invalid",
+                format!("{path} is not valid TOML: {}", e.message().trim()),
+            )
+            .with_path(path)
+            .with_help(
+                "fix the TOML syntax at this position; until then the file's rules are ignored",
+            );
             if let Some(span) = span {
                 d = d.with_span(span);
             }
@@ -171,7 +190,9 @@ pub fn parse_config(text: &str, path: &str) -> (VaultConfig, Vec<Diagnostic>) {
         match key.get_ref().as_ref() {
             "aliases" => config.aliases = cx.string_map(value, "aliases"),
             "class" => {
-                let Some(classes) = cx.table(value, "class") else { continue };
+                let Some(classes) = cx.table(value, "class") else {
+                    continue;
+                };
                 for (name, rules) in classes {
                     if let Some(rules) = cx.class_rules(name.get_ref(), rules) {
                         config.classes.push(rules);
@@ -196,24 +217,41 @@ fn span_of<T>(s: &Spanned<T>) -> Span {
 
 impl Cx<'_> {
     fn invalid(&mut self, at: Span, message: String, help: &str) {
-        self.diagnostics
-            .push(Diagnostic::error("config/invalid", message).with_path(self.path).with_span(at).with_help(help));
+        self.diagnostics.push(
+            Diagnostic::error("config/invalid", message)
+                .with_path(self.path)
+                .with_span(at)
+                .with_help(help),
+        );
     }
 
-    fn unknown_key(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, name: &str, known: &[&str], place: &str) {
+    fn unknown_key(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        name: &str,
+        known: &[&str],
+        place: &str,
+    ) {
         let help = match closest_name(name, known.iter().copied()) {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!("known keys here: {}", known.join(", ")),
         };
         self.diagnostics.push(
-            Diagnostic::warning("config/unknown-key", format!("unknown key `{name}` in {place}"))
-                .with_path(self.path)
-                .with_span(span_of(key))
-                .with_help(help),
+            Diagnostic::warning(
+                "config/unknown-key",
+                format!("unknown key `{name}` in {place}"),
+            )
+            .with_path(self.path)
+            .with_span(span_of(key))
+            .with_help(help),
         );
     }
 
-    fn table<'a, 'i>(&mut self, value: &'a Spanned<DeValue<'i>>, what: &str) -> Option<&'a DeTable<'i>> {
+    fn table<'a, 'i>(
+        &mut self,
+        value: &'a Spanned<DeValue<'i>>,
+        what: &str,
+    ) -> Option<&'a DeTable<'i>> {
         match value.get_ref() {
             DeValue::Table(t) => Some(t),
             other => {
@@ -231,7 +269,11 @@ impl Cx<'_> {
         match value.get_ref() {
             DeValue::String(s) => Some(s.to_string()),
             other => {
-                self.invalid(span_of(value), format!("`{what}` must be a string, found {}", other.type_str()), "quote the value");
+                self.invalid(
+                    span_of(value),
+                    format!("`{what}` must be a string, found {}", other.type_str()),
+                    "quote the value",
+                );
                 None
             }
         }
@@ -241,11 +283,17 @@ impl Cx<'_> {
     fn strings(&mut self, value: &Spanned<DeValue<'_>>, what: &str) -> Vec<String> {
         match value.get_ref() {
             DeValue::String(s) => vec![s.to_string()],
-            DeValue::Array(items) => items.iter().filter_map(|item| self.string(item, what)).collect(),
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|item| self.string(item, what))
+                .collect(),
             other => {
                 self.invalid(
                     span_of(value),
-                    format!("`{what}` must be a string or an array of strings, found {}", other.type_str()),
+                    format!(
+                        "`{what}` must be a string or an array of strings, found {}",
+                        other.type_str()
+                    ),
                     "write a list such as [\"a\", \"b\"]",
                 );
                 Vec::new()
@@ -254,42 +302,80 @@ impl Cx<'_> {
     }
 
     fn string_map(&mut self, value: &Spanned<DeValue<'_>>, what: &str) -> Vec<(String, String)> {
-        let Some(table) = self.table(value, what) else { return Vec::new() };
+        let Some(table) = self.table(value, what) else {
+            return Vec::new();
+        };
         table
             .iter()
-            .filter_map(|(k, v)| self.string(v, &format!("{what}.{}", k.get_ref())).map(|s| (k.get_ref().to_string(), s)))
+            .filter_map(|(k, v)| {
+                self.string(v, &format!("{what}.{}", k.get_ref()))
+                    .map(|s| (k.get_ref().to_string(), s))
+            })
             .collect()
     }
 
     fn class_rules(&mut self, name: &str, value: &Spanned<DeValue<'_>>) -> Option<ClassRules> {
         let table = self.table(value, &format!("class.{name}"))?;
-        let mut rules = ClassRules { class: name.to_string(), ..ClassRules::default() };
-        const KEYS: &[&str] = &["folder", "naming", "body", "defaults", "relations", "groups", "aliases", "fileclass_names"];
+        let mut rules = ClassRules {
+            class: name.to_string(),
+            ..ClassRules::default()
+        };
+        const KEYS: &[&str] = &[
+            "folder",
+            "naming",
+            "body",
+            "defaults",
+            "relations",
+            "groups",
+            "aliases",
+            "fileclass_names",
+            "fields",
+        ];
         for (key, value) in table {
             let what = format!("class.{name}.{}", key.get_ref());
             match key.get_ref().as_ref() {
-                "folder" => rules.folder = self.string(value, &what).map(|s| s.trim_end_matches('/').to_string()),
+                "folder" => {
+                    rules.folder = self
+                        .string(value, &what)
+                        .map(|s| s.trim_end_matches('/').to_string())
+                }
                 "naming" => rules.naming = self.naming(value, &what),
                 "body" => rules.body = self.strings(value, &what),
                 "fileclass_names" => rules.fileclass_names = self.strings(value, &what),
                 "aliases" => rules.aliases = self.string_map(value, &what),
+                "fields" => rules.fields = self.string_map(value, &what),
                 "defaults" => {
                     if let Some(t) = self.table(value, &what) {
-                        rules.defaults = t.iter().map(|(k, v)| (k.get_ref().to_string(), to_value(v.get_ref()))).collect();
+                        rules.defaults = t
+                            .iter()
+                            .map(|(k, v)| (k.get_ref().to_string(), to_value(v.get_ref())))
+                            .collect();
                     }
                 }
                 "relations" => {
-                    let Some(t) = self.table(value, &what) else { continue };
+                    let Some(t) = self.table(value, &what) else {
+                        continue;
+                    };
                     for (field, spec) in t {
-                        if let Some(r) = self.relation(field.get_ref(), spec, &format!("{what}.{}", field.get_ref())) {
+                        if let Some(r) = self.relation(
+                            field.get_ref(),
+                            spec,
+                            &format!("{what}.{}", field.get_ref()),
+                        ) {
                             rules.relations.push(r);
                         }
                     }
                 }
                 "groups" => {
-                    let Some(t) = self.table(value, &what) else { continue };
+                    let Some(t) = self.table(value, &what) else {
+                        continue;
+                    };
                     for (field, spec) in t {
-                        if let Some(g) = self.group(field.get_ref(), spec, &format!("{what}.{}", field.get_ref())) {
+                        if let Some(g) = self.group(
+                            field.get_ref(),
+                            spec,
+                            &format!("{what}.{}", field.get_ref()),
+                        ) {
                             rules.groups.push(g);
                         }
                     }
@@ -328,25 +414,47 @@ impl Cx<'_> {
                 match field {
                     Some(field) => Some(Naming::ByField { field, patterns }),
                     None => {
-                        self.invalid(span_of(value), format!("`{what}` needs `by`, the field that picks the pattern"), "add by = \"<field>\"");
+                        self.invalid(
+                            span_of(value),
+                            format!("`{what}` needs `by`, the field that picks the pattern"),
+                            "add by = \"<field>\"",
+                        );
                         None
                     }
                 }
             }
             other => {
-                self.invalid(span_of(value), format!("`{what}` must be a string or a table, found {}", other.type_str()), "write naming = \"title-case\"");
+                self.invalid(
+                    span_of(value),
+                    format!(
+                        "`{what}` must be a string or a table, found {}",
+                        other.type_str()
+                    ),
+                    "write naming = \"title-case\"",
+                );
                 None
             }
         }
     }
 
-    fn relation(&mut self, field: &str, value: &Spanned<DeValue<'_>>, what: &str) -> Option<Relation> {
+    fn relation(
+        &mut self,
+        field: &str,
+        value: &Spanned<DeValue<'_>>,
+        what: &str,
+    ) -> Option<Relation> {
         match value.get_ref() {
-            DeValue::String(_) | DeValue::Array(_) => {
-                Some(Relation { field: field.to_string(), targets: self.strings(value, what), inverse: None })
-            }
+            DeValue::String(_) | DeValue::Array(_) => Some(Relation {
+                field: field.to_string(),
+                targets: self.strings(value, what),
+                inverse: None,
+            }),
             DeValue::Table(t) => {
-                let mut relation = Relation { field: field.to_string(), targets: Vec::new(), inverse: None };
+                let mut relation = Relation {
+                    field: field.to_string(),
+                    targets: Vec::new(),
+                    inverse: None,
+                };
                 for (k, v) in t {
                     match k.get_ref().as_ref() {
                         "target" => relation.targets = self.strings(v, &format!("{what}.target")),
@@ -355,7 +463,11 @@ impl Cx<'_> {
                     }
                 }
                 if relation.targets.is_empty() {
-                    self.invalid(span_of(value), format!("`{what}` names no target class"), "add target = \"<class>\"");
+                    self.invalid(
+                        span_of(value),
+                        format!("`{what}` names no target class"),
+                        "add target = \"<class>\"",
+                    );
                     return None;
                 }
                 Some(relation)
@@ -371,18 +483,37 @@ impl Cx<'_> {
         }
     }
 
-    fn group(&mut self, field: &str, value: &Spanned<DeValue<'_>>, what: &str) -> Option<GroupRule> {
+    fn group(
+        &mut self,
+        field: &str,
+        value: &Spanned<DeValue<'_>>,
+        what: &str,
+    ) -> Option<GroupRule> {
         let table = self.table(value, what)?;
-        let mut rule = GroupRule { field: field.to_string(), by: String::new(), options: Vec::new(), folder: None };
+        let mut rule = GroupRule {
+            field: field.to_string(),
+            by: String::new(),
+            options: Vec::new(),
+            folder: None,
+        };
         for (k, v) in table {
             match k.get_ref().as_ref() {
                 "by" => rule.by = self.string(v, &format!("{what}.by")).unwrap_or_default(),
-                "folder" => rule.folder = self.string(v, &format!("{what}.folder")).map(|s| s.trim_end_matches('/').to_string()),
+                "folder" => {
+                    rule.folder = self
+                        .string(v, &format!("{what}.folder"))
+                        .map(|s| s.trim_end_matches('/').to_string())
+                }
                 "options" => {
-                    let Some(t) = self.table(v, &format!("{what}.options")) else { continue };
+                    let Some(t) = self.table(v, &format!("{what}.options")) else {
+                        continue;
+                    };
                     let mut options = BTreeMap::new();
                     for (group, values) in t {
-                        options.insert(group.get_ref().to_string(), self.strings(values, &format!("{what}.options.{}", group.get_ref())));
+                        options.insert(
+                            group.get_ref().to_string(),
+                            self.strings(values, &format!("{what}.options.{}", group.get_ref())),
+                        );
                     }
                     rule.options = options.into_iter().collect();
                 }
@@ -390,7 +521,11 @@ impl Cx<'_> {
             }
         }
         if rule.by.is_empty() {
-            self.invalid(span_of(value), format!("`{what}` needs `by`, the group field"), "add by = \"<group field>\"");
+            self.invalid(
+                span_of(value),
+                format!("`{what}` needs `by`, the group field"),
+                "add by = \"<group field>\"",
+            );
             return None;
         }
         Some(rule)
@@ -400,11 +535,21 @@ impl Cx<'_> {
 fn to_value(value: &DeValue<'_>) -> Value {
     match value {
         DeValue::String(s) => Value::Text(s.to_string()),
-        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).map(Value::Int).unwrap_or_else(|_| Value::Text(i.as_str().to_string())),
-        DeValue::Float(f) => f.as_str().parse().map(Value::Float).unwrap_or_else(|_| Value::Text(f.as_str().to_string())),
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .map(Value::Int)
+            .unwrap_or_else(|_| Value::Text(i.as_str().to_string())),
+        DeValue::Float(f) => f
+            .as_str()
+            .parse()
+            .map(Value::Float)
+            .unwrap_or_else(|_| Value::Text(f.as_str().to_string())),
         DeValue::Boolean(b) => Value::Bool(*b),
         DeValue::Datetime(d) => Value::Text(d.to_string()),
         DeValue::Array(items) => Value::List(items.iter().map(|i| to_value(i.get_ref())).collect()),
-        DeValue::Table(t) => Value::Map(t.iter().map(|(k, v)| (k.get_ref().to_string(), to_value(v.get_ref()))).collect()),
+        DeValue::Table(t) => Value::Map(
+            t.iter()
+                .map(|(k, v)| (k.get_ref().to_string(), to_value(v.get_ref())))
+                .collect(),
+        ),
     }
 }

@@ -113,7 +113,10 @@ impl FieldType {
 
     /// Fields whose values come from an option list.
     pub fn has_options(&self) -> bool {
-        matches!(self, FieldType::Select | FieldType::Cycle | FieldType::Multi)
+        matches!(
+            self,
+            FieldType::Select | FieldType::Cycle | FieldType::Multi
+        )
     }
 }
 
@@ -167,20 +170,28 @@ impl FieldDef {
         }
         match &self.options {
             OptionSource::Inline(values) if !values.is_empty() => Some(values),
-            OptionSource::Note(ListNote { values: Some(values), .. }) if !values.is_empty() => Some(values),
+            OptionSource::Note(ListNote {
+                values: Some(values),
+                ..
+            }) if !values.is_empty() => Some(values),
             _ => None,
         }
     }
 
     /// A numeric bound from `options` (`min`, `max`, `step`) for Number fields.
     pub fn number_option(&self, key: &str) -> Option<f64> {
-        let Value::Map(entries) = &self.raw_options else { return None };
-        entries.iter().find(|(k, _)| k == key).and_then(|(_, v)| match v {
-            Value::Int(i) => Some(*i as f64),
-            Value::Float(f) => Some(*f),
-            Value::Text(t) => t.trim().parse().ok(),
-            _ => None,
-        })
+        let Value::Map(entries) = &self.raw_options else {
+            return None;
+        };
+        entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| match v {
+                Value::Int(i) => Some(*i as f64),
+                Value::Float(f) => Some(*f),
+                Value::Text(t) => t.trim().parse().ok(),
+                _ => None,
+            })
     }
 }
 

@@ -33,7 +33,15 @@ pub struct FileClass {
 }
 
 /// Frontmatter keys that make a note under the schema folder a fileClass.
-const FILECLASS_KEYS: &[&str] = &["fields", "extends", "filesPaths", "fieldsOrder", "mapWithTag", "tagNames", "excludes"];
+const FILECLASS_KEYS: &[&str] = &[
+    "fields",
+    "extends",
+    "filesPaths",
+    "fieldsOrder",
+    "mapWithTag",
+    "tagNames",
+    "excludes",
+];
 
 /// Read the fileClass note at `path` (named `name`). Returns `None` when the note is not a
 /// fileClass (a value-list note or a plain note kept in the schema folder).
@@ -48,14 +56,21 @@ pub(crate) fn read_file_class(
     let frontmatter = note.frontmatter.as_ref()?;
     if !frontmatter.valid {
         diagnostics.push(
-            Diagnostic::error("schema/invalid-fileclass", format!("the fileClass `{name}` has frontmatter that does not parse"))
-                .with_path(path)
-                .with_span(frontmatter.yaml)
-                .with_help("fix the YAML; until then this class has no fields"),
+            Diagnostic::error(
+                "schema/invalid-fileclass",
+                format!("the fileClass `{name}` has frontmatter that does not parse"),
+            )
+            .with_path(path)
+            .with_span(frontmatter.yaml)
+            .with_help("fix the YAML; until then this class has no fields"),
         );
         return None;
     }
-    if !frontmatter.fields.iter().any(|f| FILECLASS_KEYS.contains(&f.key.as_str())) {
+    if !frontmatter
+        .fields
+        .iter()
+        .any(|f| FILECLASS_KEYS.contains(&f.key.as_str()))
+    {
         return None;
     }
     let get = |key: &str| frontmatter.get(key).map(|f| &f.value);
@@ -65,7 +80,9 @@ pub(crate) fn read_file_class(
         short_name,
         path: path.to_string(),
         fields: Vec::new(),
-        extends: get("extends").and_then(scalar_text).filter(|s| !s.is_empty()),
+        extends: get("extends")
+            .and_then(scalar_text)
+            .filter(|s| !s.is_empty()),
         excludes: get("excludes").map(text_list).unwrap_or_default(),
         files_paths: get("filesPaths").map(text_list).unwrap_or_default(),
         fields_order: get("fieldsOrder").map(text_list).unwrap_or_default(),
@@ -73,18 +90,27 @@ pub(crate) fn read_file_class(
         tag_names: get("tagNames").map(text_list).unwrap_or_default(),
         icon: get("icon").and_then(scalar_text).filter(|s| !s.is_empty()),
     };
-    let fields_span = frontmatter.get("fields").map(|f| f.value_span).unwrap_or(frontmatter.yaml);
+    let fields_span = frontmatter
+        .get("fields")
+        .map(|f| f.value_span)
+        .unwrap_or(frontmatter.yaml);
     if let Some(Value::List(items)) = get("fields") {
         for item in items {
             let Value::Map(entries) = item else { continue };
-            if let Some(field) = read_field(&class, entries, text, fields_span, vault, diagnostics) {
+            if let Some(field) = read_field(&class, entries, text, fields_span, vault, diagnostics)
+            {
                 class.fields.push(field);
             }
         }
     }
     if !class.fields_order.is_empty() {
         let order = &class.fields_order;
-        class.fields.sort_by_key(|f| order.iter().position(|id| *id == f.id).unwrap_or(usize::MAX));
+        class.fields.sort_by_key(|f| {
+            order
+                .iter()
+                .position(|id| *id == f.id)
+                .unwrap_or(usize::MAX)
+        });
     }
     Some(class)
 }
@@ -107,24 +133,45 @@ fn read_field(
     if name != written {
         let mut d = Diagnostic::warning(
             "schema/field-name-whitespace",
-            format!("the field `{written}` of fileClass `{}` has stray whitespace in its name", class.name),
+            format!(
+                "the field `{written}` of fileClass `{}` has stray whitespace in its name",
+                class.name
+            ),
         )
         .with_path(&class.path)
-        .with_help(format!("attune reads it as `{name}`; rename the field in Metadata Menu to drop the spaces"));
+        .with_help(format!(
+            "attune reads it as `{name}`; rename the field in Metadata Menu to drop the spaces"
+        ));
         if let Some(span) = name_span {
             d = d.with_span(span);
         }
         diagnostics.push(d);
     }
-    let field_type = FieldType::parse(&entry(entries, "type").and_then(scalar_text).unwrap_or_default());
+    let field_type = FieldType::parse(
+        &entry(entries, "type")
+            .and_then(scalar_text)
+            .unwrap_or_default(),
+    );
     let raw_options = entry(entries, "options").cloned().unwrap_or(Value::Null);
-    let options = read_options(class, &name, &raw_options, source, within, vault, diagnostics);
+    let options = read_options(
+        class,
+        &name,
+        &raw_options,
+        source,
+        within,
+        vault,
+        diagnostics,
+    );
     Some(FieldDef {
         written_name: (name != written).then_some(written),
         name,
         field_type,
-        id: entry(entries, "id").and_then(scalar_text).unwrap_or_default(),
-        path: entry(entries, "path").and_then(scalar_text).unwrap_or_default(),
+        id: entry(entries, "id")
+            .and_then(scalar_text)
+            .unwrap_or_default(),
+        path: entry(entries, "path")
+            .and_then(scalar_text)
+            .unwrap_or_default(),
         options,
         raw_options,
     })
@@ -139,20 +186,32 @@ fn read_options(
     vault: &dyn VaultFiles,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> OptionSource {
-    let Value::Map(entries) = options else { return OptionSource::None };
+    let Value::Map(entries) = options else {
+        return OptionSource::None;
+    };
     let source_type = entry(entries, "sourceType").and_then(scalar_text);
-    let inline = || entry(entries, "valuesList").map(text_list).unwrap_or_default();
+    let inline = || {
+        entry(entries, "valuesList")
+            .map(text_list)
+            .unwrap_or_default()
+    };
     match source_type.as_deref() {
         Some("ValuesList") => OptionSource::Inline(inline()),
         Some("ValuesListNotePath") => {
-            let written = entry(entries, "valuesListNotePath").and_then(scalar_text).unwrap_or_default();
+            let written = entry(entries, "valuesListNotePath")
+                .and_then(scalar_text)
+                .unwrap_or_default();
             let found = [written.clone(), format!("{written}.md")]
                 .into_iter()
                 .find_map(|p| vault.text(&p).map(|t| (p, t)));
             match found {
                 Some((_, text)) => {
                     let parsed = parse_list_note(text);
-                    OptionSource::Note(ListNote { path: written, values: Some(parsed.values), groups: parsed.groups })
+                    OptionSource::Note(ListNote {
+                        path: written,
+                        values: Some(parsed.values),
+                        groups: parsed.groups,
+                    })
                 }
                 None if written.trim().is_empty() => OptionSource::Inline(inline()),
                 None => {
@@ -172,13 +231,19 @@ fn read_options(
                         None => "create the note (one value per line), or point `valuesListNotePath` at an existing one".to_string(),
                     };
                     diagnostics.push(d.with_help(help));
-                    OptionSource::Note(ListNote { path: written, values: None, groups: Vec::new() })
+                    OptionSource::Note(ListNote {
+                        path: written,
+                        values: None,
+                        groups: Vec::new(),
+                    })
                 }
             }
         }
-        Some("ValuesFromDVQuery") => {
-            OptionSource::Query(entry(entries, "valuesFromDVQuery").and_then(scalar_text).unwrap_or_default())
-        }
+        Some("ValuesFromDVQuery") => OptionSource::Query(
+            entry(entries, "valuesFromDVQuery")
+                .and_then(scalar_text)
+                .unwrap_or_default(),
+        ),
         Some(_) => OptionSource::None,
         None => match entry(entries, "valuesList") {
             Some(v) => OptionSource::Inline(text_list(v)),
@@ -194,7 +259,9 @@ fn locate(source: &str, within: Span, needle: &str) -> Option<Span> {
     }
     let range = within.range();
     let haystack = source.get(range.clone())?;
-    haystack.find(needle).map(|at| Span::new(range.start + at, range.start + at + needle.len()))
+    haystack
+        .find(needle)
+        .map(|at| Span::new(range.start + at, range.start + at + needle.len()))
 }
 
 /// A scalar as text (`Text`, numbers and booleans written out; links as `[[target]]`).

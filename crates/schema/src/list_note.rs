@@ -25,7 +25,12 @@ pub fn parse_list_note(text: &str) -> ListValues {
         for line in body.lines() {
             let line = line.trim();
             if let Some(heading) = line.strip_prefix("####") {
-                let name = heading.trim_start_matches('#').trim().trim_matches('*').trim().to_string();
+                let name = heading
+                    .trim_start_matches('#')
+                    .trim()
+                    .trim_matches('*')
+                    .trim()
+                    .to_string();
                 out.groups.push((name, Vec::new()));
             } else if let Some(item) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) {
                 let item = item.trim();
@@ -58,8 +63,12 @@ fn push_unique(values: &mut Vec<String>, item: &str) {
 }
 
 fn skip_frontmatter(text: &str) -> &str {
-    let Some(rest) = text.strip_prefix("---") else { return text };
-    let Some(first_break) = rest.find('\n') else { return text };
+    let Some(rest) = text.strip_prefix("---") else {
+        return text;
+    };
+    let Some(first_break) = rest.find('\n') else {
+        return text;
+    };
     if !rest[..first_break].trim().is_empty() {
         return text;
     }
@@ -75,15 +84,27 @@ fn skip_frontmatter(text: &str) -> &str {
 
 /// Option sets given as a folder per group of notes: `<folder>/<Group>/<Value>.md`.
 /// Returns `(group, values)` sorted by group then value; files directly in `folder` are ignored.
-pub fn folder_groups<'a>(folder: &str, paths: impl IntoIterator<Item = &'a str>) -> Vec<(String, Vec<String>)> {
+pub fn folder_groups<'a>(
+    folder: &str,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> Vec<(String, Vec<String>)> {
     let folder = folder.trim_end_matches('/');
     let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for path in paths {
-        let Some(rest) = path.strip_prefix(folder).and_then(|r| r.strip_prefix('/')) else { continue };
+        let Some(rest) = path.strip_prefix(folder).and_then(|r| r.strip_prefix('/')) else {
+            continue;
+        };
         let mut parts = rest.split('/');
-        let (Some(group), Some(file), None) = (parts.next(), parts.next(), parts.next()) else { continue };
-        let Some(value) = file.strip_suffix(".md") else { continue };
-        groups.entry(group.to_string()).or_default().push(value.to_string());
+        let (Some(group), Some(file), None) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let Some(value) = file.strip_suffix(".md") else {
+            continue;
+        };
+        groups
+            .entry(group.to_string())
+            .or_default()
+            .push(value.to_string());
     }
     groups
         .into_iter()
@@ -109,12 +130,21 @@ mod tests {
     fn grouped_list_reads_bullets_under_headings() {
         let text = "#### **Inner Work**\n\n- Naming it\n    \n- Letting it be\n\n#### Outer Work\n- Asking for help\n- Naming it\n";
         let got = parse_list_note(text);
-        assert_eq!(got.values, ["Naming it", "Letting it be", "Asking for help"]);
+        assert_eq!(
+            got.values,
+            ["Naming it", "Letting it be", "Asking for help"]
+        );
         assert_eq!(
             got.groups,
             vec![
-                ("Inner Work".to_string(), vec!["Naming it".to_string(), "Letting it be".to_string()]),
-                ("Outer Work".to_string(), vec!["Asking for help".to_string(), "Naming it".to_string()]),
+                (
+                    "Inner Work".to_string(),
+                    vec!["Naming it".to_string(), "Letting it be".to_string()]
+                ),
+                (
+                    "Outer Work".to_string(),
+                    vec!["Asking for help".to_string(), "Naming it".to_string()]
+                ),
             ]
         );
     }
@@ -139,7 +169,10 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                ("Rooted".to_string(), vec!["Acute".to_string(), "Inherited".to_string()]),
+                (
+                    "Rooted".to_string(),
+                    vec!["Acute".to_string(), "Inherited".to_string()]
+                ),
                 ("Time".to_string(), vec!["Chronic".to_string()]),
             ]
         );

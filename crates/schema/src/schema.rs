@@ -66,7 +66,11 @@ impl Class {
     }
     /// What an old field name became, if an alias says so.
     pub fn alias(&self, old: &str) -> Option<&str> {
-        self.rules.aliases.iter().find(|(o, _)| o == old).map(|(_, n)| n.as_str())
+        self.rules
+            .aliases
+            .iter()
+            .find(|(o, _)| o == old)
+            .map(|(_, n)| n.as_str())
     }
 }
 
@@ -105,10 +109,16 @@ pub fn load_schema(input: &SchemaInput<'_>) -> (Schema, Vec<Diagnostic>) {
     paths.sort_unstable();
     let mut file_classes = Vec::new();
     for path in &paths {
-        let Some(name) = path.strip_prefix(folder).and_then(|p| p.strip_prefix('/')).and_then(|p| p.strip_suffix(".md")) else {
+        let Some(name) = path
+            .strip_prefix(folder)
+            .and_then(|p| p.strip_prefix('/'))
+            .and_then(|p| p.strip_suffix(".md"))
+        else {
             continue;
         };
-        let Some(text) = input.files.text(path) else { continue };
+        let Some(text) = input.files.text(path) else {
+            continue;
+        };
         if let Some(fc) = read_file_class(name, path, text, input.files, &mut diagnostics) {
             file_classes.push(fc);
         }
@@ -124,7 +134,12 @@ pub fn load_schema(input: &SchemaInput<'_>) -> (Schema, Vec<Diagnostic>) {
     };
     schema.classes = file_classes
         .iter()
-        .map(|fc| Class { file_class: fc.clone(), fields: Vec::new(), ancestors: Vec::new(), rules: ClassRules::default() })
+        .map(|fc| Class {
+            file_class: fc.clone(),
+            fields: Vec::new(),
+            ancestors: Vec::new(),
+            rules: ClassRules::default(),
+        })
         .collect();
 
     // extends chains.
@@ -153,9 +168,15 @@ pub fn load_schema(input: &SchemaInput<'_>) -> (Schema, Vec<Diagnostic>) {
                     None => "name a class by its fileClass short name or its full path below the schema folder".to_string(),
                 };
                 diagnostics.push(
-                    Diagnostic::warning("config/unknown-class", format!("attune.toml has rules for `{}`, which is no fileClass", rules.class))
-                        .with_path("attune.toml")
-                        .with_help(help),
+                    Diagnostic::warning(
+                        "config/unknown-class",
+                        format!(
+                            "attune.toml has rules for `{}`, which is no fileClass",
+                            rules.class
+                        ),
+                    )
+                    .with_path("attune.toml")
+                    .with_help(help),
                 );
             }
             None => {}
@@ -163,9 +184,14 @@ pub fn load_schema(input: &SchemaInput<'_>) -> (Schema, Vec<Diagnostic>) {
     }
     for i in 0..schema.classes.len() {
         let name = schema.classes[i].name().to_string();
-        let mut rules = own_rules.get(&name).cloned().unwrap_or_else(|| ClassRules { class: name.clone(), ..Default::default() });
+        let mut rules = own_rules.get(&name).cloned().unwrap_or_else(|| ClassRules {
+            class: name.clone(),
+            ..Default::default()
+        });
         for ancestor in &schema.classes[i].ancestors {
-            let Some(inherited) = own_rules.get(ancestor) else { continue };
+            let Some(inherited) = own_rules.get(ancestor) else {
+                continue;
+            };
             for r in &inherited.relations {
                 if !rules.relations.iter().any(|x| x.field == r.field) {
                     rules.relations.push(r.clone());
@@ -184,14 +210,50 @@ pub fn load_schema(input: &SchemaInput<'_>) -> (Schema, Vec<Diagnostic>) {
         }
         schema.classes[i].rules = rules;
     }
+    // Fields attune.toml adds (own and inherited), after the fileClass's own.
+    for i in 0..schema.classes.len() {
+        let mut chain = vec![schema.classes[i].name().to_string()];
+        chain.extend(schema.classes[i].ancestors.iter().cloned());
+        for owner in chain {
+            let Some(rules) = own_rules.get(&owner) else {
+                continue;
+            };
+            for (name, kind) in &rules.fields {
+                if schema.classes[i].field(name).is_some() {
+                    continue;
+                }
+                let def = FieldDef {
+                    name: name.clone(),
+                    written_name: None,
+                    field_type: crate::field::FieldType::parse(kind),
+                    id: String::new(),
+                    path: String::new(),
+                    options: crate::field::OptionSource::None,
+                    raw_options: attune_syntax::Value::Null,
+                };
+                schema.classes[i].fields.push(EffectiveField {
+                    def,
+                    from: format!("attune.toml [class.{}]", rules.class),
+                    overrides: None,
+                });
+            }
+        }
+    }
 
     schema.global = schema.find_global();
     (schema, diagnostics)
 }
 
-fn resolve_group_folders(rules: &mut ClassRules, paths: &[&str], source: RulesSource, diagnostics: &mut Vec<Diagnostic>) {
+fn resolve_group_folders(
+    rules: &mut ClassRules,
+    paths: &[&str],
+    source: RulesSource,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     for group in &mut rules.groups {
-        let Some(folder) = &group.folder else { continue };
+        let Some(folder) = &group.folder else {
+            continue;
+        };
         let found = folder_groups(folder, paths.iter().copied());
         if found.is_empty() && source == RulesSource::Vault {
             diagnostics.push(
@@ -229,7 +291,9 @@ impl Schema {
     pub fn class(&self, name: &str) -> Option<&Class> {
         self.lookup(name).or_else(|| {
             let name = name.trim();
-            self.classes.iter().find(|c| c.rules.fileclass_names.iter().any(|n| n == name))
+            self.classes
+                .iter()
+                .find(|c| c.rules.fileclass_names.iter().any(|n| n == name))
         })
     }
 
@@ -254,7 +318,8 @@ impl Schema {
 
     fn find_global(&self) -> Option<usize> {
         let setting = self.settings.global_file_class.as_deref()?;
-        self.index_of(setting).or_else(|| self.index_of(setting.trim_start_matches('_')))
+        self.index_of(setting)
+            .or_else(|| self.index_of(setting.trim_start_matches('_')))
     }
 
     /// The relation declared for `field` of `class` (target classes and inverse), if any.
@@ -271,7 +336,12 @@ impl Schema {
 
     /// What an old field name became in `class` (class aliases, then vault-wide aliases).
     pub fn alias<'a>(&'a self, class: Option<&'a Class>, old: &str) -> Option<&'a str> {
-        class.and_then(|c| c.alias(old)).or_else(|| self.aliases.iter().find(|(o, _)| o == old).map(|(_, n)| n.as_str()))
+        class.and_then(|c| c.alias(old)).or_else(|| {
+            self.aliases
+                .iter()
+                .find(|(o, _)| o == old)
+                .map(|(_, n)| n.as_str())
+        })
     }
 
     fn resolve_ancestors(&self, index: usize, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
@@ -279,7 +349,9 @@ impl Schema {
         let mut current = index;
         loop {
             let class = &self.classes[current];
-            let Some(parent) = class.file_class.extends.as_deref() else { break };
+            let Some(parent) = class.file_class.extends.as_deref() else {
+                break;
+            };
             let Some(p) = self.index_of(parent) else {
                 if current == index {
                     let names: Vec<&str> = self.classes.iter().map(|c| c.name()).collect();
@@ -290,7 +362,10 @@ impl Schema {
                     diagnostics.push(
                         Diagnostic::warning(
                             "schema/unknown-extends",
-                            format!("fileClass `{}` extends `{parent}`, which is no fileClass", class.name()),
+                            format!(
+                                "fileClass `{}` extends `{parent}`, which is no fileClass",
+                                class.name()
+                            ),
                         )
                         .with_path(&class.file_class.path)
                         .with_help(help),
@@ -304,7 +379,10 @@ impl Schema {
                     diagnostics.push(
                         Diagnostic::error(
                             "schema/extends-cycle",
-                            format!("fileClass `{}` extends itself through `{parent}`", self.classes[index].name()),
+                            format!(
+                                "fileClass `{}` extends itself through `{parent}`",
+                                self.classes[index].name()
+                            ),
                         )
                         .with_path(&self.classes[index].file_class.path)
                         .with_help("remove one `extends` of the cycle"),
@@ -321,15 +399,27 @@ impl Schema {
     fn effective_fields(&self, index: usize) -> Vec<EffectiveField> {
         // Walk from the root ancestor down, so nearer classes override farther ones.
         let class = &self.classes[index];
-        let mut chain: Vec<&Class> = class.ancestors.iter().rev().filter_map(|a| self.lookup(a)).collect();
+        let mut chain: Vec<&Class> = class
+            .ancestors
+            .iter()
+            .rev()
+            .filter_map(|a| self.lookup(a))
+            .collect();
         chain.push(class);
         let mut fields: Vec<EffectiveField> = Vec::new();
         for c in chain {
             fields.retain(|f| !c.file_class.excludes.contains(&f.def.name));
             let mut own: Vec<EffectiveField> = Vec::new();
             for def in &c.file_class.fields {
-                let overrides = fields.iter().position(|f| f.def.name == def.name).map(|at| fields.remove(at).from);
-                own.push(EffectiveField { def: def.clone(), from: c.name().to_string(), overrides });
+                let overrides = fields
+                    .iter()
+                    .position(|f| f.def.name == def.name)
+                    .map(|at| fields.remove(at).from);
+                own.push(EffectiveField {
+                    def: def.clone(),
+                    from: c.name().to_string(),
+                    overrides,
+                });
             }
             own.extend(fields);
             fields = own;

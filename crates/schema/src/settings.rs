@@ -23,7 +23,11 @@ impl Default for Settings {
         Settings {
             class_files_path: "Meta/fileClass".to_string(),
             global_file_class: None,
-            globally_ignored_fields: vec!["tags".to_string(), "aliases".to_string(), "cssclass".to_string()],
+            globally_ignored_fields: vec![
+                "tags".to_string(),
+                "aliases".to_string(),
+                "cssclass".to_string(),
+            ],
             file_class_alias: "fileClass".to_string(),
             excluded_folders: vec!["Meta".to_string()],
         }
@@ -47,7 +51,12 @@ impl Settings {
                 return settings;
             }
         };
-        let text_of = |key: &str| json.get(key).and_then(|v| v.as_str()).map(str::trim).filter(|s| !s.is_empty());
+        let text_of = |key: &str| {
+            json.get(key)
+                .and_then(|v| v.as_str())
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
         let list_of = |key: &str| -> Vec<String> {
             json.get(key)
                 .and_then(|v| v.as_array())
@@ -76,7 +85,10 @@ impl Settings {
                 excluded.push(folder);
             }
         }
-        if !excluded.iter().any(|f| *f == settings.class_files_path || settings.class_files_path.starts_with(&format!("{f}/"))) {
+        if !excluded.iter().any(|f| {
+            *f == settings.class_files_path
+                || settings.class_files_path.starts_with(&format!("{f}/"))
+        }) {
             excluded.push(settings.class_files_path.clone());
         }
         settings.excluded_folders = excluded;
@@ -85,6 +97,9 @@ impl Settings {
 
     /// `true` when `path` lies in an excluded folder (or the schema folder).
     pub fn is_excluded(&self, path: &str) -> bool {
-        self.excluded_folders.iter().any(|f| path.strip_prefix(f.as_str()).is_some_and(|rest| rest.starts_with('/')))
+        self.excluded_folders.iter().any(|f| {
+            path.strip_prefix(f.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
     }
 }

@@ -19,14 +19,21 @@ pub fn closest_name<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) 
 /// and path, when it is close enough.
 pub fn closest_path<'a>(wanted: &str, hint: Option<&str>, paths: Vec<&'a str>) -> Option<&'a str> {
     let wanted = wanted.trim();
-    let wanted_md = if wanted.ends_with(".md") { wanted.to_string() } else { format!("{wanted}.md") };
+    let wanted_md = if wanted.ends_with(".md") {
+        wanted.to_string()
+    } else {
+        format!("{wanted}.md")
+    };
     let file_name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_lowercase();
     let wanted_name = file_name(&wanted_md);
     let mut same_name: Option<(f64, &str)> = None;
     let mut overall: Option<(f64, &str)> = None;
     for path in paths.into_iter().filter(|p| p.ends_with(".md")) {
-        let path_score = strsim::normalized_levenshtein(&wanted_md.to_lowercase(), &path.to_lowercase());
-        let better = |best: Option<(f64, &str)>, score: f64| best.is_none_or(|(b, p)| score > b || (score == b && path < p));
+        let path_score =
+            strsim::normalized_levenshtein(&wanted_md.to_lowercase(), &path.to_lowercase());
+        let better = |best: Option<(f64, &str)>, score: f64| {
+            best.is_none_or(|(b, p)| score > b || (score == b && path < p))
+        };
         if file_name(path) == wanted_name {
             if better(same_name, path_score) {
                 same_name = Some((path_score, path));
@@ -53,24 +60,51 @@ mod tests {
 
     #[test]
     fn same_file_name_in_another_folder_wins() {
-        let paths = vec!["Meta/a/lists/intensity list.md", "Meta/b/intensity lists.md", "Meta/a/other.md"];
-        assert_eq!(closest_path("Meta/shared/lists/intensity list.md", None, paths), Some("Meta/a/lists/intensity list.md"));
+        let paths = vec![
+            "Meta/a/lists/intensity list.md",
+            "Meta/b/intensity lists.md",
+            "Meta/a/other.md",
+        ];
+        assert_eq!(
+            closest_path("Meta/shared/lists/intensity list.md", None, paths),
+            Some("Meta/a/lists/intensity list.md")
+        );
     }
 
     #[test]
     fn the_field_name_hints_a_renamed_list() {
-        let paths = vec!["M/e/lists/emotion group list.md", "M/e/lists/emotion type list.md", "M/e/lists/emotion flags list.md"];
-        assert_eq!(closest_path("M/emotion category list.md", Some("emotion_group"), paths), Some("M/e/lists/emotion group list.md"));
+        let paths = vec![
+            "M/e/lists/emotion group list.md",
+            "M/e/lists/emotion type list.md",
+            "M/e/lists/emotion flags list.md",
+        ];
+        assert_eq!(
+            closest_path("M/emotion category list.md", Some("emotion_group"), paths),
+            Some("M/e/lists/emotion group list.md")
+        );
     }
 
     #[test]
     fn nothing_close_gives_no_suggestion() {
-        assert_eq!(closest_path("Meta/x/zebra.md", None, vec!["Meta/a/lists/intensity list.md"]), None);
-        assert_eq!(closest_name("healing_resource", ["trigger_group", "definition"]), None);
+        assert_eq!(
+            closest_path(
+                "Meta/x/zebra.md",
+                None,
+                vec!["Meta/a/lists/intensity list.md"]
+            ),
+            None
+        );
+        assert_eq!(
+            closest_name("healing_resource", ["trigger_group", "definition"]),
+            None
+        );
     }
 
     #[test]
     fn near_name_is_suggested() {
-        assert_eq!(closest_name("trigger_grup", ["trigger_group", "trigger_type"]), Some("trigger_group"));
+        assert_eq!(
+            closest_name("trigger_grup", ["trigger_group", "trigger_type"]),
+            Some("trigger_group")
+        );
     }
 }

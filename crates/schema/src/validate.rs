@@ -18,16 +18,30 @@ impl Schema {
     ///
     /// Findings: `schema/unknown-field`, `schema/legacy-field`, `schema/type-mismatch`,
     /// `schema/value-not-in-list`, `schema/group-mismatch`. Empty values are never findings.
-    pub fn validate_note(&self, class: Option<&str>, fields: &[Field], path: &str) -> Vec<Diagnostic> {
+    pub fn validate_note(
+        &self,
+        class: Option<&str>,
+        fields: &[Field],
+        path: &str,
+    ) -> Vec<Diagnostic> {
         let class = class.and_then(|c| self.class(c));
         let global = self.global_class();
         let mut out = Vec::new();
         for field in fields {
             let key = field.key.trim();
-            if key == self.settings.file_class_alias || self.settings.globally_ignored_fields.iter().any(|f| f == key) {
+            if key == self.settings.file_class_alias
+                || self
+                    .settings
+                    .globally_ignored_fields
+                    .iter()
+                    .any(|f| f == key)
+            {
                 continue;
             }
-            let def = class.and_then(|c| c.field(key)).or_else(|| global.and_then(|g| g.field(key))).map(|f| &f.def);
+            let def = class
+                .and_then(|c| c.field(key))
+                .or_else(|| global.and_then(|g| g.field(key)))
+                .map(|f| &f.def);
             let Some(def) = def else {
                 self.report_unknown(class, field, key, fields, path, &mut out);
                 continue;
@@ -43,7 +57,15 @@ impl Schema {
         out
     }
 
-    fn report_unknown(&self, class: Option<&Class>, field: &Field, key: &str, fields: &[Field], path: &str, out: &mut Vec<Diagnostic>) {
+    fn report_unknown(
+        &self,
+        class: Option<&Class>,
+        field: &Field,
+        key: &str,
+        fields: &[Field],
+        path: &str,
+        out: &mut Vec<Diagnostic>,
+    ) {
         if let Some(new) = self.alias(class, key) {
             let has_new = fields.iter().any(|f| f.key.trim() == new);
             let help = if has_new {
@@ -52,10 +74,13 @@ impl Schema {
                 format!("rename the key to `{new}`")
             };
             out.push(
-                Diagnostic::warning("schema/legacy-field", format!("`{key}` is the old name of `{new}`"))
-                    .with_path(path)
-                    .with_span(field.key_span)
-                    .with_help(help),
+                Diagnostic::warning(
+                    "schema/legacy-field",
+                    format!("`{key}` is the old name of `{new}`"),
+                )
+                .with_path(path)
+                .with_span(field.key_span)
+                .with_help(help),
             );
             return;
         }
@@ -64,17 +89,27 @@ impl Schema {
             .fields
             .iter()
             .map(|f| f.def.name.as_str())
-            .chain(self.global_class().into_iter().flat_map(|g| g.fields.iter().map(|f| f.def.name.as_str())))
+            .chain(
+                self.global_class()
+                    .into_iter()
+                    .flat_map(|g| g.fields.iter().map(|f| f.def.name.as_str())),
+            )
             .collect();
         let help = match closest_name(key, known) {
             Some(best) => format!("did you mean `{best}`?"),
-            None => format!("add `{key}` to the fileClass `{}`, or remove it from the note", class.short_name()),
+            None => format!(
+                "add `{key}` to the fileClass `{}`, or remove it from the note",
+                class.short_name()
+            ),
         };
         out.push(
-            Diagnostic::warning("schema/unknown-field", format!("`{key}` is not a field of `{}`", class.short_name()))
-                .with_path(path)
-                .with_span(field.key_span)
-                .with_help(help),
+            Diagnostic::warning(
+                "schema/unknown-field",
+                format!("`{key}` is not a field of `{}`", class.short_name()),
+            )
+            .with_path(path)
+            .with_span(field.key_span)
+            .with_help(help),
         );
     }
 }
@@ -86,12 +121,22 @@ fn items(field: &Field) -> Vec<(&Value, Span)> {
         Value::Null => Vec::new(),
         other => vec![other],
     };
-    let spans_line_up = matches!(field.value, Value::List(_)) && field.item_spans.len() == values.len();
+    let spans_line_up =
+        matches!(field.value, Value::List(_)) && field.item_spans.len() == values.len();
     values
         .into_iter()
         .enumerate()
         .filter(|(_, v)| !is_empty(v))
-        .map(|(i, v)| (v, if spans_line_up { field.item_spans[i] } else { field.value_span }))
+        .map(|(i, v)| {
+            (
+                v,
+                if spans_line_up {
+                    field.item_spans[i]
+                } else {
+                    field.value_span
+                },
+            )
+        })
         .collect()
 }
 
@@ -114,8 +159,17 @@ fn text_of(value: &Value) -> Option<String> {
     }
 }
 
-fn mismatch(severity: Severity, path: &str, span: Span, message: String, help: String) -> Diagnostic {
-    Diagnostic::new("schema/type-mismatch", severity, message).with_path(path).with_span(span).with_help(help)
+fn mismatch(
+    severity: Severity,
+    path: &str,
+    span: Span,
+    message: String,
+    help: String,
+) -> Diagnostic {
+    Diagnostic::new("schema/type-mismatch", severity, message)
+        .with_path(path)
+        .with_span(span)
+        .with_help(help)
 }
 
 fn check_type(def: &FieldDef, field: &Field, path: &str, out: &mut Vec<Diagnostic>) {
@@ -127,9 +181,53 @@ fn check_type(def: &FieldDef, field: &Field, path: &str, out: &mut Vec<Diagnosti
             Severity::Warning,
             path,
             field.value_span,
-            format!("`{name}` holds {} values, but a {kind} field holds one", values.len()),
-            format!("keep one value, or change the field's type in its fileClass to {}", multi_of(&def.field_type)),
+            format!(
+                "`{name}` holds {} values, but a {kind} field holds one",
+                values.len()
+            ),
+            format!(
+                "keep one value, or change the field's type in its fileClass to {}",
+                multi_of(&def.field_type)
+            ),
         ));
+        return;
+    }
+    if def.field_type.is_link() {
+        let plain: Vec<&str> = values
+            .iter()
+            .filter_map(|(v, _)| {
+                if let Value::Text(t) = v {
+                    Some(t.trim())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if let Some(first) = plain.first() {
+            let (message, help) = if plain.len() == 1 {
+                (
+                    format!(
+                        "`{name}` is a {kind} field but holds plain text `{first}`, not a link"
+                    ),
+                    format!("write it as a link: \"[[{first}]]\""),
+                )
+            } else {
+                (
+                    format!(
+                        "`{name}` is a {kind} field but holds {} plain texts, not links (`{first}`, …)",
+                        plain.len()
+                    ),
+                    format!("write each value as a link: [\"[[{first}]]\", …]"),
+                )
+            };
+            out.push(mismatch(
+                Severity::Warning,
+                path,
+                field.value_span,
+                message,
+                help,
+            ));
+        }
         return;
     }
     for (value, span) in values {
@@ -166,17 +264,6 @@ fn check_type(def: &FieldDef, field: &Field, path: &str, out: &mut Vec<Diagnosti
                     ));
                 }
             }
-            FieldType::File | FieldType::MultiFile => {
-                if let Value::Text(t) = value {
-                    out.push(mismatch(
-                        Severity::Warning,
-                        path,
-                        span,
-                        format!("`{name}` is a {kind} field but holds plain text `{}`, not a link", t.trim()),
-                        format!("write it as a link: \"[[{}]]\"", t.trim()),
-                    ));
-                }
-            }
             _ => {}
         }
     }
@@ -204,15 +291,25 @@ fn describe(value: &Value) -> String {
 }
 
 fn list_help(options: &[String]) -> String {
-    let shown: Vec<&str> = options.iter().take(LIST_IN_HELP).map(String::as_str).collect();
-    let more = if options.len() > LIST_IN_HELP { ", …" } else { "" };
+    let shown: Vec<&str> = options
+        .iter()
+        .take(LIST_IN_HELP)
+        .map(String::as_str)
+        .collect();
+    let more = if options.len() > LIST_IN_HELP {
+        ", …"
+    } else {
+        ""
+    };
     format!("{}{more}", shown.join(", "))
 }
 
 /// Report values outside the field's closed option list. Returns `true` when every value is
 /// in the list (or there is no closed list), so group checks do not repeat the finding.
 fn check_options(def: &FieldDef, field: &Field, path: &str, out: &mut Vec<Diagnostic>) -> bool {
-    let Some(options) = def.closed_options() else { return true };
+    let Some(options) = def.closed_options() else {
+        return true;
+    };
     let mut all_in = true;
     for (value, span) in items(field) {
         let Some(text) = text_of(value) else { continue };
@@ -221,14 +318,21 @@ fn check_options(def: &FieldDef, field: &Field, path: &str, out: &mut Vec<Diagno
         }
         all_in = false;
         let help = match closest_option(options, &text) {
-            Some(best) => format!("did you mean `{best}`? the options of `{}` are: {}", def.name, list_help(options)),
+            Some(best) => format!(
+                "did you mean `{best}`? the options of `{}` are: {}",
+                def.name,
+                list_help(options)
+            ),
             None => format!("the options of `{}` are: {}", def.name, list_help(options)),
         };
         out.push(
-            Diagnostic::warning("schema/value-not-in-list", format!("`{text}` is not an option of `{}`", def.name))
-                .with_path(path)
-                .with_span(span)
-                .with_help(help),
+            Diagnostic::warning(
+                "schema/value-not-in-list",
+                format!("`{text}` is not an option of `{}`", def.name),
+            )
+            .with_path(path)
+            .with_span(span)
+            .with_help(help),
         );
     }
     all_in
@@ -243,22 +347,44 @@ fn closest_option<'a>(options: &'a [String], text: &str) -> Option<&'a str> {
         .or_else(|| closest_name(text, options.iter().map(String::as_str)))
 }
 
-fn check_group(class: &Class, def: &FieldDef, field: &Field, fields: &[Field], path: &str, out: &mut Vec<Diagnostic>) {
-    let Some(rule) = class.group_rule(&def.name) else { return };
-    let Some(group_field) = fields.iter().find(|f| f.key.trim() == rule.by) else { return };
-    let groups: Vec<String> = items(group_field).into_iter().filter_map(|(v, _)| text_of(v)).collect();
+fn check_group(
+    class: &Class,
+    def: &FieldDef,
+    field: &Field,
+    fields: &[Field],
+    path: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(rule) = class.group_rule(&def.name) else {
+        return;
+    };
+    let Some(group_field) = fields.iter().find(|f| f.key.trim() == rule.by) else {
+        return;
+    };
+    let groups: Vec<String> = items(group_field)
+        .into_iter()
+        .filter_map(|(v, _)| text_of(v))
+        .collect();
     let [group] = groups.as_slice() else { return };
-    let Some(allowed) = rule.options_for(group) else { return };
+    let Some(allowed) = rule.options_for(group) else {
+        return;
+    };
     for (value, span) in items(field) {
         let Some(text) = text_of(value) else { continue };
         let wanted = normalize_option(&text).to_lowercase();
-        if allowed.iter().any(|o| normalize_option(o).to_lowercase() == wanted) {
+        if allowed
+            .iter()
+            .any(|o| normalize_option(o).to_lowercase() == wanted)
+        {
             continue;
         }
         let homes: Vec<&str> = rule
             .options
             .iter()
-            .filter(|(_, opts)| opts.iter().any(|o| normalize_option(o).to_lowercase() == wanted))
+            .filter(|(_, opts)| {
+                opts.iter()
+                    .any(|o| normalize_option(o).to_lowercase() == wanted)
+            })
             .map(|(g, _)| g.as_str())
             .collect();
         let help = if homes.is_empty() {
@@ -266,7 +392,11 @@ fn check_group(class: &Class, def: &FieldDef, field: &Field, fields: &[Field], p
         } else {
             format!(
                 "`{text}` belongs to {}; change `{}`, or pick one of: {}",
-                homes.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", "),
+                homes
+                    .iter()
+                    .map(|h| format!("`{h}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 rule.by,
                 list_help(allowed)
             )
@@ -274,7 +404,10 @@ fn check_group(class: &Class, def: &FieldDef, field: &Field, fields: &[Field], p
         out.push(
             Diagnostic::warning(
                 "schema/group-mismatch",
-                format!("`{text}` is not a `{}` of the `{}` group `{group}`", def.name, rule.by),
+                format!(
+                    "`{text}` is not a `{}` of the `{}` group `{group}`",
+                    def.name, rule.by
+                ),
             )
             .with_path(path)
             .with_span(span)

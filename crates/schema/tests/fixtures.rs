@@ -27,9 +27,15 @@ fn vault(fixture: &str) -> BTreeMap<String, String> {
 
 fn load(fixture: &str) -> (Schema, Vec<Diagnostic>) {
     let files = vault(fixture);
-    let settings = files.get(".obsidian/plugins/metadata-menu/data.json").cloned();
+    let settings = files
+        .get(".obsidian/plugins/metadata-menu/data.json")
+        .cloned();
     let toml = files.get("attune.toml").cloned();
-    let input = SchemaInput { metadata_menu_settings: settings.as_deref(), attune_toml: toml.as_deref(), files: &files };
+    let input = SchemaInput {
+        metadata_menu_settings: settings.as_deref(),
+        attune_toml: toml.as_deref(),
+        files: &files,
+    };
     load_schema(&input)
 }
 
@@ -91,20 +97,50 @@ fn extends_overrides_and_excludes() {
     assert_eq!(codes(&diagnostics), Vec::<&str>::new());
     let child = schema.class("child").expect("short name resolves");
     assert_eq!(child.name(), "kinds/child");
-    assert_eq!(schema.class("kinds/child").map(|c| c.name()), Some("kinds/child"));
+    assert_eq!(
+        schema.class("kinds/child").map(|c| c.name()),
+        Some("kinds/child")
+    );
     let summary: Vec<String> = child
         .fields
         .iter()
-        .map(|f| format!("{}:{}<-{}{}", f.def.name, f.def.field_type.as_str(), f.from, f.overrides.as_ref().map(|o| format!(" over {o}")).unwrap_or_default()))
+        .map(|f| {
+            format!(
+                "{}:{}<-{}{}",
+                f.def.name,
+                f.def.field_type.as_str(),
+                f.from,
+                f.overrides
+                    .as_ref()
+                    .map(|o| format!(" over {o}"))
+                    .unwrap_or_default()
+            )
+        })
         .collect();
-    assert_eq!(summary, ["mood:Multi<-kinds/child over base", "count:Number<-kinds/child", "definition:Input<-base"]);
+    assert_eq!(
+        summary,
+        [
+            "mood:Multi<-kinds/child over base",
+            "count:Number<-kinds/child",
+            "definition:Input<-base"
+        ]
+    );
     assert_eq!(child.ancestors, ["base"]);
     assert_eq!(child.file_class.icon.as_deref(), Some("zap"));
-    assert_eq!(child.field("mood").and_then(|f| f.def.closed_options()).map(|o| o.to_vec()), Some(vec!["joyful".to_string(), "sad".to_string()]));
+    assert_eq!(
+        child
+            .field("mood")
+            .and_then(|f| f.def.closed_options())
+            .map(|o| o.to_vec()),
+        Some(vec!["joyful".to_string(), "sad".to_string()])
+    );
     // The base class keeps its own version and the excluded field.
     let base = schema.class("base").expect("base");
     assert!(base.field("dropped").is_some());
-    assert_eq!(base.field("mood").map(|f| f.def.field_type.as_str()), Some("Select"));
+    assert_eq!(
+        base.field("mood").map(|f| f.def.field_type.as_str()),
+        Some("Select")
+    );
 }
 
 #[test]
@@ -170,21 +206,47 @@ fn option_sources_inline_note_grouped_query_and_missing() {
     );
     let c = schema.class("c").expect("class");
     let opts = |name: &str| c.field(name).expect(name).def.options.clone();
-    assert_eq!(opts("a"), OptionSource::Inline(vec!["one".into(), "two".into()]));
-    let OptionSource::Note(b) = opts("b") else { panic!("b is a note list") };
+    assert_eq!(
+        opts("a"),
+        OptionSource::Inline(vec!["one".into(), "two".into()])
+    );
+    let OptionSource::Note(b) = opts("b") else {
+        panic!("b is a note list")
+    };
     assert_eq!(b.values, Some(vec!["x".into(), "y".into()]));
-    let OptionSource::Note(g) = opts("g") else { panic!("g is a note list") };
-    assert_eq!(g.values, Some(vec!["calm".into(), "steady".into(), "loud".into()]));
+    let OptionSource::Note(g) = opts("g") else {
+        panic!("g is a note list")
+    };
+    assert_eq!(
+        g.values,
+        Some(vec!["calm".into(), "steady".into(), "loud".into()])
+    );
     assert_eq!(g.groups.len(), 2);
-    assert_eq!(opts("q"), OptionSource::Query("dv.pages('\"People\"').file.name".into()));
+    assert_eq!(
+        opts("q"),
+        OptionSource::Query("dv.pages('\"People\"').file.name".into())
+    );
     assert_eq!(c.field("q").and_then(|f| f.def.closed_options()), None);
-    let OptionSource::Note(m) = opts("m") else { panic!("m is a note list") };
+    let OptionSource::Note(m) = opts("m") else {
+        panic!("m is a note list")
+    };
     assert_eq!(m.values, None);
     assert_eq!(codes(&diagnostics), ["schema/missing-values-note"]);
     let d = &diagnostics[0];
     assert_eq!(d.path, "Meta/fileClass/c.md");
-    assert!(d.message.contains("`m`") && d.message.contains("Meta/shared/lists/mood list.md") && d.message.contains("`c`"), "{}", d.message);
-    assert_eq!(d.help.as_deref(), Some("did you mean `Meta/elsewhere/lists/mood list.md`? point `valuesListNotePath` at it, or create the note"));
+    assert!(
+        d.message.contains("`m`")
+            && d.message.contains("Meta/shared/lists/mood list.md")
+            && d.message.contains("`c`"),
+        "{}",
+        d.message
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some(
+            "did you mean `Meta/elsewhere/lists/mood list.md`? point `valuesListNotePath` at it, or create the note"
+        )
+    );
 }
 
 #[test]
@@ -232,26 +294,55 @@ fn files_paths_longest_prefix_wins_and_fileclass_key_is_a_hint() {
 "#,
     );
     let a = schema.class_of("ME/Lab/Takes/Take 1.md", None);
-    assert_eq!((a.class.as_deref(), &a.source), (Some("inner"), &ClassSource::Folder));
+    assert_eq!(
+        (a.class.as_deref(), &a.source),
+        (Some("inner"), &ClassSource::Folder)
+    );
     let b = schema.class_of("ME/Lab/Other/x.md", None);
     assert_eq!(b.class.as_deref(), Some("outer"));
     // A folder prefix must end at a folder boundary.
     let c = schema.class_of("ME/Labs/x.md", Some("loose"));
-    assert_eq!((c.class.as_deref(), &c.source), (Some("loose"), &ClassSource::Declared));
+    assert_eq!(
+        (c.class.as_deref(), &c.source),
+        (Some("loose"), &ClassSource::Declared)
+    );
     // A disagreeing key is a mismatch; the folder decides.
     let d = schema.class_of("ME/Lab/Takes/Take 2.md", Some("outer"));
     assert_eq!(d.class.as_deref(), Some("inner"));
     assert_eq!(codes(&d.diagnostics), ["schema/class-mismatch"]);
     // Agreeing key: no finding.
-    assert!(schema.class_of("ME/Lab/Takes/Take 3.md", Some("inner")).diagnostics.is_empty());
+    assert!(
+        schema
+            .class_of("ME/Lab/Takes/Take 3.md", Some("inner"))
+            .diagnostics
+            .is_empty()
+    );
     // No class: unknown key, folder index, no rule, excluded.
     let e = schema.class_of("Elsewhere/x.md", Some("lose"));
-    assert_eq!(e.source, ClassSource::None(NoClassReason::UnknownClass("lose".into())));
-    assert_eq!(e.diagnostics[0].help.as_deref(), Some("did you mean `loose`?"));
-    assert_eq!(schema.class_of("Elsewhere/Elsewhere.md", None).source, ClassSource::None(NoClassReason::FolderIndex));
+    assert_eq!(
+        e.source,
+        ClassSource::None(NoClassReason::UnknownClass("lose".into()))
+    );
+    assert_eq!(
+        e.diagnostics[0].help.as_deref(),
+        Some("did you mean `loose`?")
+    );
+    assert_eq!(
+        schema.class_of("Elsewhere/Elsewhere.md", None).source,
+        ClassSource::None(NoClassReason::FolderIndex)
+    );
     let f = schema.class_of("Elsewhere/y.md", None);
-    assert_eq!((f.source, codes(&f.diagnostics)), (ClassSource::None(NoClassReason::NoRule), vec!["schema/no-class"]));
-    assert_eq!(schema.class_of("Meta/fileClass/inner.md", None).source, ClassSource::None(NoClassReason::Excluded));
+    assert_eq!(
+        (f.source, codes(&f.diagnostics)),
+        (
+            ClassSource::None(NoClassReason::NoRule),
+            vec!["schema/no-class"]
+        )
+    );
+    assert_eq!(
+        schema.class_of("Meta/fileClass/inner.md", None).source,
+        ClassSource::None(NoClassReason::Excluded)
+    );
 }
 
 #[test]

@@ -8,16 +8,25 @@ use std::path::{Path, PathBuf};
 use attune_schema::{ClassSource, NoClassReason, Schema, SchemaInput, load_schema};
 use attune_syntax::Diagnostic;
 
-const VAULT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reference-vault");
+const VAULT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/reference-vault"
+);
 
 fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             walk(root, &path, out);
         } else if let Ok(bytes) = std::fs::read(&path) {
-            let rel = path.strip_prefix(root).expect("under root").to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(root)
+                .expect("under root")
+                .to_string_lossy()
+                .replace('\\', "/");
             out.insert(rel, String::from_utf8_lossy(&bytes).into_owned());
         }
     }
@@ -36,8 +45,14 @@ fn reference_vault() -> Option<BTreeMap<String, String>> {
 }
 
 fn load(files: &BTreeMap<String, String>) -> (Schema, Vec<Diagnostic>) {
-    let settings = files.get(".obsidian/plugins/metadata-menu/data.json").map(String::as_str);
-    load_schema(&SchemaInput { metadata_menu_settings: settings, attune_toml: None, files })
+    let settings = files
+        .get(".obsidian/plugins/metadata-menu/data.json")
+        .map(String::as_str);
+    load_schema(&SchemaInput {
+        metadata_menu_settings: settings,
+        attune_toml: None,
+        files,
+    })
 }
 
 fn declared_class(text: &str) -> Option<String> {
@@ -51,50 +66,92 @@ fn declared_class(text: &str) -> Option<String> {
 
 #[test]
 fn all_26_fileclasses_load() {
-    let Some(files) = reference_vault() else { return };
+    let Some(files) = reference_vault() else {
+        return;
+    };
     let (schema, diagnostics) = load(&files);
     let names: Vec<&str> = schema.classes().iter().map(|c| c.name()).collect();
     assert_eq!(names.len(), 26, "{names:#?}");
-    assert!(names.iter().all(|n| n.starts_with("me/") || n.starts_with("global/")));
-    let global = schema.global_class().expect("the _global setting finds global/global");
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("me/") || n.starts_with("global/"))
+    );
+    let global = schema
+        .global_class()
+        .expect("the _global setting finds global/global");
     assert_eq!(global.name(), "global/global");
     let trigger = schema.class("trigger").expect("trigger");
     assert_eq!(trigger.name(), "me/foundations/trigger/trigger");
-    assert_eq!(trigger.ancestors, ["me/foundations/foundation element/foundation_element", "global/global"]);
+    assert_eq!(
+        trigger.ancestors,
+        [
+            "me/foundations/foundation element/foundation_element",
+            "global/global"
+        ]
+    );
     assert!(trigger.field("linked_wounds").is_some() && trigger.field("status").is_some());
     let need = schema.class("attachment_need").expect("attachment_need");
-    assert_eq!(need.ancestors.first().map(String::as_str), Some("me/foundations/emotional need/emotional_need"));
+    assert_eq!(
+        need.ancestors.first().map(String::as_str),
+        Some("me/foundations/emotional need/emotional_need")
+    );
     for d in &diagnostics {
         eprintln!("{} {} {} | {:?}", d.code, d.path, d.message, d.help);
     }
-    let whitespace = diagnostics.iter().filter(|d| d.code == "schema/field-name-whitespace").count();
+    let whitespace = diagnostics
+        .iter()
+        .filter(|d| d.code == "schema/field-name-whitespace")
+        .count();
     assert_eq!(whitespace, 4);
 }
 
 #[test]
 fn every_missing_values_note_is_reported_once_with_a_suggestion() {
-    let Some(files) = reference_vault() else { return };
+    let Some(files) = reference_vault() else {
+        return;
+    };
     let (_, diagnostics) = load(&files);
-    let missing: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.code == "schema/missing-values-note").collect();
+    let missing: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.code == "schema/missing-values-note")
+        .collect();
     assert!(!missing.is_empty());
     let mut seen = std::collections::BTreeSet::new();
     for d in &missing {
-        assert!(seen.insert((d.path.clone(), d.message.clone())), "reported twice: {}", d.message);
+        assert!(
+            seen.insert((d.path.clone(), d.message.clone())),
+            "reported twice: {}",
+            d.message
+        );
         let help = d.help.as_deref().unwrap_or_default();
-        let suggestion = help.strip_prefix("did you mean `").and_then(|h| h.split('`').next());
+        let suggestion = help
+            .strip_prefix("did you mean `")
+            .and_then(|h| h.split('`').next());
         let suggestion = suggestion.unwrap_or_else(|| panic!("no suggestion for {}", d.message));
-        assert!(files.contains_key(suggestion), "suggested {suggestion} does not exist");
+        assert!(
+            files.contains_key(suggestion),
+            "suggested {suggestion} does not exist"
+        );
         assert!(d.span.is_some());
     }
     // Every valuesListNotePath that does not exist is among them.
     let mut expected = 0;
-    for (path, text) in files.iter().filter(|(p, _)| p.starts_with("Meta/fileClass/")) {
+    for (path, text) in files
+        .iter()
+        .filter(|(p, _)| p.starts_with("Meta/fileClass/"))
+    {
         for line in text.lines() {
             if let Some(target) = line.trim().strip_prefix("valuesListNotePath: ")
                 && !files.contains_key(target.trim())
             {
                 expected += 1;
-                assert!(missing.iter().any(|d| d.path == *path && d.message.contains(target.trim())), "{path}: {target}");
+                assert!(
+                    missing
+                        .iter()
+                        .any(|d| d.path == *path && d.message.contains(target.trim())),
+                    "{path}: {target}"
+                );
             }
         }
     }
@@ -104,23 +161,212 @@ fn every_missing_values_note_is_reported_once_with_a_suggestion() {
 
 #[test]
 fn every_me_note_gets_a_class_or_a_reason() {
-    let Some(files) = reference_vault() else { return };
+    let Some(files) = reference_vault() else {
+        return;
+    };
     let (schema, _) = load(&files);
     let mut by_source: BTreeMap<String, usize> = BTreeMap::new();
     let mut mismatch_folders: BTreeMap<String, usize> = BTreeMap::new();
-    for (path, text) in files.iter().filter(|(p, _)| p.starts_with("ME/") && p.ends_with(".md")) {
+    for (path, text) in files
+        .iter()
+        .filter(|(p, _)| p.starts_with("ME/") && p.ends_with(".md"))
+    {
         let a = schema.class_of(path, declared_class(text).as_deref());
         match &a.source {
             ClassSource::Folder | ClassSource::Declared => assert!(a.class.is_some()),
             ClassSource::None(NoClassReason::FolderIndex) => assert!(a.diagnostics.is_empty()),
-            ClassSource::None(_) => assert!(!a.diagnostics.is_empty(), "{path} has no class and no diagnostic"),
+            ClassSource::None(_) => assert!(
+                !a.diagnostics.is_empty(),
+                "{path} has no class and no diagnostic"
+            ),
         }
-        for d in a.diagnostics.iter().filter(|d| d.code == "schema/class-mismatch") {
-            let folder = d.path.rsplit_once('/').map(|(f, _)| f.to_string()).unwrap_or_default();
+        for d in a
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "schema/class-mismatch")
+        {
+            let folder = d
+                .path
+                .rsplit_once('/')
+                .map(|(f, _)| f.to_string())
+                .unwrap_or_default();
             *mismatch_folders.entry(folder).or_default() += 1;
         }
         *by_source.entry(format!("{:?}", a.source)).or_default() += 1;
     }
     eprintln!("{by_source:#?}\n{mismatch_folders:#?}");
-    assert_eq!(mismatch_folders.get("ME/🏛️ Foundations/🪖 Protective Strategies"), Some(&34));
+    assert_eq!(
+        mismatch_folders.get("ME/🏛️ Foundations/🪖 Protective Strategies"),
+        Some(&34)
+    );
+}
+
+/// Validate every typed ME note; returns (code → count, all findings).
+fn validate_all(
+    files: &BTreeMap<String, String>,
+    schema: &Schema,
+) -> (BTreeMap<&'static str, usize>, Vec<Diagnostic>) {
+    let mut counts = BTreeMap::new();
+    let mut all = Vec::new();
+    for (path, text) in files
+        .iter()
+        .filter(|(p, _)| p.starts_with("ME/") && p.ends_with(".md"))
+    {
+        let note = attune_syntax::parse_note(text.as_bytes());
+        let Some(fm) = note.frontmatter.as_ref() else {
+            continue;
+        };
+        let declared = match fm.get("fileClass").map(|f| &f.value) {
+            Some(attune_syntax::Value::Text(t)) => Some(t.as_str()),
+            _ => None,
+        };
+        let assignment = schema.class_of(path, declared);
+        for d in schema.validate_note(assignment.class.as_deref(), &fm.fields, path) {
+            *counts.entry(d.code).or_default() += 1;
+            all.push(d);
+        }
+    }
+    (counts, all)
+}
+
+#[test]
+fn validation_findings_on_the_reference_vault() {
+    let Some(files) = reference_vault() else {
+        return;
+    };
+    let (schema, _) = load(&files);
+    let (counts, all) = validate_all(&files, &schema);
+    eprintln!("{counts:#?}");
+    for d in &all {
+        eprintln!("{} {} {} | {:?}", d.code, d.path, d.message, d.help);
+    }
+}
+
+#[test]
+fn modal_forms_import_finds_the_group_maps() {
+    let Some(files) = reference_vault() else {
+        return;
+    };
+    let (schema, _) = load(&files);
+    let json = files
+        .get(".obsidian/plugins/modalforms/data.json")
+        .expect("forms");
+    let (import, diagnostics) = attune_schema::modal_forms::read_modal_forms(json, Some(&schema));
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert_eq!(import.forms.len(), 36);
+    let text = attune_schema::modal_forms::render_toml(&import, Some(&schema));
+    // Group maps (a group select and the type options shown for each group), per class.
+    let maps = |class: &str| -> Vec<(String, String, usize)> {
+        let full = schema.class(class).expect(class).name().to_string();
+        let mut out: Vec<(String, String, usize)> = import
+            .forms
+            .iter()
+            .filter(|f| f.class.as_deref() == Some(full.as_str()))
+            .flat_map(|f| {
+                f.groups
+                    .iter()
+                    .map(|g| (g.by.clone(), g.field.clone(), g.options.len()))
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    };
+    let map = |by: &str, field: &str, n: usize| (by.to_string(), field.to_string(), n);
+    assert_eq!(
+        maps("trigger"),
+        [
+            map("trigger_flag_group", "trigger_flags", 8),
+            map("trigger_group", "trigger_origin", 7),
+            map("trigger_group", "trigger_type", 8)
+        ]
+    );
+    assert_eq!(
+        maps("emotional_wound"),
+        [
+            map("wound_group", "origin_context", 5),
+            map("wound_group", "wound_type", 5)
+        ]
+    );
+    assert_eq!(maps("emotional_need"), [map("need_group", "need_type", 11)]);
+    assert_eq!(
+        maps("internal_voice"),
+        [
+            map("voice_group", "voice_style", 4),
+            map("voice_group", "voice_type", 4)
+        ]
+    );
+    assert_eq!(
+        maps("protective_strategy"),
+        [
+            map("function_group", "functions", 5),
+            map("strategy_group", "strategy_type", 7),
+            map("tradeoff_group", "tradeoffs", 9)
+        ]
+    );
+    assert_eq!(
+        maps("tradeoff"),
+        [
+            map("dominant_pole_group", "dominant_pole", 6),
+            map("resolved_by_group", "resolved_by", 4),
+            map("tradeoff_group", "tradeoff_type", 9)
+        ]
+    );
+    // The emotion and soothing-resource forms ask for a group and a type with no condition
+    // between them: their maps are the closed lists the forms offer.
+    let lists = |class: &str| -> Vec<String> {
+        let full = schema.class(class).expect(class).name().to_string();
+        import
+            .forms
+            .iter()
+            .filter(|f| f.class.as_deref() == Some(full.as_str()))
+            .flat_map(|f| f.option_lists.iter().map(|(k, _)| k.clone()))
+            .collect()
+    };
+    assert!(
+        lists("emotion").starts_with(&["emotion_group".to_string(), "emotion_type".to_string()])
+    );
+    assert!(lists("soothing_resource").contains(&"resource_type".to_string()));
+    // One concrete map, and the folder-per-group flags.
+    let trigger_type = import
+        .forms
+        .iter()
+        .flat_map(|f| &f.groups)
+        .find(|g| g.field == "trigger_type")
+        .expect("trigger_type map");
+    let relational = trigger_type
+        .options
+        .iter()
+        .find(|(g, _)| g == "Relational")
+        .expect("Relational");
+    assert!(
+        relational.1.iter().any(|o| o == "Rejection")
+            && relational.1.iter().any(|o| o == "Abandonment")
+    );
+    assert!(text.contains("[class.trigger.groups.trigger_flags]\nby = \"trigger_flag_group\"\nfolder = \"Meta/fileClass/me/foundations/trigger/lists/trigger flags\"\n"), "{text}");
+    assert!(
+        text.contains("[class.tradeoff.aliases]")
+            && text.contains("pole_group = \"dominant_pole_group\"")
+    );
+    // The rendered text is a valid attune.toml.
+    let (_, problems) = attune_schema::parse_config(&text, "attune.toml");
+    assert!(problems.is_empty(), "{problems:?}");
+    eprintln!("{text}");
+    for form in &import.forms {
+        eprintln!("{} -> {:?}", form.form, form.class);
+        for g in &form.groups {
+            eprintln!(
+                "   {} ({}) -> {} {:?} groups={}",
+                g.by,
+                g.form_group_field,
+                g.field,
+                g.folder,
+                g.options.len()
+            );
+        }
+        for (k, o) in &form.option_lists {
+            eprintln!("   list {k} {}", o.len());
+        }
+        eprintln!("   renames {:?}", form.renames);
+    }
 }
