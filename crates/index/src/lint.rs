@@ -34,7 +34,7 @@ impl Index {
             out.extend(self.id_findings(id, entry));
         }
         for (link, target) in note.links.iter().zip(&entry.targets) {
-            out.extend(self.link_finding(link, target));
+            out.extend(self.link_finding(entry, link, target));
         }
         for d in &mut out {
             d.path = entry.path.to_string();
@@ -82,15 +82,18 @@ impl Index {
         )
     }
 
-    fn link_finding(&self, link: &Link, target: &Target) -> Option<Diagnostic> {
+    fn link_finding(&self, source: &Entry, link: &Link, target: &Target) -> Option<Diagnostic> {
         let written = &link.target;
         let shown = written.to_wiki();
         match target {
             Target::Note(_) | Target::File(_) => None,
             Target::Empty => Some(
-                Diagnostic::warning("link/empty", format!("`{shown}` links to nothing"))
-                    .with_span(link.span)
-                    .with_help("put a note name between the brackets, or remove the link"),
+                Diagnostic::warning(
+                    "link/empty",
+                    format!("`{shown}`{} links to nothing", place(link)),
+                )
+                .with_span(link.span)
+                .with_help("put a note name between the brackets, or remove the link"),
             ),
             Target::Dangling => {
                 let name = name::strip_md(name::file_name(&written.target));
@@ -131,12 +134,47 @@ impl Index {
                     )
                     .with_span(link.span)
                     .with_help(format!(
-                        "write the path of the one you mean: {}",
-                        paths.join(" or ")
+                        "write the path of the one you mean: {}{}",
+                        paths.join(" or "),
+                        self.no_typed_candidate(source, link, candidates)
                     )),
                 )
             }
         }
+    }
+}
+
+impl Index {
+    /// When the link sits in a relation field and no candidate has the field's target class,
+    /// say so: the link probably names the wrong note.
+    fn no_typed_candidate(&self, source: &Entry, link: &Link, candidates: &[NoteId]) -> String {
+        let LinkPlace::Frontmatter { key } = &link.place else {
+            return String::new();
+        };
+        let Some(rel) = source
+            .class
+            .and_then(|c| self.relations.get(&c))
+            .and_then(|f| f.get(key.trim()))
+        else {
+            return String::new();
+        };
+        if candidates.iter().any(|&c| {
+            self.entry(c)
+                .class
+                .is_some_and(|k| rel.targets.contains(&k))
+        }) {
+            return String::new();
+        }
+        let targets: Vec<String> = rel
+            .targets
+            .iter()
+            .map(|&t| format!("`{}`", self.classes.resolve(t)))
+            .collect();
+        format!(
+            " (`{}` links to {} notes, and none of these is one)",
+            key.trim(),
+            targets.join(" or ")
+        )
     }
 }
 
@@ -195,7 +233,7 @@ pub fn find_unrendered_template(text: &str) -> Option<Diagnostic> {
                     break;
                 };
                 let in_code = line[..open].matches('`').count() % 2 == 1;
-                if !in_code {
+                if !in_code && is_templater(&line[open + 2..close - 2]) {
                     found.push(Span::new(offset + open, offset + close));
                 }
                 from = close;
@@ -217,6 +255,14 @@ pub fn find_unrendered_template(text: &str) -> Option<Diagnostic> {
         .with_span(first)
         .with_help("this file is a template that was copied instead of applied: create the note with the template (Templater), or fill in the value"),
     )
+}
+
+/// The inside of `<% … %>` is Templater code: a command (`<%*`, `<%=`, `<%+`) or a call on
+/// Templater's `tp` object or its `tR` result (`<% tp.date.now("x") %>`), not prose that
+/// happens to hold `<%` and `%>`.
+fn is_templater(inner: &str) -> bool {
+    let inner = inner.trim_start_matches(['-', '_']);
+    inner.starts_with(['*', '=', '+']) || inner.contains("tp.") || inner.contains("tR")
 }
 
 /// `note/empty-stub`: a 0-byte note, or one whose frontmatter block and body are both empty
