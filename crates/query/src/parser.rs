@@ -109,6 +109,12 @@ pub fn parse_expression(text: &str) -> Result<Expr, QueryError> {
 const COMMANDS: [&str; 6] = ["FROM", "WHERE", "SORT", "GROUP", "FLATTEN", "LIMIT"];
 const MAX_DEPTH: u32 = 200;
 
+/// Whether `word` (followed by `rest`) starts a data command. `sort(` is the function.
+fn is_command(word: &str, rest: &str) -> bool {
+    COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(word))
+        && !(word.eq_ignore_ascii_case("sort") && rest.starts_with('('))
+}
+
 struct Parser<'a> {
     text: &'a str,
     pos: usize,
@@ -171,9 +177,9 @@ impl<'a> Parser<'a> {
         }
     }
     fn at_command_or_end(&self) -> bool {
-        match self.peek().0 {
-            Token::Eof => true,
-            Token::Ident(w) => COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(&w)),
+        match self.peek() {
+            (Token::Eof, _) => true,
+            (Token::Ident(w), span) => is_command(&w, &self.text[span.end as usize..]),
             _ => false,
         }
     }
@@ -763,7 +769,7 @@ impl<'a> Parser<'a> {
             "null" => return lit(QValue::Null),
             _ => {}
         }
-        if COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(&word)) {
+        if is_command(&word, &self.text[span.end as usize..]) {
             return Err(self.unexpected(&Token::Ident(word), span, "expression"));
         }
         if (word == "date" || word == "dur")

@@ -146,7 +146,18 @@ impl Page {
                 if field.key == "position" {
                     continue;
                 }
-                let value = convert_value(&field.value, resolve);
+                let value = match &field.value {
+                    // YAML `""` is empty text for Dataview (`icontains(x, "")` is true); only
+                    // a missing value is null.
+                    Value::Null
+                        if is_quoted_empty(
+                            note.source.get(field.value_span.range()).unwrap_or(""),
+                        ) =>
+                    {
+                        QValue::Text(String::new())
+                    }
+                    other => convert_value(other, resolve),
+                };
                 page.frontmatter.push((field.key.clone(), value.clone()));
                 add(&field.key, value);
                 let lower = field.key.to_lowercase();
@@ -256,6 +267,11 @@ fn finalize_fields(raw: Vec<(String, Vec<QValue>)>) -> Vec<(String, QValue)> {
             (k, value)
         })
         .collect()
+}
+
+fn is_quoted_empty(raw: &str) -> bool {
+    let raw = raw.split(" #").next().unwrap_or("").trim();
+    raw == "\"\"" || raw == "''"
 }
 
 fn split_list_field(value: &Value, sep: char) -> Vec<String> {
