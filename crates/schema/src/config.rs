@@ -177,7 +177,7 @@ pub fn parse_config(text: &str, path: &str) -> (VaultConfig, Vec<Diagnostic>) {
             )
             .with_path(path)
             .with_help(
-                "fix the TOML syntax at this position; until then the file's rules are ignored",
+                "fix the TOML syntax at this position (text values need double quotes); until then the file's rules are ignored",
             );
             if let Some(span) = span {
                 d = d.with_span(span);

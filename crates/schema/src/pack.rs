@@ -19,3 +19,52 @@ pub fn files() -> Vec<(&'static str, &'static str)> {
     out.extend_from_slice(crate::pack_files::FILECLASSES);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pack_toml_parses_cleanly() {
+        let (config, diagnostics) = parse_config(ATTUNE_TOML, "pack/attune.toml");
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        let class = |name: &str| {
+            config
+                .classes
+                .iter()
+                .find(|c| c.class == name)
+                .unwrap_or_else(|| panic!("{name}"))
+        };
+        assert_eq!(class("practice_session").fileclass_names, ["practice_log"]);
+        let live = class("practice_session")
+            .relations
+            .iter()
+            .find(|r| r.field == "live_rehearsals")
+            .expect("relation");
+        assert_eq!(
+            (live.targets.as_slice(), live.inverse.as_deref()),
+            (
+                &["live_rehearsal".to_string()][..],
+                Some("practice_session")
+            )
+        );
+        assert_eq!(
+            class("emotional_wound").aliases,
+            [(
+                "healing_resource".to_string(),
+                "healing_resources".to_string()
+            )]
+        );
+        let trigger_type = class("trigger")
+            .groups
+            .iter()
+            .find(|g| g.field == "trigger_type")
+            .expect("group");
+        assert_eq!(trigger_type.by, "trigger_group");
+        assert!(
+            trigger_type
+                .options_for("Relational")
+                .is_some_and(|o| o.iter().any(|v| v == "Rejection"))
+        );
+    }
+}

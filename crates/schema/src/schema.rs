@@ -41,8 +41,9 @@ pub struct Class {
     pub fields: Vec<EffectiveField>,
     /// Full names of the ancestors, nearest first.
     pub ancestors: Vec<String>,
-    /// `attune.toml` rules: this class's own, with relations, groups and aliases inherited
-    /// from ancestors where the class does not say otherwise.
+    /// `attune.toml` rules: this class's own, with defaults, relations, groups and aliases
+    /// inherited from ancestors (and the global class) where the class does not say otherwise.
+    /// `folder`, `naming` and `body` are never inherited.
     pub rules: ClassRules,
 }
 
@@ -182,16 +183,31 @@ pub fn load_schema(input: &SchemaInput<'_>) -> (Schema, Vec<Diagnostic>) {
             None => {}
         }
     }
+    schema.global = schema.find_global();
+    let global_name = schema.global_class().map(|g| g.name().to_string());
     for i in 0..schema.classes.len() {
         let name = schema.classes[i].name().to_string();
         let mut rules = own_rules.get(&name).cloned().unwrap_or_else(|| ClassRules {
             class: name.clone(),
             ..Default::default()
         });
-        for ancestor in &schema.classes[i].ancestors {
+        // Ancestors, nearest first, then the global class: every note carries its fields.
+        let mut lineage = schema.classes[i].ancestors.clone();
+        if let Some(g) = &global_name
+            && *g != name
+            && !lineage.contains(g)
+        {
+            lineage.push(g.clone());
+        }
+        for ancestor in &lineage {
             let Some(inherited) = own_rules.get(ancestor) else {
                 continue;
             };
+            for (key, value) in &inherited.defaults {
+                if !rules.defaults.iter().any(|(k, _)| k == key) {
+                    rules.defaults.push((key.clone(), value.clone()));
+                }
+            }
             for r in &inherited.relations {
                 if !rules.relations.iter().any(|x| x.field == r.field) {
                     rules.relations.push(r.clone());
@@ -240,7 +256,6 @@ pub fn load_schema(input: &SchemaInput<'_>) -> (Schema, Vec<Diagnostic>) {
         }
     }
 
-    schema.global = schema.find_global();
     (schema, diagnostics)
 }
 

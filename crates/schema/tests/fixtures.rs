@@ -368,3 +368,202 @@ fn class_resolution_ties_are_reported_and_the_key_breaks_them() {
     assert_eq!(hinted.class.as_deref(), Some("b"));
     assert!(hinted.diagnostics.is_empty(), "{:?}", hinted.diagnostics);
 }
+
+/// Render config diagnostics as `code line:col message | help`.
+fn located(text: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
+    let index = attune_syntax::LineIndex::new(text);
+    diagnostics
+        .iter()
+        .map(|d| {
+            let at = d
+                .span
+                .map(|s| index.line_col(text, s.start as usize))
+                .map(|lc| format!("{}:{}", lc.line, lc.col))
+                .unwrap_or_default();
+            format!(
+                "{} {at} {} | {}",
+                d.code,
+                d.message,
+                d.help.as_deref().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn attune_toml_syntax_error_has_line_and_column() {
+    let text = "[class.trigger]\nfolder = \"ME/Triggers\"\nnaming = title-case\n";
+    let (config, diagnostics) = attune_schema::parse_config(text, "attune.toml");
+    assert!(config.classes.is_empty());
+    let got = located(text, &diagnostics);
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0].starts_with("config/invalid 3:10 attune.toml is not valid TOML: "),
+        "{got:?}"
+    );
+    eprintln!("{}", got[0]);
+}
+
+#[test]
+fn attune_toml_wrong_values_and_unknown_keys_are_located() {
+    let text = r#"[class.trigger]
+folder = 3
+nmaing = "title-case"
+naming = "loud"
+
+[class.trigger.relations]
+protective_strategies = 4
+"#;
+    let (config, diagnostics) = attune_schema::parse_config(text, "attune.toml");
+    assert_eq!(
+        located(text, &diagnostics),
+        [
+            "config/invalid 2:10 `class.trigger.folder` must be a string, found integer | quote the value",
+            "config/invalid 4:10 `class.trigger.naming` is `loud`, which is neither a naming style nor a pattern | use \"title-case\", \"as-typed\", or a pattern with {placeholders} such as \"{scenario}_Session-{n}\"",
+            "config/unknown-key 3:1 unknown key `nmaing` in [class.trigger] | did you mean `naming`?",
+            "config/invalid 7:25 `class.trigger.relations.protective_strategies` must name a class, found integer | write field = \"<class>\" or field = { target = \"<class>\", inverse = \"<field>\" }",
+        ]
+    );
+    // What was valid is kept.
+    assert_eq!(config.classes.len(), 1);
+}
+
+#[test]
+fn attune_toml_rules_attach_to_classes_and_folders_give_group_options() {
+    let (schema, diagnostics) = load(
+        r#"
+//- attune.toml
+    [class.session]
+    folder = "Lab/Sessions"
+    naming = "{scenario}_Session-{n}"
+    body = ["Summary", "Grade"]
+    fileclass_names = ["practice_log"]
+    defaults = { status = "open", entered = false }
+
+    [class.session.relations]
+    takes = { target = "take", inverse = "session" }
+    scenario = "scenario"
+
+    [class.take.relations]
+    session = { target = "session", inverse = "takes" }
+
+    [class.take.groups.flags]
+    by = "flag_group"
+    folder = "Meta/lists/flags"
+
+    [class.ghost]
+    folder = "Nowhere"
+//- Meta/fileClass/session.md
+    ---
+    fields: []
+    ---
+//- Meta/fileClass/take.md
+    ---
+    fields:
+      - name: flags
+        type: Multi
+        options: {}
+        path: ""
+        id: f
+    ---
+//- Meta/lists/flags/Rooted/Inherited.md
+//- Meta/lists/flags/Rooted/Pre-Verbal.md
+//- Meta/lists/flags/Time/Acute.md
+//- Meta/lists/flags/flag list.md
+    Inherited
+"#,
+    );
+    assert_eq!(codes(&diagnostics), ["config/unknown-class"]);
+    assert_eq!(
+        diagnostics[0].help.as_deref(),
+        Some("name a class by its fileClass short name or its full path below the schema folder")
+    );
+    let session = schema
+        .class("practice_log")
+        .expect("fileclass_names resolve");
+    assert_eq!(session.name(), "session");
+    assert_eq!(
+        session.rules.naming,
+        Some(attune_schema::Naming::Pattern(
+            "{scenario}_Session-{n}".into()
+        ))
+    );
+    assert_eq!(
+        attune_schema::Naming::placeholders("{scenario}_Session-{n}"),
+        ["scenario", "n"]
+    );
+    assert_eq!(session.rules.body, ["Summary", "Grade"]);
+    assert_eq!(session.rules.defaults.len(), 2);
+    let takes = schema
+        .relation_targets("session", "takes")
+        .expect("relation");
+    assert_eq!(
+        (takes.targets.as_slice(), takes.inverse.as_deref()),
+        (&["take".to_string()][..], Some("session"))
+    );
+    assert_eq!(
+        schema
+            .relation_target_classes("take", "session")
+            .iter()
+            .map(|c| c.name())
+            .collect::<Vec<_>>(),
+        ["session"]
+    );
+    // The attune.toml folder classifies notes when the fileClass has no filesPaths.
+    assert_eq!(
+        schema
+            .class_of("Lab/Sessions/S_Session-1.md", Some("practice_log"))
+            .class
+            .as_deref(),
+        Some("session")
+    );
+    assert!(
+        schema
+            .class_of("Lab/Sessions/S_Session-1.md", Some("practice_log"))
+            .diagnostics
+            .is_empty()
+    );
+    let flags = schema
+        .class("take")
+        .and_then(|c| c.group_rule("flags"))
+        .expect("group");
+    assert_eq!(
+        flags.options,
+        vec![
+            (
+                "Rooted".to_string(),
+                vec!["Inherited".to_string(), "Pre-Verbal".to_string()]
+            ),
+            ("Time".to_string(), vec!["Acute".to_string()]),
+        ]
+    );
+    assert_eq!(flags.options_for("rooted").map(|o| o.len()), Some(2));
+}
+
+#[test]
+fn without_attune_toml_the_self_work_pack_applies() {
+    let (schema, diagnostics) = load(
+        r#"
+//- Meta/fileClass/me/foundations/emotional wound/emotional_wound.md
+    ---
+    fields: []
+    ---
+//- Meta/fileClass/me/practice_lab/practice_session.md
+    ---
+    fields: []
+    ---
+"#,
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    assert_eq!(schema.rules_source, attune_schema::RulesSource::Pack);
+    let wound = schema.class("emotional_wound").expect("class");
+    assert_eq!(wound.alias("healing_resource"), Some("healing_resources"));
+    assert_eq!(
+        wound.rules.folder.as_deref(),
+        Some("ME/🏛️ Foundations/🌀 Emotional Wounds")
+    );
+    assert_eq!(
+        schema.class("practice_log").map(|c| c.short_name()),
+        Some("practice_session")
+    );
+}
