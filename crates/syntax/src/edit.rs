@@ -21,7 +21,8 @@
 //! list's brackets; it writes the note's own line ending. Safety does not rest on the
 //! splice: before editing, the frontmatter must parse (else `edit/invalid-frontmatter`); after
 //! editing, the result is parsed again and compared with the intended value and with every
-//! other field (else `edit/verify-failed`, and the source is left as it was).
+//! other field (else `edit/verify-failed`, or `edit/would-disturb` when a neighbour such as
+//! a `|+` text above would read the changed lines differently; the source is left as it was).
 
 use crate::frontmatter::Field;
 use crate::markdown::LinkTarget;
@@ -90,6 +91,22 @@ impl EditValue {
     }
 }
 
+/// Lists lose the items that read back as nothing (`Null`, `""`), as [`Value`] does.
+fn without_empty_items(value: &EditValue) -> std::borrow::Cow<'_, EditValue> {
+    match value {
+        EditValue::List(items) if items.iter().any(|i| matches!(i.intended(), Value::Null)) => {
+            std::borrow::Cow::Owned(EditValue::List(
+                items
+                    .iter()
+                    .filter(|i| !matches!(i.intended(), Value::Null))
+                    .cloned()
+                    .collect(),
+            ))
+        }
+        other => std::borrow::Cow::Borrowed(other),
+    }
+}
+
 impl From<&str> for EditValue {
     fn from(s: &str) -> EditValue {
         EditValue::Scalar(s.to_owned())
@@ -102,6 +119,7 @@ impl From<&str> for EditValue {
 pub fn set_key(source: &str, key: &str, value: &EditValue) -> Result<String, Diagnostic> {
     check_key(key)?;
     check_value(value)?;
+    let value = &*without_empty_items(value);
     let note = parse_note_text(source.to_owned());
     let Some(fm) = frontmatter(&note)? else {
         return create_frontmatter(&note, key, value);
@@ -251,6 +269,7 @@ pub fn add_key(
 ) -> Result<String, Diagnostic> {
     check_key(key)?;
     check_value(value)?;
+    let value = &*without_empty_items(value);
     let note = parse_note_text(source.to_owned());
     let Some(fm) = frontmatter(&note)? else {
         if let Some(a) = after {
@@ -420,9 +439,7 @@ enum ListStyle {
 
 /// The layout of `field`'s own list, when it is a non-empty one.
 fn list_style(source: &str, field: &Field) -> ListStyle {
-    let bytes = source.as_bytes();
-    let first = field.value_span.start as usize;
-    if bytes.get(first) == Some(&b'[') {
+    if source.as_bytes().get(field.value_span.start as usize) == Some(&b'[') {
         return ListStyle::Flow;
     }
     match field.item_spans.first() {
@@ -466,7 +483,7 @@ fn note_block_style(note: &Note) -> (String, String) {
         .map_or(&[][..], |fm| &fm.fields[..]);
     for f in fields {
         if let (Value::List(_), Some(item)) = (&f.value, f.item_spans.first())
-            && note.source.as_bytes().get(f.value_span.start as usize) == Some(&b'-')
+            && !value_on_key_line(&note.source, f)
             && let Some(ListStyle::Block { indent, after_dash }) =
                 block_style_at(&note.source, item.start as usize)
         {
@@ -726,7 +743,10 @@ fn verify(
     for old in others_before {
         match others_after.next() {
             Some(new) if new.key == old.key && new.value == old.value => {}
-            _ => return fail(format!("`{}` would change", old.key)),
+            _ => {
+                return Err(Diagnostic::error("edit/would-disturb", format!("the edit of `{key}` was not written: `{}` would change too", old.key))
+                    .with_help("a neighbouring key reads these lines too (e.g. a `|+` text above keeps the blank lines after it); edit this note by hand"));
+            }
         }
     }
     if others_after.next().is_some() {

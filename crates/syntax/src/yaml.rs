@@ -176,11 +176,6 @@ impl Builder<'_> {
                     self.anchors.push((anchor, value.clone()));
                 }
                 let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
-                let end = if block {
-                    self.block_scalar_end(start, end)
-                } else {
-                    end
-                };
                 self.finish_node(Node {
                     value,
                     start,
@@ -213,6 +208,19 @@ impl Builder<'_> {
                 if self.skipped > 0 || self.stack.len() >= MAX_DEPTH {
                     self.skipped += 1;
                     return;
+                }
+                let mut start = start;
+                if matches!(event, Event::SequenceStart(..)) && end == start {
+                    // A block list (its start event has an empty span) that is indentless
+                    // (`key:\n- a`) is reported at its first item; the list starts at the dash.
+                    let bytes = self.yaml.as_bytes();
+                    let mut i = start.min(bytes.len());
+                    while i > 0 && bytes[i - 1] == b' ' {
+                        i -= 1;
+                    }
+                    if bytes.get(start) != Some(&b'-') && i > 0 && bytes[i - 1] == b'-' {
+                        start = i - 1;
+                    }
                 }
                 let frame = if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq {
@@ -300,32 +308,6 @@ impl Builder<'_> {
             | Event::StreamEnd
             | Event::DocumentStart(_)
             | Event::DocumentEnd => {}
-        }
-    }
-
-    /// A literal/folded scalar's span as saphyr gives it runs to the next key's line; without
-    /// `+` chomping its trailing blank lines are not content, so they stay outside the key.
-    fn block_scalar_end(&self, start: usize, end: usize) -> usize {
-        let bytes = self.yaml.as_bytes();
-        let header_start = bytes[..start.min(bytes.len())]
-            .iter()
-            .rposition(|&b| b == b'|' || b == b'>')
-            .unwrap_or(start);
-        let header_end =
-            memchr::memchr(b'\n', &bytes[header_start..]).map_or(bytes.len(), |i| header_start + i);
-        let header = &bytes[header_start..header_end];
-        let header = header.split(|&b| b == b'#').next().unwrap_or(header);
-        if header.contains(&b'+') {
-            return end;
-        }
-        let mut e = end.min(bytes.len());
-        while e > start && bytes[e - 1].is_ascii_whitespace() {
-            e -= 1;
-        }
-        // Keep the line break of the last content line.
-        match memchr::memchr(b'\n', &bytes[e..end.min(bytes.len())]) {
-            Some(i) => e + i + 1,
-            None => end,
         }
     }
 

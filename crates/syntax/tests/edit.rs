@@ -356,3 +356,14 @@ fn edited_notes_read_back() {
     assert_eq!(v.links().len(), 1);
     assert_eq!(v.items().count(), 3);
 }
+
+#[test]
+fn removal_that_would_change_a_keep_scalar_above_is_refused() {
+    // Removing `b` would join the blank line below it to `a`'s `|+` text: refused, not done.
+    check(
+        remove_key("---\na: |+\n  x\nb: 1\n\nc: 2\n---\n", "b"),
+        expect![
+            "refused edit/would-disturb: the edit of `b` was not written: `a` would change too"
+        ],
+    );
+}

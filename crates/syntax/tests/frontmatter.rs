@@ -152,7 +152,7 @@ fn block_scalars_and_comments() {
         expect![[r##"
             frontmatter "---\n# leading comment\nkeep: |+\n  kept\n\nclip: >\n  folded\n  text\n\n\nafter: 1 # trailing\nlist: # why\n  - a # first\n\n  - b\nlast: x\n---\n" yaml="# leading comment\nkeep: |+\n  kept\n\nclip: >\n  folded\n  text\n\n\nafter: 1 # trailing\nlist: # why\n  - a # first\n\n  - b\nlast: x\n" valid=true
               keep = "kept\n\n"  key="keep" value="|+\n  kept\n\n" lines="keep: |+\n  kept\n\n"
-              clip = "folded text\n"  key="clip" value=">\n  folded\n  text\n" lines="clip: >\n  folded\n  text\n"
+              clip = "folded text\n"  key="clip" value=">\n  folded\n  text\n\n\n" lines="clip: >\n  folded\n  text\n\n\n"
               after = 1  key="after" value="1" lines="after: 1 # trailing\n"
               list = ["a", "b"]  key="list" value="- a # first\n\n  - b" lines="list: # why\n  - a # first\n\n  - b\n"
                 items "a" "b"
@@ -255,4 +255,18 @@ fn invalid_utf8_is_decoded_lossily() {
         error 2:4 encoding/invalid-utf8: the file is not valid UTF-8; unreadable bytes are shown as �
     "#]]
     .assert_eq(&render::render_note(&note));
+}
+
+#[test]
+fn indentless_block_list_starts_at_its_dash() {
+    check(
+        "---\nk:\n- [[Nested]]\n- b\n---\n",
+        expect![[r#"
+        frontmatter "---\nk:\n- [[Nested]]\n- b\n---\n" yaml="k:\n- [[Nested]]\n- b\n" valid=true
+          k = [link([[Nested]]), "b"]  key="k" value="- [[Nested]]\n- b" lines="k:\n- [[Nested]]\n- b\n"
+            items "[[Nested]]" "b"
+        body ""
+        link fm:k "[[Nested]]" target="Nested" fragment=None alias=None
+    "#]],
+    );
 }
