@@ -118,8 +118,60 @@ impl<'s> Context<'s> {
     }
 
     pub(crate) fn compare(&self, a: &QValue, b: &QValue) -> Ordering {
+        if let (QValue::File(x), QValue::File(y)) = (a, b) {
+            return self.compare_files(*x, *y);
+        }
         let normalize = |p: &str| self.normalize_link(p);
         compare_values(a, b, &normalize)
+    }
+
+    /// `SORT file` compares the `file` objects as Dataview compares objects: by their sorted
+    /// keys (`day` exists only on dated pages), then value by value in key order, so the
+    /// order is by aliases, then creation day and time, and so on.
+    fn compare_files(&self, a: PageId, b: PageId) -> Ordering {
+        const SORTED_KEYS: [&str; 20] = [
+            "aliases",
+            "cday",
+            "ctime",
+            "day",
+            "etags",
+            "ext",
+            "folder",
+            "frontmatter",
+            "inlinks",
+            "link",
+            "lists",
+            "mday",
+            "mtime",
+            "name",
+            "outlinks",
+            "path",
+            "size",
+            "starred",
+            "tags",
+            "tasks",
+        ];
+        if a == b {
+            return Ordering::Equal;
+        }
+        let (da, db) = (self.file_field(a, "day"), self.file_field(b, "day"));
+        match (da.is_null(), db.is_null()) {
+            (false, true) => return Ordering::Less,
+            (true, false) => return Ordering::Greater,
+            _ => {}
+        }
+        let normalize = |p: &str| self.normalize_link(p);
+        for key in SORTED_KEYS {
+            let c = compare_values(
+                &self.file_field(a, key),
+                &self.file_field(b, key),
+                &normalize,
+            );
+            if c != Ordering::Equal {
+                return c;
+            }
+        }
+        Ordering::Equal
     }
 
     fn this_value(&self) -> QValue {

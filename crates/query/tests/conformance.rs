@@ -553,6 +553,16 @@ fn data_commands() {
         r#"LIST WITHOUT ID title FROM "Projects/Beta" FLATTEN title"#,
         expect![r#"- "Beta""#],
     );
+    // Data Commands › SORT: `SORT file` compares the file objects key by key (aliases,
+    // then creation day/time, tags, …), not by name: Alpha, the only one with aliases, is last.
+    case(
+        r#"LIST FROM "Projects" SORT file"#,
+        expect![[r#"
+            - [[Projects/Beta.md]]
+            - [[Projects/Delta.md]]
+            - [[Projects/Archive/Gamma.md]]
+            - [[Projects/Alpha.md]]"#]],
+    );
     // Data Commands › LIMIT.
     case(
         r#"LIST FROM #project SORT file.name LIMIT 2"#,
