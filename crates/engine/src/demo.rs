@@ -9,11 +9,17 @@ use attune_store::StoreError;
 #[folder = "../../demo/"]
 struct DemoFiles;
 
-/// Every file of the demo vault: vault-relative path and bytes, sorted by path.
+/// Every file of the demo vault: the self-work pack's schemas and `attune.toml`, then the
+/// demo notes; vault-relative path and bytes, sorted by path.
 pub fn files() -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = DemoFiles::iter()
-        .filter_map(|name| DemoFiles::get(&name).map(|f| (name.into_owned(), f.data.into_owned())))
+    let mut files: Vec<(String, Vec<u8>)> = attune_schema::pack::files()
+        .into_iter()
+        .map(|(path, text)| (path.to_owned(), text.as_bytes().to_vec()))
         .collect();
+    files.extend(
+        DemoFiles::iter()
+            .filter_map(|name| DemoFiles::get(&name).map(|f| (name.into_owned(), f.data.into_owned()))),
+    );
     files.sort();
     files
 }

@@ -1,19 +1,29 @@
-//! [`Vault`]: a loaded vault — every note parsed, settings read — ready for the schema,
-//! the index and queries.
+//! [`Vault`]: a loaded vault — every note parsed, its schema read, every note given its
+//! class, every link resolved — the one model the commands and the web app work on.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use attune_index::{ClassFacts, Index, NoteInput};
+use attune_schema::{Schema, SchemaInput, VaultFiles, load_schema};
 use attune_store::{FileMeta, ScanOptions, StoreError, VaultPath};
 use attune_syntax::{Diagnostic, Note, parse_note};
 
 use crate::settings::{METADATA_MENU_SETTINGS, Settings};
 
-/// One Markdown file of the vault, parsed.
+/// The vault's own rules for what fileClasses cannot say, at its root.
+pub const ATTUNE_TOML: &str = "attune.toml";
+
+/// One Markdown file of the vault, parsed. The note is shared with the index.
 #[derive(Clone, Debug)]
 pub struct VaultNote {
     pub meta: FileMeta,
-    pub note: Note,
+    pub note: Arc<Note>,
+    /// Full name of the note's class (`me/foundations/trigger/trigger`), decided by the
+    /// schema from the note's folder first, its `fileClass:` key second.
+    pub class: Option<String>,
 }
 
 impl VaultNote {
@@ -34,16 +44,60 @@ impl VaultNote {
 
     /// The `fileClass` key's value when it is a plain string.
     pub fn declared_file_class(&self) -> Option<&str> {
-        let field = self.note.frontmatter.as_ref()?.get("fileClass")?;
-        match &field.value {
+        declared_file_class_by(&self.note, "fileClass")
+    }
+}
+
+fn declared_file_class<'a>(note: &'a Note, schema: &Schema) -> Option<&'a str> {
+    declared_file_class_by(note, &schema.settings.file_class_alias)
+}
+
+/// The value of the note's class key (`fileClass`, or Metadata Menu's `fileClassAlias`).
+fn declared_file_class_by<'a>(note: &'a Note, key: &str) -> Option<&'a str> {
+    let field = note.frontmatter.as_ref()?.get(key)?;
+    match &field.value {
+        attune_syntax::Value::Text(s) => Some(s.as_str()),
+        attune_syntax::Value::List(items) => items.iter().find_map(|v| match v {
             attune_syntax::Value::Text(s) => Some(s.as_str()),
-            attune_syntax::Value::List(items) => items.iter().find_map(|v| match v {
-                attune_syntax::Value::Text(s) => Some(s.as_str()),
-                _ => None,
-            }),
             _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// The schema's relations as the index's plain class facts (short class names). A legacy
+/// field name (an alias) carries the relation of the field it became.
+pub fn class_facts(schema: &Schema) -> ClassFacts {
+    let mut facts = ClassFacts::new();
+    let short = |name: &str| schema.class(name).map_or_else(|| name.to_owned(), |c| c.short_name().to_owned());
+    for class in schema.classes() {
+        for relation in &class.rules.relations {
+            let targets: Vec<String> = relation.targets.iter().map(|t| short(t)).collect();
+            facts.add_relation(class.short_name(), &relation.field, targets.clone(), relation.inverse.as_deref());
+            for (old, new) in class.rules.aliases.iter().chain(&schema.aliases) {
+                if *new == relation.field && class.relation(old).is_none() {
+                    facts.add_relation(class.short_name(), old, targets.clone(), None);
+                }
+            }
         }
     }
+    facts
+}
+
+/// Build the index over the vault's notes with the schema's class facts.
+fn build_index(notes: &[VaultNote], other_files: &[VaultPath], schema: &Schema) -> Index {
+    let inputs = notes
+        .iter()
+        .map(|n| NoteInput {
+            path: n.meta.path.on_disk.clone(),
+            note: Arc::clone(&n.note),
+            meta: attune_index::FileMeta { size: n.meta.size, mtime: n.meta.mtime_ms, ctime: n.meta.ctime_ms },
+            excluded: n.meta.excluded,
+            class: n.class.as_deref().and_then(|c| schema.class(c)).map(|c| c.short_name().to_owned()),
+        })
+        .collect();
+    let files = other_files.iter().map(|p| p.on_disk.clone()).collect();
+    Index::build(inputs, files, class_facts(schema))
 }
 
 /// Why a vault could not be loaded at all (content problems are diagnostics instead).
@@ -72,9 +126,32 @@ pub struct Vault {
     pub notes: Vec<VaultNote>,
     /// Attachments and other non-Markdown files, vault-relative.
     pub other_files: Vec<VaultPath>,
-    /// Problems met while loading: unreadable files, bad settings, note parse diagnostics
+    /// Problems met while reading: unreadable files, bad settings, note parse diagnostics
     /// (each with its path filled in).
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems the schema layer found: in the fileClasses and `attune.toml` (missing value
+    /// lists, bad TOML, …) and in deciding each note's class (`schema/class-mismatch`, …).
+    pub schema_diagnostics: Vec<Diagnostic>,
+    /// The vault's types: its fileClasses plus `attune.toml` (or the built-in pack).
+    pub schema: Schema,
+    /// Text of `attune.toml`, when the vault has one.
+    pub attune_toml: Option<String>,
+    /// Links, backlinks and relations over the indexed notes.
+    pub index: Index,
+}
+
+/// The schema layer's view of the vault's files: NFC paths and note texts.
+struct SchemaFiles<'a> {
+    text: HashMap<&'a str, &'a str>,
+}
+
+impl VaultFiles for SchemaFiles<'_> {
+    fn paths(&self) -> Vec<&str> {
+        self.text.keys().copied().collect()
+    }
+    fn text(&self, path: &str) -> Option<&str> {
+        self.text.get(path).copied()
+    }
 }
 
 impl Vault {
@@ -118,20 +195,56 @@ impl Vault {
                     .with_help("check the file's permissions; attune read every other file"),
             );
         }
-        let notes: Vec<VaultNote> = scan
+        let mut notes: Vec<VaultNote> = scan
             .notes
             .into_iter()
             .map(|(meta, mut note)| {
                 for d in &mut note.diagnostics {
                     d.path.clone_from(&meta.path.on_disk);
                 }
-                VaultNote { meta, note }
+                VaultNote { meta, note: Arc::new(note), class: None }
             })
             .collect();
         for n in &notes {
             diagnostics.extend(n.note.diagnostics.iter().cloned());
         }
-        Ok(Vault { root: scan.root, settings, notes, other_files: scan.other_files, diagnostics })
+
+        let attune_toml = attune_store::read_optional(root, ATTUNE_TOML)?;
+        let (schema, schema_diagnostics) = {
+            let files = SchemaFiles {
+                text: notes.iter().map(|n| (n.meta.path.key.as_str(), n.note.source.as_str())).collect(),
+            };
+            load_schema(&SchemaInput {
+                metadata_menu_settings: settings.raw.as_deref(),
+                attune_toml: attune_toml.as_deref(),
+                files: &files,
+            })
+        };
+        let mut schema_diagnostics = schema_diagnostics;
+        for n in notes.iter_mut().filter(|n| !n.meta.excluded) {
+            let assignment = schema.class_of(&n.meta.path.key, declared_file_class(&n.note, &schema));
+            let fc_span = n.note.frontmatter.as_ref().and_then(|fm| fm.get(&schema.settings.file_class_alias)).map(|f| f.value_span);
+            for mut d in assignment.diagnostics {
+                d.path.clone_from(&n.meta.path.on_disk);
+                if d.span.is_none() {
+                    d.span = fc_span;
+                }
+                schema_diagnostics.push(d);
+            }
+            n.class = assignment.class;
+        }
+        let index = build_index(&notes, &scan.other_files, &schema);
+        Ok(Vault {
+            root: scan.root,
+            settings,
+            notes,
+            other_files: scan.other_files,
+            diagnostics,
+            schema_diagnostics,
+            schema,
+            attune_toml,
+            index,
+        })
     }
 
     /// Notes that are notes of the vault (not under an excluded folder such as `Meta/`).
