@@ -9,10 +9,14 @@
 mod date;
 mod generate;
 mod layout;
+mod machine;
+pub mod measure;
 mod note;
+pub mod report;
 mod rng;
 mod schema;
 mod words;
 
 pub use generate::{GenSummary, generate, vault_files};
+pub use machine::Machine;
 pub use schema::VaultFile;

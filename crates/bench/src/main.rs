@@ -1,19 +1,63 @@
-//! `attune-bench`: generates vaults and measures attune against the floor and a Python peer.
+//! `attune-bench`: generates vaults and measures attune against the floor (ripgrep, a plain
+//! read) and a Python peer, in one run on the same vaults; writes BENCHMARKS.md.
+//!
+//! Subcommands: none (run the benchmark), `gen` (write a vault), and the child modes the
+//! benchmark runs in a fresh process so that each reports its own peak RSS (`load`).
 
-use std::path::PathBuf;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
+use attune_bench::measure::{self, Figure, Measurement};
+use attune_bench::report::{Report, SizeReport, phase};
+use attune_bench::{GenSummary, Machine};
 use clap::{Parser, Subcommand};
+
+/// The workspace root, where `bench/` and `target/` are.
+const REPO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 #[derive(Parser)]
 #[command(about = "attune's synthetic vault generator and benchmark harness")]
 struct Cli {
     #[command(subcommand)]
-    command: Option<Command>,
+    command: Option<Mode>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Vault sizes (notes under ME/), comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+    sizes: Vec<usize>,
+    /// Timed runs per phase (each after one untimed warm-up of the page cache).
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Generator seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where to write the report (default: BENCHMARKS.md at the workspace root; with --quick,
+    /// target/bench/BENCHMARKS-quick.md).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Folder for the generated vaults (default: target/bench).
+    #[arg(long)]
+    work: Option<PathBuf>,
+    /// CI smoke run: 1 000 notes, one run, report under target/bench.
+    #[arg(long)]
+    quick: bool,
+    /// Skip the Python peer baseline.
+    #[arg(long)]
+    no_python: bool,
+    /// Never run bench/setup.sh to install ripgrep or the Python venv.
+    #[arg(long)]
+    no_setup: bool,
 }
 
 #[derive(Subcommand)]
-enum Command {
+enum Mode {
     /// Write a synthetic vault of N notes into DIR (new or empty).
     Gen {
         dir: PathBuf,
@@ -22,18 +66,403 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Child mode: load VAULT with attune's engine and print what it took (key=value).
+    Load { vault: PathBuf },
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Gen { dir, notes, seed }) => {
-            let started = std::time::Instant::now();
+        Some(Mode::Gen { dir, notes, seed }) => {
+            let started = Instant::now();
             let summary = attune_bench::generate(&dir, notes, seed)
                 .with_context(|| format!("generating {notes} notes into {}", dir.display()))?;
-            println!("{summary:#?}\nin {:.2?}", started.elapsed());
+            println!("{}", describe(&summary));
+            println!("written in {:.2?}", started.elapsed());
+            Ok(())
         }
-        None => {}
+        Some(Mode::Load { vault }) => child_load(&vault),
+        None => run(cli.run),
     }
+}
+
+fn describe(s: &GenSummary) -> String {
+    format!(
+        "notes={} stubs={} typed={} folder_indexes={} invalid_yaml={} template_leftovers={} people={} schema_files={} links={} bytes={}",
+        s.notes,
+        s.stubs,
+        s.typed,
+        s.folder_indexes,
+        s.invalid_yaml,
+        s.template_leftovers,
+        s.people,
+        s.schema_files,
+        s.links,
+        s.bytes
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child modes: each prints one `key=value` line, with its own peak RSS.
+
+fn child_load(vault: &Path) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let loaded = attune_engine::Vault::load(vault)
+        .with_context(|| format!("loading {}", vault.display()))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let peak = measure::own_peak_rss_kib().unwrap_or(0);
+    let stats = attune_engine::stats::compute(&loaded);
+    println!(
+        "files={} notes={} stubs={} links={} diagnostics={} seconds={seconds:.6} vmhwm_kib={peak}",
+        stats.files,
+        stats.totals.notes,
+        stats.totals.empty_stubs,
+        stats.links.total,
+        loaded.diagnostics.len()
+    );
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The benchmark run.
+
+fn run(mut args: RunArgs) -> anyhow::Result<()> {
+    let repo = PathBuf::from(REPO);
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo.join("target"), PathBuf::from);
+    if args.quick {
+        args.sizes = vec![1000];
+        args.runs = 1;
+    }
+    let runs = args.runs.max(1);
+    let work = args.work.clone().unwrap_or_else(|| target.join("bench"));
+    let out = args.out.clone().unwrap_or_else(|| {
+        if args.quick {
+            work.join("BENCHMARKS-quick.md")
+        } else {
+            repo.join("BENCHMARKS.md")
+        }
+    });
+    fs_err::create_dir_all(&work)?;
+    if !cfg!(debug_assertions) {
+        eprintln!("attune-bench: release build");
+    } else {
+        eprintln!("attune-bench: DEBUG build; figures are meaningless, use --release");
+    }
+
+    let peers = Peers::find(&repo, &target, &args);
+    let mut sizes = Vec::new();
+    for &notes in &args.sizes {
+        let vault = work.join(format!("vault-{notes}-seed{}", args.seed));
+        sizes.push(bench_size(&vault, notes, args.seed, runs, &peers)?);
+    }
+    let report = Report {
+        machine: Machine::describe(),
+        command: command_line(),
+        runs,
+        sizes,
+        tools: peers.versions.clone(),
+    };
+    print!("{}", report.terminal());
+    fs_err::write(&out, report.markdown())?;
+    eprintln!("\nwrote {}", out.display());
+    Ok(())
+}
+
+fn command_line() -> String {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut s = String::from("cargo run --release -p attune-bench --");
+    for a in args {
+        s.push(' ');
+        s.push_str(&a);
+    }
+    s
+}
+
+/// The tools attune is compared with, and why one is missing.
+struct Peers {
+    rg: Result<PathBuf, String>,
+    python: Result<(PathBuf, PathBuf), String>,
+    versions: Vec<String>,
+}
+
+impl Peers {
+    fn find(repo: &Path, target: &Path, args: &RunArgs) -> Self {
+        let venv_python = target.join("bench-venv/bin/python");
+        let script = repo.join("bench/python_baseline.py");
+        let rg_found = || which("rg");
+        let python_ready = || {
+            Command::new(&venv_python)
+                .args(["-c", "import frontmatter, yaml"])
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        let wants_python = !args.no_python;
+        if (rg_found().is_none() || (wants_python && !python_ready())) && !args.no_setup {
+            eprintln!("attune-bench: running bench/setup.sh (ripgrep, Python venv)");
+            let status = Command::new("bash")
+                .arg(repo.join("bench/setup.sh"))
+                .status();
+            if !status.is_ok_and(|s| s.success()) {
+                eprintln!(
+                    "attune-bench: bench/setup.sh failed; the missing peers are reported as not measured"
+                );
+            }
+        }
+        let mut versions = Vec::new();
+        let rg = match rg_found() {
+            Some(rg) => {
+                versions.push(first_line(Command::new(&rg).arg("--version")));
+                Ok(rg)
+            }
+            None => Err("ripgrep not installed (run bench/setup.sh)".to_owned()),
+        };
+        let python = if !wants_python {
+            Err("skipped (--no-python)".to_owned())
+        } else if python_ready() {
+            versions.push(first_line(Command::new(&venv_python).args([
+                "-c",
+                "import sys, yaml; from importlib.metadata import version; \
+                 print('Python', sys.version.split()[0], '+ python-frontmatter', version('python-frontmatter'), \
+                 '+ PyYAML', yaml.__version__, '(libyaml)' if yaml.__with_libyaml__ else '(pure Python)')",
+            ])));
+            Ok((venv_python, script))
+        } else {
+            Err("Python venv missing (run bench/setup.sh; needs PyPI)".to_owned())
+        };
+        Self {
+            rg,
+            python,
+            versions,
+        }
+    }
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+}
+
+fn first_line(command: &mut Command) -> String {
+    command
+        .output()
+        .ok()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .unwrap_or_default()
+}
+
+fn bench_size(
+    vault: &Path,
+    notes: usize,
+    seed: u64,
+    runs: usize,
+    peers: &Peers,
+) -> anyhow::Result<SizeReport> {
+    eprintln!("\n== {notes} notes: generating {}", vault.display());
+    if vault.exists() {
+        fs_err::remove_dir_all(vault)?;
+    }
+    let started = Instant::now();
+    let summary = attune_bench::generate(vault, notes, seed)?;
+    let mut measurements = vec![Measurement {
+        phase: phase::GENERATE.to_owned(),
+        detail: "write the vault (parallel)".to_owned(),
+        figure: Figure::runs(&[started.elapsed()], Vec::new()),
+    }];
+
+    // Warm the page cache once for every tool alike.
+    read_every_file(vault)?;
+
+    eprintln!("   floor: rg");
+    let rg = match &peers.rg {
+        Ok(rg) => timed(runs, || {
+            let status = Command::new(rg)
+                .args(["--files-with-matches", "^---"])
+                .arg(vault)
+                .stdout(Stdio::null())
+                .status()?;
+            // rg exits 1 when nothing matched; both are a completed run.
+            if status.code().is_some_and(|c| c > 1) {
+                bail!("rg failed: {status}");
+            }
+            Ok(None)
+        })?,
+        Err(why) => Figure::NotMeasured(why.clone()),
+    };
+    measurements.push(Measurement {
+        phase: phase::FLOOR_RG.to_owned(),
+        detail: "`rg --files-with-matches '^---' VAULT`".to_owned(),
+        figure: rg,
+    });
+
+    eprintln!("   floor: read");
+    let mut files = 0;
+    let read = timed(runs, || {
+        files = read_every_file(vault)?.0;
+        Ok(None)
+    })?;
+    measurements.push(Measurement {
+        phase: phase::FLOOR_READ.to_owned(),
+        detail: format!("read all {files} files, one thread, in-process"),
+        figure: read,
+    });
+
+    eprintln!("   peer: python");
+    let mut python_detail = "python-frontmatter: parse frontmatter + extract wiki-links".to_owned();
+    let python = match &peers.python {
+        Ok((python, script)) => timed(runs, || {
+            let line = child_line(Command::new(python).arg(script).arg(vault))?;
+            let kv = measure::key_values(&line);
+            python_detail = format!(
+                "python-frontmatter: {} files, {} YAML errors, {} links",
+                value(&kv, "files"),
+                value(&kv, "yaml_errors"),
+                value(&kv, "links")
+            );
+            Ok(value(&kv, "vmhwm_kib").parse().ok())
+        })?,
+        Err(why) => Figure::NotMeasured(why.clone()),
+    };
+    measurements.push(Measurement {
+        phase: phase::PEER_PYTHON.to_owned(),
+        detail: python_detail,
+        figure: python,
+    });
+
+    eprintln!("   attune: load");
+    let exe = std::env::current_exe()?;
+    let mut load_detail = String::new();
+    let load = timed(runs, || {
+        let line = child_line(Command::new(&exe).arg("load").arg(vault))?;
+        let kv = measure::key_values(&line);
+        load_detail = format!(
+            "`Vault::load` (walk + read + parse; engine has no index/link resolution in load yet): \
+             {} files, {} notes, {} stubs, {} links, {} diagnostics",
+            value(&kv, "files"),
+            value(&kv, "notes"),
+            value(&kv, "stubs"),
+            value(&kv, "links"),
+            value(&kv, "diagnostics")
+        );
+        Ok(value(&kv, "vmhwm_kib").parse().ok())
+    })?;
+    measurements.push(Measurement {
+        phase: phase::LOAD.to_owned(),
+        detail: load_detail,
+        figure: load,
+    });
+
+    let missing = |phase: &str, detail: &str, why: &str| Measurement {
+        phase: phase.to_owned(),
+        detail: detail.to_owned(),
+        figure: Figure::NotMeasured(why.to_owned()),
+    };
+    measurements.push(missing(
+        phase::WARM,
+        "load with the persistent cache warm",
+        "API missing (attune has no persistent cache)",
+    ));
+    measurements.push(missing(
+        phase::TOUCHED,
+        "load after rewriting 1% of the files",
+        "API missing (attune has no persistent cache)",
+    ));
+    measurements.push(missing(
+        phase::CHECK,
+        "`attune check VAULT`",
+        "API missing (no `attune check` yet)",
+    ));
+    measurements.push(missing(
+        phase::UPDATE,
+        "one file rewritten on disk → index current",
+        "API missing (no `Index::apply` in the engine yet)",
+    ));
+    for (p, what) in [
+        (
+            phase::QUERY_TO_REVIEW,
+            "\"To Review\" table of a folder dashboard",
+        ),
+        (phase::QUERY_COMPLETED, "\"Completed File List\" table"),
+        (
+            phase::QUERY_GROUP_BY,
+            "FLATTEN emotions + GROUP BY over captured moments",
+        ),
+    ] {
+        measurements.push(missing(
+            p,
+            what,
+            "API missing (attune_query not in the engine yet)",
+        ));
+    }
+
+    Ok(SizeReport {
+        notes,
+        seed,
+        summary,
+        measurements,
+    })
+}
+
+fn value<'a>(kv: &[(&'a str, &'a str)], key: &str) -> &'a str {
+    kv.iter().find(|(k, _)| *k == key).map_or("?", |(_, v)| v)
+}
+
+/// Runs `f` `runs` times, timing each; `f` returns a peak RSS when it knows one.
+fn timed(
+    runs: usize,
+    mut f: impl FnMut() -> anyhow::Result<Option<u64>>,
+) -> anyhow::Result<Figure> {
+    let mut durations: Vec<Duration> = Vec::with_capacity(runs);
+    let mut peaks = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        let peak = f()?;
+        durations.push(started.elapsed());
+        peaks.extend(peak);
+    }
+    Ok(Figure::runs(&durations, peaks))
+}
+
+/// Runs a child that prints one `key=value` line; fails with its stderr when it fails.
+fn child_line(command: &mut Command) -> anyhow::Result<String> {
+    let output = command.stderr(Stdio::piped()).output()?;
+    if !output.status.success() {
+        bail!(
+            "{:?} failed: {}",
+            command,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    Ok(stdout.lines().last().unwrap_or("").to_owned())
+}
+
+/// Reads every file under `dir` once, one thread: the in-process floor. Returns files, bytes.
+fn read_every_file(dir: &Path) -> anyhow::Result<(usize, u64)> {
+    let mut buffer = Vec::with_capacity(1 << 16);
+    let mut pending = vec![dir.to_path_buf()];
+    let (mut files, mut bytes) = (0, 0);
+    while let Some(folder) = pending.pop() {
+        for entry in fs_err::read_dir(&folder)? {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
+                pending.push(entry.path());
+            } else {
+                buffer.clear();
+                fs_err::File::open(entry.path())?.read_to_end(&mut buffer)?;
+                files += 1;
+                bytes += buffer.len() as u64;
+            }
+        }
+    }
+    Ok((files, bytes))
 }
