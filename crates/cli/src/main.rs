@@ -21,6 +21,8 @@ struct Cli {
 enum Command {
     /// Count the notes, types, stubs, links and parse problems of a vault.
     Stats(cmd::stats::Args),
+    /// Serve the local web app (binds to 127.0.0.1 only).
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Stats(args) => cmd::stats::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,437 @@
+//! [`Site`]: one immutable snapshot of the vault as the pages see it — the loaded
+//! [`Vault`], its [`Schema`], each note's class, title and resolved links, backlinks and
+//! every finding. A change on disk builds a new snapshot; pages hold an `Arc<Site>` while
+//! they render, so a reload never blocks or tears a page.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use attune_engine::{LoadError, Vault, VaultNote};
+use attune_schema::{Class, Schema, SchemaInput, VaultFiles};
+use attune_syntax::{Diagnostic, LinkPlace, LinkTarget, Value};
+
+/// Where a link points, once resolved against the vault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// One note (index into [`Site::entries`]).
+    Note(usize),
+    /// Several notes share the name and nothing decides between them; the first is shown.
+    Ambiguous(Vec<usize>),
+    /// A file of the vault that is not a note (an attachment).
+    File(String),
+    /// Nothing of that name.
+    Missing,
+}
+
+impl Resolved {
+    pub fn note(&self) -> Option<usize> {
+        match self {
+            Resolved::Note(i) => Some(*i),
+            Resolved::Ambiguous(all) => all.first().copied(),
+            _ => None,
+        }
+    }
+}
+
+/// One outgoing link of a note, resolved.
+#[derive(Clone, Debug)]
+pub struct OutLink {
+    pub target: LinkTarget,
+    /// The frontmatter field holding the link; `None` for links in the body.
+    pub field: Option<String>,
+    pub resolved: Resolved,
+}
+
+/// One incoming link.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BackLink {
+    pub from: usize,
+    pub field: Option<String>,
+}
+
+/// An indexed note as the site shows it.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// Index into `vault.notes`.
+    pub note: usize,
+    pub path: String,
+    /// File name without `.md`.
+    pub name: String,
+    /// The `title` field when it is set, else the name.
+    pub title: String,
+    /// Full class name.
+    pub class: Option<String>,
+    pub stub: bool,
+    pub links: Vec<OutLink>,
+}
+
+/// One snapshot of the vault.
+pub struct Site {
+    pub root: PathBuf,
+    pub vault: Vault,
+    pub schema: Schema,
+    /// Indexed notes (not under an excluded folder), sorted by path.
+    pub entries: Vec<Entry>,
+    by_path: HashMap<String, usize>,
+    by_name: HashMap<String, Vec<usize>>,
+    files: HashMap<String, String>,
+    pub backlinks: Vec<Vec<BackLink>>,
+    /// Everything `attune check` would report, sorted by path.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Dataview's view of the snapshot, built on first use.
+    query_source: std::sync::OnceLock<attune_query::MemorySource>,
+}
+
+/// The vault's files as the schema loader reads them.
+struct Files<'a>(&'a Vault);
+
+impl VaultFiles for Files<'_> {
+    fn paths(&self) -> Vec<&str> {
+        self.0
+            .notes
+            .iter()
+            .map(|n| n.meta.path.key.as_str())
+            .collect()
+    }
+    fn text(&self, path: &str) -> Option<&str> {
+        self.0.note_by_path(path).map(|n| n.note.source.as_str())
+    }
+}
+
+/// Lookup key of a note name or path: NFC, lower case (Obsidian matches names case-insensitively).
+pub fn name_key(text: &str) -> String {
+    attune_store::path::nfc(text.trim()).to_lowercase()
+}
+
+impl Site {
+    /// Load the vault at `root` and derive everything the pages need.
+    pub fn load(root: &Path) -> Result<Site, LoadError> {
+        let vault = Vault::load(root)?;
+        let attune_toml = attune_store::read_optional(&vault.root, "attune.toml")?;
+        Ok(Site::from_vault(vault, attune_toml.as_deref()))
+    }
+
+    /// Derive a snapshot from a loaded vault.
+    pub fn from_vault(vault: Vault, attune_toml: Option<&str>) -> Site {
+        let settings_text = vault
+            .note_by_path(".obsidian/plugins/metadata-menu/data.json")
+            .map(|n| n.note.source.clone());
+        let settings_text = settings_text.or_else(|| {
+            attune_store::read_optional(&vault.root, ".obsidian/plugins/metadata-menu/data.json")
+                .ok()
+                .flatten()
+        });
+        let (schema, schema_diagnostics) = attune_schema::load_schema(&SchemaInput {
+            metadata_menu_settings: settings_text.as_deref(),
+            attune_toml,
+            files: &Files(&vault),
+        });
+        let mut entries = Vec::new();
+        let mut diagnostics: Vec<Diagnostic> = vault.diagnostics.clone();
+        diagnostics.extend(schema_diagnostics);
+        for (i, n) in vault.notes.iter().enumerate() {
+            if n.meta.excluded {
+                continue;
+            }
+            let path = n.path().to_owned();
+            let assignment = schema.class_of(&n.meta.path.key, n.declared_file_class());
+            diagnostics.extend(assignment.diagnostics);
+            let stub = n.is_empty_stub();
+            if let (Some(class), Some(fm)) = (&assignment.class, &n.note.frontmatter) {
+                diagnostics.extend(schema.validate_note(Some(class), &fm.fields, &path));
+            }
+            let name = file_stem(&path).to_owned();
+            let title = field_text(n, "title").unwrap_or_else(|| name.clone());
+            entries.push(Entry {
+                note: i,
+                path,
+                name,
+                title,
+                class: assignment.class,
+                stub,
+                links: Vec::new(),
+            });
+        }
+        let mut by_path = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            by_path.insert(name_key(e.path.trim_end_matches(".md")), i);
+            by_name.entry(name_key(&e.name)).or_default().push(i);
+        }
+        let files = vault
+            .other_files
+            .iter()
+            .map(|p| (name_key(&p.key), p.on_disk.clone()))
+            .chain(
+                vault
+                    .other_files
+                    .iter()
+                    .map(|p| (name_key(file_name(&p.key)), p.on_disk.clone())),
+            )
+            .collect();
+        let mut site = Site {
+            root: vault.root.clone(),
+            vault,
+            schema,
+            entries,
+            by_path,
+            by_name,
+            files,
+            backlinks: Vec::new(),
+            diagnostics,
+            query_source: std::sync::OnceLock::new(),
+        };
+        site.resolve_links();
+        site.diagnostics
+            .sort_by(|a, b| a.path.cmp(&b.path).then(a.span.cmp(&b.span)));
+        site
+    }
+
+    fn resolve_links(&mut self) {
+        let mut all = Vec::with_capacity(self.entries.len());
+        let mut missing = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            let note = &self.vault.notes[e.note].note;
+            let mut links = Vec::with_capacity(note.links.len());
+            for link in &note.links {
+                if link.target.target.trim().is_empty() {
+                    continue;
+                }
+                let field = match &link.place {
+                    LinkPlace::Frontmatter { key, .. } => Some(key.clone()),
+                    LinkPlace::Body => None,
+                };
+                let resolved = self.resolve(Some(i), &link.target, field.as_deref());
+                if resolved == Resolved::Missing && !link.embed {
+                    missing.push(
+                        Diagnostic::info(
+                            "link/dangling",
+                            format!(
+                                "`{}` links to `{}`, which does not exist",
+                                e.name, link.target.target
+                            ),
+                        )
+                        .with_path(&e.path)
+                        .with_span(link.span)
+                        .with_help("create the note, or correct the link"),
+                    );
+                }
+                links.push(OutLink {
+                    target: link.target.clone(),
+                    field,
+                    resolved,
+                });
+            }
+            all.push(links);
+        }
+        let mut backlinks = vec![Vec::new(); self.entries.len()];
+        for (from, links) in all.iter().enumerate() {
+            for l in links {
+                if let Some(to) = l.resolved.note() {
+                    let b = BackLink {
+                        from,
+                        field: l.field.clone(),
+                    };
+                    if to != from && !backlinks[to].contains(&b) {
+                        backlinks[to].push(b);
+                    }
+                }
+            }
+        }
+        for (e, links) in self.entries.iter_mut().zip(all) {
+            e.links = links;
+        }
+        for b in &mut backlinks {
+            b.sort();
+        }
+        self.backlinks = backlinks;
+        self.diagnostics.extend(missing);
+    }
+
+    /// Resolve a wiki-link written in note `from` (and frontmatter `field`, whose relation's
+    /// target classes pick among notes sharing a name).
+    pub fn resolve(&self, from: Option<usize>, link: &LinkTarget, field: Option<&str>) -> Resolved {
+        let target = link.target.trim();
+        let target = target.strip_suffix(".md").unwrap_or(target);
+        if target.is_empty() {
+            return match from {
+                Some(i) => Resolved::Note(i),
+                None => Resolved::Missing,
+            };
+        }
+        let key = name_key(target);
+        let mut found: Vec<usize> = if target.contains('/') {
+            match self.by_path.get(&key) {
+                Some(&i) => vec![i],
+                None => self
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| {
+                        name_key(e.path.trim_end_matches(".md")).ends_with(&format!("/{key}"))
+                    })
+                    .map(|(i, _)| i)
+                    .collect(),
+            }
+        } else {
+            self.by_name.get(&key).cloned().unwrap_or_default()
+        };
+        if found.is_empty() {
+            return match self.files.get(&key) {
+                Some(p) => Resolved::File(p.clone()),
+                None => Resolved::Missing,
+            };
+        }
+        if found.len() > 1 {
+            // The relation's target classes decide first.
+            if let (Some(from), Some(field)) = (from, field)
+                && let Some(class) = self.entries[from].class.as_deref()
+            {
+                let targets: Vec<&str> = self
+                    .schema
+                    .relation_target_classes(class, field)
+                    .iter()
+                    .map(|c| c.name())
+                    .collect();
+                if !targets.is_empty() {
+                    let typed: Vec<usize> = found
+                        .iter()
+                        .copied()
+                        .filter(|&i| {
+                            self.entries[i]
+                                .class
+                                .as_deref()
+                                .is_some_and(|c| targets.contains(&c))
+                        })
+                        .collect();
+                    if !typed.is_empty() {
+                        found = typed;
+                    }
+                }
+            }
+        }
+        if found.len() > 1
+            && let Some(from) = from
+        {
+            // Then the linking note's own folder.
+            let folder = parent(&self.entries[from].path);
+            let near: Vec<usize> = found
+                .iter()
+                .copied()
+                .filter(|&i| parent(&self.entries[i].path) == folder)
+                .collect();
+            if near.len() == 1 {
+                found = near;
+            }
+        }
+        match found.len() {
+            1 => Resolved::Note(found[0]),
+            _ => Resolved::Ambiguous(found),
+        }
+    }
+
+    /// The query source of this snapshot (built once, on first use).
+    pub fn query_source(&self) -> &attune_query::MemorySource {
+        self.query_source
+            .get_or_init(|| crate::query::build_source(self))
+    }
+
+    /// The entry at a vault-relative path (with or without `.md`).
+    pub fn entry_by_path(&self, path: &str) -> Option<usize> {
+        self.by_path
+            .get(&name_key(path.trim_end_matches(".md")))
+            .copied()
+    }
+
+    pub fn vault_note(&self, entry: usize) -> &VaultNote {
+        &self.vault.notes[self.entries[entry].note]
+    }
+
+    /// A class by any of its names.
+    pub fn class(&self, name: &str) -> Option<&Class> {
+        self.schema.class(name)
+    }
+
+    /// The class of an entry.
+    pub fn class_of(&self, entry: usize) -> Option<&Class> {
+        self.entries[entry]
+            .class
+            .as_deref()
+            .and_then(|c| self.schema.class(c))
+    }
+
+    /// Entries of a class (full name), sorted by name.
+    pub fn entries_of(&self, class: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| self.entries[i].class.as_deref() == Some(class))
+            .collect();
+        out.sort_by(|&a, &b| {
+            self.entries[a]
+                .name
+                .to_lowercase()
+                .cmp(&self.entries[b].name.to_lowercase())
+        });
+        out
+    }
+
+    /// Number of notes per class (full name), over every class of the schema.
+    pub fn class_counts(&self) -> BTreeMap<String, usize> {
+        let mut counts: BTreeMap<String, usize> = self
+            .schema
+            .classes()
+            .iter()
+            .map(|c| (c.name().to_owned(), 0))
+            .collect();
+        for e in &self.entries {
+            if let Some(c) = &e.class {
+                *counts.entry(c.clone()).or_default() += 1;
+            }
+        }
+        counts
+    }
+
+    /// A frontmatter field's value.
+    pub fn field(&self, entry: usize, key: &str) -> Option<&Value> {
+        self.vault_note(entry)
+            .note
+            .frontmatter
+            .as_ref()?
+            .get(key)
+            .map(|f| &f.value)
+    }
+
+    /// The `status` text of an entry (`🟧 in progress`), first item of a list.
+    pub fn status(&self, entry: usize) -> Option<String> {
+        self.field(entry, "status")
+            .and_then(|v| v.items().find_map(|i| i.as_str().map(str::to_owned)))
+    }
+
+    /// Findings about one note.
+    pub fn diagnostics_of(&self, path: &str) -> Vec<&Diagnostic> {
+        let key = attune_store::path::nfc(path);
+        self.diagnostics
+            .iter()
+            .filter(|d| d.path == path || d.path == key)
+            .collect()
+    }
+}
+
+/// A field's value as plain text when it is a single scalar.
+fn field_text(n: &VaultNote, key: &str) -> Option<String> {
+    let v = &n.note.frontmatter.as_ref()?.get(key)?.value;
+    let text = v.as_single_str()?.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+pub fn file_stem(path: &str) -> &str {
+    let name = file_name(path);
+    name.strip_suffix(".md").unwrap_or(name)
+}
+
+pub fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(p, _)| p)
+}

@@ -1,0 +1,221 @@
+//! The server's shared state: the current [`Site`] snapshot (swapped whole on reload),
+//! the full-text index, the session's CSRF token and the channel that tells open pages
+//! what changed.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use tokio::sync::broadcast;
+
+use crate::search::{Document, SearchIndex};
+use crate::site::Site;
+
+/// Who caused a change: the person in another program, or attune itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Files changed on disk by someone else (Obsidian, an editor, sync).
+    External,
+    /// attune wrote them (a form was committed).
+    Attune,
+}
+
+/// One reload that changed something, as sent to open pages.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct VaultChange {
+    pub version: u64,
+    pub origin: Origin,
+    /// Vault-relative paths added, removed or changed.
+    pub paths: Vec<String>,
+}
+
+/// How requests from other machines are let in.
+#[derive(Clone, Debug, Default)]
+pub struct Access {
+    /// Set with `--allow-remote --token`: every request must present it.
+    pub token: Option<String>,
+}
+
+pub struct Shared {
+    site: RwLock<Arc<Site>>,
+    version: AtomicU64,
+    pub csrf: String,
+    pub access: Access,
+    pub vault_name: String,
+    pub root: PathBuf,
+    changes: broadcast::Sender<VaultChange>,
+    search: Mutex<SearchIndex>,
+    /// Serialises reloads and commits so a reload never interleaves with a write.
+    pub writing: tokio::sync::Mutex<()>,
+}
+
+/// Cheap to clone; handed to every handler.
+#[derive(Clone)]
+pub struct AppState(pub Arc<Shared>);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(transparent)]
+    Load(#[from] attune_engine::LoadError),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
+    #[error("the operating system gave no random bytes for the session token: {0}")]
+    Random(String),
+}
+
+impl AppState {
+    /// Load the vault at `root` and index it.
+    pub fn load(root: &Path, access: Access) -> Result<AppState, StateError> {
+        let site = Site::load(root)?;
+        let mut search = SearchIndex::new()?;
+        search.rebuild(
+            site.entries
+                .iter()
+                .enumerate()
+                .map(|(i, _)| document(&site, i)),
+        )?;
+        let (changes, _) = broadcast::channel(64);
+        let vault_name = site
+            .root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(AppState(Arc::new(Shared {
+            root: site.root.clone(),
+            site: RwLock::new(Arc::new(site)),
+            version: AtomicU64::new(1),
+            csrf: random_token()?,
+            access,
+            vault_name,
+            changes,
+            search: Mutex::new(search),
+            writing: tokio::sync::Mutex::new(()),
+        })))
+    }
+
+    /// The current snapshot.
+    pub fn site(&self) -> Arc<Site> {
+        self.0
+            .site
+            .read()
+            .map(|s| Arc::clone(&s))
+            .unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))
+    }
+
+    pub fn version(&self) -> u64 {
+        self.0.version.load(Ordering::SeqCst)
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<VaultChange> {
+        self.0.changes.subscribe()
+    }
+
+    pub fn search(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<crate::search::Hit>, crate::search::SearchError> {
+        let index = self
+            .0
+            .search
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        index.search(query, limit)
+    }
+
+    /// Read the vault again, swap the snapshot in, update the search index, and tell open
+    /// pages what changed. Returns the change, or `None` when the files hold exactly what
+    /// the current snapshot holds (as after attune's own write has been loaded already).
+    pub fn reload(&self, origin: Origin) -> Result<Option<VaultChange>, StateError> {
+        let new = Site::load(&self.0.root)?;
+        let old = self.site();
+        let paths = changed_paths(&old, &new);
+        if paths.is_empty() {
+            return Ok(None);
+        }
+        {
+            let mut search = self
+                .0
+                .search
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            for p in &paths {
+                match new.entry_by_path(p) {
+                    Some(i) => search.put(&document(&new, i))?,
+                    None => search.remove(p)?,
+                }
+            }
+        }
+        {
+            let mut slot = self
+                .0
+                .site
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            *slot = Arc::new(new);
+        }
+        let version = self.0.version.fetch_add(1, Ordering::SeqCst) + 1;
+        let change = VaultChange {
+            version,
+            origin,
+            paths,
+        };
+        // Nobody listening is fine.
+        let _ = self.0.changes.send(change.clone());
+        Ok(Some(change))
+    }
+}
+
+/// Paths whose text differs between two snapshots (added and removed included).
+fn changed_paths(old: &Site, new: &Site) -> Vec<String> {
+    let texts = |s: &Site| -> HashMap<String, String> {
+        s.vault
+            .notes
+            .iter()
+            .map(|n| (n.path().to_owned(), n.note.source.clone()))
+            .collect()
+    };
+    let (a, b) = (texts(old), texts(new));
+    let mut out: Vec<String> = a
+        .iter()
+        .filter(|(p, t)| b.get(*p) != Some(t))
+        .map(|(p, _)| p.clone())
+        .chain(b.keys().filter(|p| !a.contains_key(*p)).cloned())
+        .collect();
+    out.sort();
+    out
+}
+
+/// What the search index holds for one note.
+fn document(site: &Site, entry: usize) -> Document<'_> {
+    let e = &site.entries[entry];
+    let note = &site.vault_note(entry).note;
+    let mut fields = String::new();
+    if let Some(fm) = &note.frontmatter {
+        for f in &fm.fields {
+            if matches!(
+                f.key.as_str(),
+                "id" | "created" | "last_modified" | "fileClass"
+            ) {
+                continue;
+            }
+            fields.push_str(note.text(f.value_span));
+            fields.push('\n');
+        }
+    }
+    Document {
+        path: &e.path,
+        title: &e.title,
+        fields,
+        body: note.body_text(),
+    }
+}
+
+/// 32 random bytes as hex, from the operating system's generator.
+pub fn random_token() -> Result<String, StateError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| StateError::Random(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
