@@ -55,13 +55,18 @@ pub fn parse_note(bytes: &[u8]) -> Note {
         Err(error) => {
             let at = error.valid_up_to();
             let mut note = parse_note_text(String::from_utf8_lossy(bytes).into_owned());
+            // Spans point into the decoded text, where the bad byte became a 3-byte `�`.
+            let end = note.source[at..]
+                .chars()
+                .next()
+                .map_or(at, |c| at + c.len_utf8());
             note.diagnostics.insert(
                 0,
                 Diagnostic::error(
                     "encoding/invalid-utf8",
                     "the file is not valid UTF-8; unreadable bytes are shown as �",
                 )
-                .with_span(Span::new(at, at + 1))
+                .with_span(Span::new(at, end))
                 .with_help("re-save the file as UTF-8"),
             );
             note
