@@ -10,11 +10,14 @@
 //! class can only change the resolution of links with its own name's key, so exactly those
 //! notes are re-resolved.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use attune_syntax::{Link, LinkPlace, LinkTarget, Note, Value};
 
+use crate::hash::FxHashMap;
 use crate::input::{Change, ClassFacts, FileMeta, NoteInput};
 use crate::name::{self, Interner, Sym};
 
@@ -64,6 +67,8 @@ pub(crate) struct Entry {
     pub(crate) path: Box<str>,
     /// Key of the path without `.md`.
     pub(crate) path_key: Box<str>,
+    /// Key of the folder, interned in `Index::folders` (for the same-folder rule).
+    pub(crate) folder: Sym,
     /// Key of the file name without `.md`; `None` for a file named just `.md`.
     pub(crate) name: Option<Sym>,
     pub(crate) note: Arc<Note>,
@@ -93,22 +98,23 @@ pub(crate) struct FileEntry {
 pub struct Index {
     pub(crate) facts: ClassFacts,
     pub(crate) classes: Interner,
-    pub(crate) relations: HashMap<Sym, HashMap<Box<str>, Rel>>,
+    pub(crate) relations: FxHashMap<Sym, FxHashMap<Box<str>, Rel>>,
     pub(crate) keys: Interner,
+    pub(crate) folders: Interner,
     pub(crate) entries: Vec<Option<Entry>>,
     free: Vec<u32>,
-    pub(crate) by_path: HashMap<Box<str>, NoteId>,
+    pub(crate) by_path: FxHashMap<Box<str>, NoteId>,
     pub(crate) sorted: BTreeMap<Box<str>, NoteId>,
     /// Link targets only: excluded notes are not here.
-    pub(crate) by_name: HashMap<Sym, Vec<NoteId>>,
-    pub(crate) by_alias: HashMap<Box<str>, Vec<NoteId>>,
-    pub(crate) by_id: HashMap<Box<str>, Vec<NoteId>>,
-    pub(crate) by_tag: HashMap<Box<str>, Vec<NoteId>>,
-    pub(crate) dependents: HashMap<Sym, Vec<NoteId>>,
+    pub(crate) by_name: FxHashMap<Sym, Vec<NoteId>>,
+    pub(crate) by_alias: FxHashMap<Box<str>, Vec<NoteId>>,
+    pub(crate) by_id: FxHashMap<Box<str>, Vec<NoteId>>,
+    pub(crate) by_tag: FxHashMap<Box<str>, Vec<NoteId>>,
+    pub(crate) dependents: FxHashMap<Sym, Vec<NoteId>>,
     pub(crate) files: Vec<Option<FileEntry>>,
     file_free: Vec<u32>,
-    pub(crate) files_by_path: HashMap<Box<str>, FileId>,
-    pub(crate) files_by_name: HashMap<Sym, Vec<FileId>>,
+    pub(crate) files_by_path: FxHashMap<Box<str>, FileId>,
+    pub(crate) files_by_name: FxHashMap<Sym, Vec<FileId>>,
 }
 
 /// A key computed while resolving: known symbols are free, new ones are interned afterwards.
@@ -123,8 +129,9 @@ struct Source<'a> {
     id: Option<NoteId>,
     /// The folder as written (for `./` and `../` links).
     folder: &'a str,
-    /// The folder's key (for the same-folder rule).
+    /// The folder's key (for attachments) and its symbol (for notes).
     folder_key: &'a str,
+    folder_sym: Option<Sym>,
     class: Option<Sym>,
 }
 
@@ -132,7 +139,7 @@ impl Index {
     /// An index of no notes that will use `facts` for relations.
     pub fn new(facts: ClassFacts) -> Index {
         let mut classes = Interner::default();
-        let mut relations: HashMap<Sym, HashMap<Box<str>, Rel>> = HashMap::new();
+        let mut relations: FxHashMap<Sym, FxHashMap<Box<str>, Rel>> = FxHashMap::default();
         for (class, field, fact) in facts.iter() {
             let c = classes.intern(class);
             let targets = fact.targets.iter().map(|t| classes.intern(t)).collect();
@@ -149,19 +156,20 @@ impl Index {
             classes,
             relations,
             keys: Interner::default(),
+            folders: Interner::default(),
             entries: Vec::new(),
             free: Vec::new(),
-            by_path: HashMap::new(),
+            by_path: FxHashMap::default(),
             sorted: BTreeMap::new(),
-            by_name: HashMap::new(),
-            by_alias: HashMap::new(),
-            by_id: HashMap::new(),
-            by_tag: HashMap::new(),
-            dependents: HashMap::new(),
+            by_name: FxHashMap::default(),
+            by_alias: FxHashMap::default(),
+            by_id: FxHashMap::default(),
+            by_tag: FxHashMap::default(),
+            dependents: FxHashMap::default(),
             files: Vec::new(),
             file_free: Vec::new(),
-            files_by_path: HashMap::new(),
-            files_by_name: HashMap::new(),
+            files_by_path: FxHashMap::default(),
+            files_by_name: FxHashMap::default(),
         }
     }
 
@@ -173,16 +181,17 @@ impl Index {
         for path in files {
             index.add_file(&path);
         }
-        for input in notes {
-            if let Some(&old) = index.by_path.get(input.path.as_str()) {
+        let prepared: Vec<Prepared> = notes.into_par_iter().map(Prepared::new).collect();
+        for p in prepared {
+            if let Some(&old) = index.by_path.get(p.input.path.as_str()) {
                 index.unregister(old);
                 index.release(old);
             }
-            index.register(input);
+            index.register_prepared(p);
         }
         let ids: Vec<NoteId> = index.ids().collect();
         let resolved: Vec<(Vec<Target>, Vec<KeyRef>)> =
-            ids.iter().map(|&id| index.resolve_note(id)).collect();
+            ids.par_iter().map(|&id| index.resolve_note(id)).collect();
         for (id, (targets, keys)) in ids.into_iter().zip(resolved) {
             index.store_links(id, targets, keys);
         }
@@ -300,12 +309,25 @@ impl Index {
     // ---- registration: the maps that do not depend on link resolution ----
 
     fn register(&mut self, input: NoteInput) -> NoteId {
-        let stem = name::strip_md(name::file_name(&input.path));
-        let name = (!stem.is_empty()).then(|| self.keys.intern(&name::key(stem)));
+        self.register_prepared(Prepared::new(input))
+    }
+
+    fn register_prepared(&mut self, prepared: Prepared) -> NoteId {
+        let Prepared {
+            input,
+            path_key,
+            folder_key,
+            name_key,
+            fields,
+        } = prepared;
+        let name = name_key.map(|k| self.keys.intern(&k));
         let class = input.class.as_deref().map(|c| self.classes.intern(c));
+        let folder = self.folders.intern(&folder_key);
+        let path: Box<str> = input.path.into();
         let entry = Entry {
-            path_key: name::key(name::strip_md(&input.path)).into(),
-            path: input.path.into(),
+            folder,
+            path_key: path_key.into(),
+            path: path.clone(),
             name,
             note: input.note,
             meta: input.meta,
@@ -328,14 +350,12 @@ impl Index {
                 NoteId(self.entries.len() as u32 - 1)
             }
         };
-        let entry = self.entry(id);
-        let path = entry.path.clone();
-        if let (Some(name), false) = (entry.name, entry.excluded) {
+        if let (Some(name), false) = (name, input.excluded) {
             self.by_name.entry(name).or_default().push(id);
         }
         self.by_path.insert(path.clone(), id);
         self.sorted.insert(path, id);
-        self.index_fields(id);
+        self.index_fields_with(id, fields);
         id
     }
 
@@ -357,27 +377,16 @@ impl Index {
 
     /// Index id, aliases and tags of a note from its content.
     fn index_fields(&mut self, id: NoteId) {
-        let note = Arc::clone(&self.entry(id).note);
-        let id_key = note_id_text(&note).map(|t| Box::<str>::from(t.as_str()));
-        let mut alias_keys: Vec<Box<str>> = aliases(&note)
-            .into_iter()
-            .map(|a| name::key(&a).into())
-            .collect();
-        alias_keys.sort();
-        alias_keys.dedup();
-        let mut tag_keys: Vec<Box<str>> = Vec::new();
-        for tag in &note.tags {
-            let key = name::key(tag.name.trim_start_matches('#'));
-            // `#a/b` is also found under `#a`.
-            for (i, _) in key.match_indices('/') {
-                tag_keys.push(key[..i].into());
-            }
-            if !key.is_empty() {
-                tag_keys.push(key.into());
-            }
-        }
-        tag_keys.sort();
-        tag_keys.dedup();
+        let fields = Fields::of(&self.entry(id).note);
+        self.index_fields_with(id, fields);
+    }
+
+    fn index_fields_with(&mut self, id: NoteId, fields: Fields) {
+        let Fields {
+            id_key,
+            alias_keys,
+            tag_keys,
+        } = fields;
         if let Some(k) = &id_key {
             self.by_id.entry(k.clone()).or_default().push(id);
         }
@@ -498,6 +507,7 @@ impl Index {
             id: Some(id),
             folder,
             folder_key,
+            folder_sym: Some(entry.folder),
             class: entry.class,
         };
         let mut buf = String::new();
@@ -528,6 +538,7 @@ impl Index {
                     id: from,
                     folder: name::folder(&e.path),
                     folder_key: name::folder(&e.path_key),
+                    folder_sym: Some(e.folder),
                     class: e.class,
                 };
                 self.resolve_with(source, link, field, &mut buf).0
@@ -537,6 +548,7 @@ impl Index {
                     id: None,
                     folder: "",
                     folder_key: "",
+                    folder_sym: self.folders.get(""),
                     class: None,
                 };
                 self.resolve_with(source, link, field, &mut buf).0
@@ -594,14 +606,15 @@ impl Index {
                         && entry_path_key.as_bytes()[entry_path_key.len() - pk.len() - 1] == b'/')
             }
         };
-        let mut candidates: Vec<NoteId> = match self.by_name.get(&sym) {
-            Some(ids) => ids
-                .iter()
-                .copied()
-                .filter(|&c| fits(&self.entry(c).path_key))
-                .collect(),
-            None => Vec::new(),
-        };
+        let named: &[NoteId] = self.by_name.get(&sym).map_or(&[], Vec::as_slice);
+        if path_key.is_none() && named.len() == 1 {
+            return (Target::Note(named[0]), key); // the common case: a unique bare name
+        }
+        let mut candidates: Vec<NoteId> = named
+            .iter()
+            .copied()
+            .filter(|&c| fits(&self.entry(c).path_key))
+            .collect();
         if let Some(pk) = &path_key {
             // A full path beats a partial one that also fits.
             let full: Vec<NoteId> = candidates
@@ -625,10 +638,7 @@ impl Index {
                 key,
             ),
             1 => (Target::Note(candidates[0]), key),
-            _ => {
-                candidates.sort_by(|a, b| self.entry(*a).path.cmp(&self.entry(*b).path));
-                (self.disambiguate(candidates, from, field, note_path), key)
-            }
+            _ => (self.disambiguate(candidates, from, field, note_path), key),
         }
     }
 
@@ -703,7 +713,7 @@ impl Index {
         let here: Vec<NoteId> = candidates
             .iter()
             .copied()
-            .filter(|&c| name::folder(&self.entry(c).path_key) == from.folder_key)
+            .filter(|&c| Some(self.entry(c).folder) == from.folder_sym)
             .collect();
         if here.len() == 1 {
             return Target::Note(here[0]);
@@ -722,6 +732,7 @@ impl Index {
         if exact.len() == 1 {
             return Target::Note(exact[0]);
         }
+        self.sort_by_path(&mut candidates);
         Target::Ambiguous(candidates.into_boxed_slice())
     }
 
@@ -771,8 +782,71 @@ impl Index {
     }
 }
 
+/// The keys of a note that need no index to compute (done in parallel by a build).
+struct Prepared {
+    input: NoteInput,
+    path_key: String,
+    folder_key: String,
+    name_key: Option<String>,
+    fields: Fields,
+}
+
+impl Prepared {
+    fn new(input: NoteInput) -> Prepared {
+        let path_key = name::key(name::strip_md(&input.path));
+        let folder_key = name::folder(&path_key).to_owned();
+        let stem = name::strip_md(name::file_name(&input.path));
+        let name_key = (!stem.is_empty()).then(|| name::key(stem));
+        let fields = Fields::of(&input.note);
+        Prepared {
+            input,
+            path_key,
+            folder_key,
+            name_key,
+            fields,
+        }
+    }
+}
+
+/// Keys from a note's content: its `id`, aliases and tags (with their parents).
+struct Fields {
+    id_key: Option<Box<str>>,
+    alias_keys: Vec<Box<str>>,
+    tag_keys: Vec<Box<str>>,
+}
+
+impl Fields {
+    fn of(note: &Note) -> Fields {
+        let id_key = note_id_text(note).map(String::into_boxed_str);
+        let mut alias_keys: Vec<Box<str>> = aliases(note)
+            .into_iter()
+            .map(|a| name::key(&a).into())
+            .collect();
+        alias_keys.sort();
+        alias_keys.dedup();
+        let mut tag_keys: Vec<Box<str>> = Vec::new();
+        for tag in &note.tags {
+            let key = name::key(tag.name.trim_start_matches('#'));
+            // `#a/b` is also found under `#a`.
+            for (i, _) in key.match_indices('/') {
+                tag_keys.push(key[..i].into());
+            }
+            if !key.is_empty() {
+                tag_keys.push(key.into());
+            }
+        }
+        tag_keys.sort();
+        tag_keys.dedup();
+        Fields {
+            id_key,
+            alias_keys,
+            tag_keys,
+        }
+    }
+}
+
 /// Remove `id` from the list under `key`, dropping the list when it empties.
-fn remove_from<K, Q, T>(map: &mut HashMap<K, Vec<T>>, key: &Q, id: T)
+fn remove_from<K, Q, T>(map: &mut FxHashMap<K, Vec<T>>, key: &Q, id: T)
 where
     K: std::hash::Hash + Eq + std::borrow::Borrow<Q>,
     Q: std::hash::Hash + Eq + ?Sized,

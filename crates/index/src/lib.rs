@@ -13,6 +13,7 @@
 
 #![deny(clippy::disallowed_methods)]
 
+mod hash;
 mod index;
 pub mod input;
 pub mod lint;

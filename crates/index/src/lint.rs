@@ -8,14 +8,16 @@ use attune_syntax::{Diagnostic, Link, LinkPlace, Note, Span};
 use crate::index::{Entry, Index, NoteId, Target, note_id_text};
 use crate::mojibake::find_mojibake;
 use crate::name;
+use rayon::prelude::*;
 
 impl Index {
     /// Every finding of the index, sorted by path, position and code.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
-        for note in self.notes() {
-            out.extend(self.note_diagnostics(note.id()));
-        }
+        let ids: Vec<NoteId> = self.sorted.values().copied().collect();
+        let mut out: Vec<Diagnostic> = ids
+            .par_iter()
+            .flat_map_iter(|&id| self.note_diagnostics(id))
+            .collect();
         out.sort_by(|a, b| (&a.path, a.span, a.code).cmp(&(&b.path, b.span, b.code)));
         out
     }

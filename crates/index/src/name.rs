@@ -5,7 +5,7 @@
 //! U+FE0F, the emoji variation selector that some keyboards add and others leave out
 //! (`🏛️` vs `🏛`). A key is: NFC, lower-cased, without U+FE0F.
 
-use std::collections::HashMap;
+use crate::hash::FxHashMap;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -61,7 +61,7 @@ pub struct Sym(pub(crate) u32);
 /// which costs a few bytes and keeps every [`Sym`] valid.
 #[derive(Clone, Debug, Default)]
 pub struct Interner {
-    map: HashMap<Box<str>, Sym>,
+    map: FxHashMap<Box<str>, Sym>,
     names: Vec<Box<str>>,
 }
 
