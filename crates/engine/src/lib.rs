@@ -3,10 +3,18 @@
 //!
 //! Architecture invariant: the engine reaches the disk only through `attune-store`.
 
+pub mod commit;
+pub mod create;
 pub mod demo;
+pub mod form;
+pub mod naming;
+pub mod plan;
+pub mod query;
 pub mod settings;
 pub mod stats;
+pub mod update;
 pub mod vault;
+pub mod workspace;
 
 pub use settings::Settings;
 pub use vault::{LoadError, Vault, VaultNote};

@@ -1,5 +1,5 @@
 //! Transactions on the in-memory twin (with faults at every step) and on the real disk.
-#![allow(clippy::disallowed_methods)]
+#![allow(clippy::disallowed_methods, clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 use std::io;

@@ -1,0 +1,234 @@
+//! [`Workspace`]: a vault loaded together with its schema, ready to plan changes: which class
+//! every note has, notes by name for link fields, and the names taken in each folder.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use attune_schema::{Class, Schema, SchemaInput, VaultFiles, load_schema};
+use attune_syntax::Diagnostic;
+
+use crate::commit::EditError;
+use crate::naming::key;
+use crate::vault::{LoadError, Vault, VaultNote};
+
+/// Where the vault's own rules live, at its root.
+pub const ATTUNE_TOML: &str = "attune.toml";
+
+/// A vault with its schema.
+pub struct Workspace {
+    pub vault: Vault,
+    pub schema: Schema,
+    /// Problems the schema layer found (missing value lists, bad `attune.toml`, …).
+    pub schema_diagnostics: Vec<Diagnostic>,
+    /// Full class name of each note (by index into `vault.notes`).
+    classes: Vec<Option<String>>,
+    /// Note indices by name key (file name without `.md`, NFC, lower-case); excluded notes
+    /// (`Meta/`) are not link targets and are left out.
+    by_name: HashMap<String, Vec<usize>>,
+    /// Note indices by path key without `.md`.
+    by_path: HashMap<String, usize>,
+}
+
+/// How a link value given for a field resolves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkResolution {
+    /// One note: the text to write between `[[` and `]]` (the bare name, or the path without
+    /// `.md` when the name alone is ambiguous in the vault).
+    Note { path: String, link: String },
+    /// No note has that name or path.
+    Missing,
+    /// Several notes fit and the field's class does not pick one: their paths.
+    Ambiguous(Vec<String>),
+}
+
+struct Files<'a> {
+    paths: Vec<&'a str>,
+    text: HashMap<&'a str, &'a str>,
+}
+
+impl VaultFiles for Files<'_> {
+    fn paths(&self) -> Vec<&str> {
+        self.paths.clone()
+    }
+    fn text(&self, path: &str) -> Option<&str> {
+        self.text.get(path).copied()
+    }
+}
+
+impl Workspace {
+    /// Load the vault at `root` and its schema. Finishes any commit a crash interrupted first.
+    pub fn load(root: &Path) -> Result<Workspace, EditError> {
+        crate::commit::recover(root)?;
+        let vault = Vault::load(root)?;
+        let toml = attune_store::read_optional(root, ATTUNE_TOML).map_err(LoadError::from)?;
+        Ok(Workspace::new(vault, toml.as_deref()))
+    }
+
+    /// Build from a loaded vault and the text of its `attune.toml` (if any).
+    pub fn new(vault: Vault, attune_toml: Option<&str>) -> Workspace {
+        let files = Files {
+            paths: vault
+                .notes
+                .iter()
+                .map(|n| n.meta.path.key.as_str())
+                .collect(),
+            text: vault
+                .notes
+                .iter()
+                .map(|n| (n.meta.path.key.as_str(), n.note.source.as_str()))
+                .collect(),
+        };
+        let input = SchemaInput {
+            metadata_menu_settings: vault.settings.raw.as_deref(),
+            attune_toml,
+            files: &files,
+        };
+        let (schema, schema_diagnostics) = load_schema(&input);
+        drop(files);
+        let classes: Vec<Option<String>> = vault
+            .notes
+            .iter()
+            .map(|n| {
+                schema
+                    .class_of(&n.meta.path.key, n.declared_file_class())
+                    .class
+            })
+            .collect();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_path = HashMap::new();
+        for (i, n) in vault.notes.iter().enumerate() {
+            if n.meta.excluded {
+                continue;
+            }
+            let path = n
+                .meta
+                .path
+                .key
+                .strip_suffix(".md")
+                .unwrap_or(&n.meta.path.key);
+            by_path.insert(key(path), i);
+            by_name.entry(key(name_of(path))).or_default().push(i);
+        }
+        Workspace {
+            vault,
+            schema,
+            schema_diagnostics,
+            classes,
+            by_name,
+            by_path,
+        }
+    }
+
+    /// The class of the note at index `i` of `vault.notes`.
+    pub fn class_of_note(&self, i: usize) -> Option<&Class> {
+        self.classes
+            .get(i)?
+            .as_deref()
+            .and_then(|c| self.schema.class(c))
+    }
+
+    /// A note by vault-relative path (with or without `.md`) or by unique name.
+    pub fn find_note(&self, text: &str) -> Result<usize, Vec<String>> {
+        let t = text.trim().trim_start_matches("[[").trim_end_matches("]]");
+        let t = t.split(['|', '#']).next().unwrap_or(t).trim();
+        let stem = t.strip_suffix(".md").unwrap_or(t);
+        if let Some(&i) = self.by_path.get(&key(stem)) {
+            return Ok(i);
+        }
+        match self.by_name.get(&key(stem)).map(Vec::as_slice) {
+            Some([i]) => Ok(*i),
+            Some(many) => Err(many
+                .iter()
+                .map(|&i| self.vault.notes[i].path().to_owned())
+                .collect()),
+            None => Err(Vec::new()),
+        }
+    }
+
+    pub fn note(&self, i: usize) -> &VaultNote {
+        &self.vault.notes[i]
+    }
+
+    /// Resolve a link target (`Name`, `folder/Name`) written in a field whose relation
+    /// targets `targets` (full class names; empty when any note goes).
+    pub fn resolve_link(&self, target: &str, targets: &[String]) -> LinkResolution {
+        let stem = target.trim().strip_suffix(".md").unwrap_or(target.trim());
+        if stem.contains('/')
+            && let Some(&i) = self.by_path.get(&key(stem))
+        {
+            return self.link_to(i);
+        }
+        let Some(candidates) = self.by_name.get(&key(name_of(stem))) else {
+            return LinkResolution::Missing;
+        };
+        if stem.contains('/') {
+            return LinkResolution::Missing;
+        }
+        if let [only] = candidates.as_slice() {
+            return self.link_to(*only);
+        }
+        let of_class: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&i| {
+                self.classes[i]
+                    .as_ref()
+                    .is_some_and(|c| targets.iter().any(|t| t == c))
+            })
+            .collect();
+        match of_class.as_slice() {
+            [only] => self.link_to(*only),
+            _ => LinkResolution::Ambiguous(
+                candidates
+                    .iter()
+                    .map(|&i| self.vault.notes[i].path().to_owned())
+                    .collect(),
+            ),
+        }
+    }
+
+    fn link_to(&self, i: usize) -> LinkResolution {
+        let path = self.vault.notes[i].path().to_owned();
+        let stem = path.strip_suffix(".md").unwrap_or(&path);
+        let name = name_of(stem);
+        let unique = self.by_name.get(&key(name)).is_some_and(|v| v.len() == 1);
+        let link = if unique {
+            name.to_owned()
+        } else {
+            stem.to_owned()
+        };
+        LinkResolution::Note { path, link }
+    }
+
+    /// Names (without `.md`) of the notes in `folder`, as on disk.
+    pub fn names_in(&self, folder: &str) -> Vec<&str> {
+        let folder = key(folder.trim_end_matches('/'));
+        self.vault
+            .notes
+            .iter()
+            .map(|n| n.path())
+            .filter(|p| key(folder_of(p)) == folder)
+            .map(|p| name_of(p.strip_suffix(".md").unwrap_or(p)))
+            .collect()
+    }
+
+    /// Every note of a class (full name), by path.
+    pub fn notes_of_class(&self, class: &str) -> BTreeMap<&str, usize> {
+        self.classes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.as_deref() == Some(class))
+            .map(|(i, _)| (self.vault.notes[i].path(), i))
+            .collect()
+    }
+}
+
+/// The last segment of a `/` path.
+pub fn name_of(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Everything before the last `/` (empty at the root).
+pub fn folder_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(f, _)| f)
+}
