@@ -100,7 +100,7 @@ fn name(j: usize, kind: usize) -> String {
         WORDS[(j / WORDS.len()) % WORDS.len()],
         j / (WORDS.len() * WORDS.len())
     );
-    if j % 10 == 0 {
+    if j.is_multiple_of(10) {
         words
     } else {
         format!("{words} {}", KINDS[kind].1)
