@@ -1,0 +1,633 @@
+//! HTTP tests of every route and API call over a small fixture vault written here: status
+//! codes, escaping of hostile names and values, the CSRF / Origin / Host guards, the
+//! security headers, live dataview tables, search, reloads and live events.
+#![allow(clippy::disallowed_methods)] // the tests edit fixture files on disk
+
+mod common;
+
+use attune_web::{Access, Origin};
+use axum::body::Body;
+use axum::http::{Request, header};
+use common::{App, internal_links};
+
+const FIXTURE: &[(&str, &str)] = &[
+    (
+        ".obsidian/plugins/metadata-menu/data.json",
+        r#"{"classFilesPath": "Meta/fileClass/", "fileIndexingExcludedFolders": ["Meta/"]}"#,
+    ),
+    (
+        "attune.toml",
+        r#"
+[class.trigger]
+folder = "Triggers"
+naming = "title-case"
+body = ["What it sets off"]
+
+[class.trigger.relations]
+calms = "emotion"
+
+[class.trigger.groups.trigger_type]
+by = "trigger_group"
+options.Relational = ["Rejection", "Criticism"]
+options.Environmental = ["Crowds", "Loud Noises"]
+
+[class.emotion]
+folder = "Emotions"
+naming = "title-case"
+"#,
+    ),
+    (
+        "Meta/fileClass/trigger.md",
+        r#"---
+fields:
+  - name: status
+    type: Select
+    options:
+      sourceType: ValuesList
+      valuesList: ["🟧 in progress", "🟨 review", "🟩 complete"]
+    path: ""
+    id: s1
+  - name: trigger_group
+    type: Select
+    options:
+      sourceType: ValuesList
+      valuesList: [Relational, Environmental]
+    path: ""
+    id: g1
+  - name: trigger_type
+    type: Select
+    options:
+      sourceType: ValuesList
+      valuesList: [Rejection, Criticism, Crowds, Loud Noises]
+    path: ""
+    id: t1
+  - name: calms
+    type: MultiFile
+    options: {}
+    path: ""
+    id: c1
+  - name: intense
+    type: Boolean
+    options: {}
+    path: ""
+    id: i1
+---
+"#,
+    ),
+    (
+        "Meta/fileClass/emotion.md",
+        r#"---
+fields:
+  - name: status
+    type: Input
+    options: {}
+    path: ""
+    id: s2
+---
+"#,
+    ),
+    (
+        "Triggers/Crowded Rooms.md",
+        "---\nstatus: 🟩 complete\ntrigger_group: Environmental\ntrigger_type: Crowds\ncalms: [\"[[Calm]]\"]\nintense: true\n---\nToo many voices at once. See [[Calm]].\n",
+    ),
+    (
+        "Triggers/Unfinished.md",
+        "---\nstatus: 🟧 in progress\ntrigger_group: Relational\n---\nStill thinking about this café moment.\n",
+    ),
+    (
+        "Triggers/<script>alert(1)</script>.md",
+        "---\ntitle: \"<script>alert('title')</script>\"\nstatus: \"<img src=x onerror=alert(2)>\"\ntrigger_group: Relational\n---\n<script>alert('body')</script>\n\n[[Crowded Rooms|<b>bold</b>]]\n",
+    ),
+    (
+        "Emotions/Calm.md",
+        "---\nstatus: 🟩 complete\n---\n# Calm\n\n> [!tip] Breathe\n> Slowly, in and out.\n\nhidden %%private thought%% text\n\n```dataview\nTABLE trigger_group AS \"Group\"\nFROM \"Triggers\"\nWHERE status\nSORT file.name ASC\n```\n",
+    ),
+    ("Emotions/Empty.md", ""),
+    (
+        "Notes/Loose.md",
+        "An untyped note that links to [[Missing Note]] and [[Calm]]. ⚡ energy\n",
+    ),
+];
+
+fn app() -> App {
+    App::new(FIXTURE)
+}
+
+const CRS: &str = "/notes/Triggers/Crowded%20Rooms.md";
+const HOSTILE: &str = "/notes/Triggers/%3Cscript%3Ealert%281%29%3C/script%3E.md";
+
+#[tokio::test]
+async fn every_page_and_api_route_answers() {
+    let app = app();
+    let ok = [
+        "/",
+        "/types/trigger",
+        "/types/emotion",
+        CRS,
+        "/notes/Triggers/Unfinished.md",
+        HOSTILE,
+        "/notes/Emotions/Calm.md",
+        "/notes/Emotions/Empty.md",
+        "/notes/Notes/Loose.md",
+        "/missing?name=Missing%20Note",
+        "/search",
+        "/search?q=crowd",
+        "/check",
+        "/check?code=link/dangling",
+        "/check?folder=Notes",
+        "/graph",
+        "/graph?note=Triggers/Crowded%20Rooms.md&depth=2",
+        "/graph?class=trigger",
+        "/lab",
+        "/new/trigger",
+        "/edit/Triggers/Crowded%20Rooms.md",
+        "/assets/app.css",
+        "/assets/app.js",
+        "/assets/vendor/htmx-2.0.4.min.js",
+        "/assets/vendor/cytoscape-3.30.4.min.js",
+        "/api/session",
+        "/api/classes",
+        "/api/classes/trigger",
+        "/api/notes",
+        "/api/notes?class=trigger&q=crowd",
+        "/api/notes/Triggers/Crowded%20Rooms.md",
+        "/api/search?q=calm",
+        "/api/check",
+        "/api/check?code=link/dangling",
+        "/api/graph?note=Emotions/Calm.md&depth=3",
+        "/api/graph?class=emotion",
+        "/api/forms/trigger",
+        "/api/forms/trigger?path=Triggers/Crowded%20Rooms.md",
+    ];
+    for uri in ok {
+        let (status, body) = app.get(uri).await;
+        assert_eq!(status, 200, "{uri}: {body}");
+    }
+    let missing = [
+        "/nope",
+        "/types/nope",
+        "/notes/Triggers/Nope.md",
+        "/lab/Nope.md",
+        "/new/nope",
+        "/edit/Nope.md",
+        "/assets/nope.js",
+        "/api/classes/nope",
+        "/api/notes/Nope.md",
+        "/api/notes?class=nope",
+        "/api/forms/nope",
+        "/api/forms/trigger?path=Nope.md",
+        "/api/graph?note=Nope.md",
+        "/api/graph",
+    ];
+    for uri in missing {
+        let (status, body) = app.get(uri).await;
+        assert_eq!(status, 404, "{uri}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn pages_link_only_to_pages_that_exist() {
+    let app = app();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue = vec!["/".to_owned()];
+    while let Some(uri) = queue.pop() {
+        if !seen.insert(uri.clone()) || uri == "/events" {
+            continue;
+        }
+        let (status, body) = app.get(&uri).await;
+        assert_eq!(status, 200, "{uri}");
+        if !uri.starts_with("/assets/") && !uri.starts_with("/api/") {
+            queue.extend(internal_links(&body));
+        }
+    }
+    assert!(seen.len() > 20, "{seen:?}");
+    assert!(seen.contains(CRS), "{seen:?}");
+}
+
+#[tokio::test]
+async fn hostile_names_and_values_are_escaped_everywhere() {
+    let app = app();
+    for uri in [
+        HOSTILE,
+        "/types/trigger",
+        "/",
+        "/search?q=alert",
+        "/check",
+        "/graph?class=trigger",
+        "/edit/Triggers/%3Cscript%3Ealert%281%29%3C/script%3E.md",
+    ] {
+        let (status, body) = app.get(uri).await;
+        assert_eq!(status, 200, "{uri}");
+        for raw in ["<script>alert", "<img src=x", "<b>bold</b>"] {
+            assert!(!body.contains(raw), "{uri} contains raw {raw}");
+        }
+    }
+    let (_, body) = app.get(HOSTILE).await;
+    assert!(
+        body.contains("&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;"),
+        "{body}"
+    );
+    assert!(
+        body.contains("&lt;img src=x onerror=alert(2)&gt;"),
+        "{body}"
+    );
+    // The only scripts are our own files.
+    for line in body.lines().filter(|l| l.contains("<script")) {
+        assert!(line.contains("src=\"/assets/"), "{line}");
+    }
+}
+
+#[tokio::test]
+async fn note_page_shows_fields_links_callouts_and_live_queries() {
+    let app = app();
+    let (_, calm) = app.get("/notes/Emotions/Calm.md").await;
+    assert!(calm.contains("data-callout=\"tip\""), "callout");
+    assert!(!calm.contains("private thought"), "%% comment hidden");
+    // The dataview block is a live table of the Triggers folder.
+    assert!(calm.contains("<table class=\"query-table"), "{calm}");
+    assert!(
+        calm.contains(">Crowded Rooms</a>") && calm.contains("Environmental"),
+        "{calm}"
+    );
+    // Backlinks grouped by the linking note's type and field.
+    assert!(calm.contains("trigger · calms"), "{calm}");
+    assert!(calm.contains("obsidian://open?vault="), "{calm}");
+
+    let (_, crowded) = app.get(CRS).await;
+    assert!(
+        crowded.contains("<span class=\"chip\">🟩 complete</span>"),
+        "status chip"
+    );
+    assert!(
+        crowded.contains("href=\"/notes/Emotions/Calm.md\""),
+        "field link"
+    );
+    assert!(crowded.contains("calms → emotion"), "relation label");
+    assert!(
+        crowded.contains("<span class=\"bool yes\">yes</span>"),
+        "toggle"
+    );
+
+    let (_, loose) = app.get("/notes/Notes/Loose.md").await;
+    assert!(
+        loose.contains("href=\"/missing?name=Missing%20Note\""),
+        "{loose}"
+    );
+    assert!(
+        loose.contains("link/dangling"),
+        "diagnostic on the note page"
+    );
+}
+
+#[tokio::test]
+async fn type_page_splits_review_and_completed_with_field_columns() {
+    let app = app();
+    let (_, page) = app.get("/types/trigger").await;
+    let review = page.find("To Review").unwrap();
+    let completed = page.find("Completed").unwrap();
+    let crowded = page.find(">Crowded Rooms<").unwrap();
+    let unfinished = page.find(">Unfinished<").unwrap();
+    assert!(
+        review < unfinished && unfinished < completed && completed < crowded,
+        "splits"
+    );
+    for col in ["trigger_group", "trigger_type", "calms", "intense"] {
+        assert!(
+            page.contains(&format!("data-sort>{col}</button>")),
+            "column {col}"
+        );
+    }
+    assert!(page.contains("href=\"/new/trigger\""), "New button");
+}
+
+#[tokio::test]
+async fn form_offers_group_dependent_types_and_link_choices() {
+    let app = app();
+    let (_, form) = app.get("/new/trigger").await;
+    assert!(form.contains("data-group-by=\"f-trigger_group\""), "{form}");
+    assert!(form.contains("<optgroup label=\"Environmental\" data-group=\"Environmental\"><option >Crowds</option>"), "{form}");
+    assert!(form.contains("name=\"_csrf\""), "csrf field");
+    assert!(
+        form.contains("name=\"section:What it sets off\""),
+        "body section"
+    );
+    let (_, json) = app
+        .get("/api/forms/trigger?path=Triggers/Crowded%20Rooms.md")
+        .await;
+    let form: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let calms = form["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "calms")
+        .unwrap();
+    assert_eq!(calms["input"]["kind"], "link");
+    assert_eq!(
+        calms["input"]["choices"],
+        serde_json::json!(["Calm", "Empty"])
+    );
+    assert_eq!(calms["values"], serde_json::json!(["Calm"]));
+}
+
+#[tokio::test]
+async fn search_is_diacritics_insensitive_prefix_and_emoji() {
+    let app = app();
+    let (_, hits) = app.get("/api/search?q=cafe").await;
+    assert!(hits.contains("Triggers/Unfinished.md"), "{hits}");
+    let (_, hits) = app.get("/api/search?q=crow").await;
+    assert!(hits.contains("Triggers/Crowded Rooms.md"), "{hits}");
+    let (_, hits) = app.get("/api/search?q=%E2%9A%A1").await;
+    assert!(hits.contains("Notes/Loose.md"), "{hits}");
+    let (_, page) = app.get("/search?q=voices").await;
+    assert!(page.contains("<mark>voices</mark>"), "{page}");
+}
+
+#[tokio::test]
+async fn api_returns_notes_classes_and_queries() {
+    let app = app();
+    let (_, note) = app.get("/api/notes/Triggers/Crowded%20Rooms.md").await;
+    let note: serde_json::Value = serde_json::from_str(&note).unwrap();
+    assert_eq!(note["class"], "trigger");
+    assert_eq!(note["fields"]["calms"][0]["path"], "Emotions/Calm.md");
+    assert_eq!(
+        note["backlinks"][0]["path"],
+        "Triggers/<script>alert(1)</script>.md"
+    );
+    let (_, classes) = app.get("/api/classes").await;
+    let classes: serde_json::Value = serde_json::from_str(&classes).unwrap();
+    let trigger = classes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["short_name"] == "trigger")
+        .unwrap();
+    assert_eq!(trigger["count"], 3);
+    let (status, result) = app
+        .post_json(
+            "/api/query",
+            r#"{"query": "LIST FROM \"Emotions\" SORT file.name ASC"}"#,
+        )
+        .await;
+    assert_eq!(status, 200, "{result}");
+    let result: serde_json::Value = serde_json::from_str(&result).unwrap();
+    assert_eq!(
+        result["result"]["items"][0]["id"]["link"],
+        "Emotions/Calm.md"
+    );
+    let (status, _) = app
+        .post_json("/api/query", r#"{"query": "TABLE FROM WHERE ("}"#)
+        .await;
+    assert_eq!(status, 422);
+    let (status, _) = app.post_json("/api/plans", "{}").await;
+    assert_eq!(status, 501, "plans wait for the engine's create/update API");
+}
+
+fn post(uri: &str) -> axum::http::request::Builder {
+    Request::post(uri).header(header::HOST, "localhost:7878")
+}
+
+#[tokio::test]
+async fn state_changing_requests_need_the_csrf_token_and_same_origin() {
+    let app = app();
+    let token = app.csrf();
+    let cases: Vec<(Request<Body>, u16, &str)> = vec![
+        (
+            post("/api/reload").body(Body::empty()).unwrap(),
+            403,
+            "no token",
+        ),
+        (
+            post("/api/reload")
+                .header("x-csrf-token", "wrong")
+                .body(Body::empty())
+                .unwrap(),
+            403,
+            "wrong token",
+        ),
+        (
+            post("/api/reload")
+                .header("x-csrf-token", &token)
+                .body(Body::empty())
+                .unwrap(),
+            200,
+            "header token",
+        ),
+        (
+            post("/api/reload")
+                .header("x-csrf-token", &token)
+                .header(header::ORIGIN, "http://evil.example")
+                .body(Body::empty())
+                .unwrap(),
+            403,
+            "cross-origin with token",
+        ),
+        (
+            post("/api/reload")
+                .header("x-csrf-token", &token)
+                .header("sec-fetch-site", "cross-site")
+                .body(Body::empty())
+                .unwrap(),
+            403,
+            "cross-site fetch",
+        ),
+        (
+            post("/api/reload")
+                .header("x-csrf-token", &token)
+                .header(header::ORIGIN, "http://localhost:7878")
+                .body(Body::empty())
+                .unwrap(),
+            200,
+            "same origin",
+        ),
+        (
+            post("/new/trigger")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("title=X&_csrf=nope"))
+                .unwrap(),
+            403,
+            "form with wrong token",
+        ),
+        (
+            post("/new/trigger")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("title=X&_csrf={token}")))
+                .unwrap(),
+            501,
+            "form with token reaches the handler (saving waits for the engine)",
+        ),
+    ];
+    for (request, expected, why) in cases {
+        let (status, response, body) = app.send(request).await;
+        assert_eq!(status, expected, "{why}: {body}");
+        assert!(
+            response
+                .headers()
+                .contains_key(header::CONTENT_SECURITY_POLICY),
+            "{why}: CSP on refusals too"
+        );
+    }
+}
+
+#[tokio::test]
+async fn non_loopback_host_is_refused() {
+    let app = app();
+    for (host, expected) in [
+        ("evil.example", 403),
+        ("evil.example:7878", 403),
+        ("127.0.0.1.nip.io", 403),
+        ("localhost:9", 200),
+        ("[::1]:7878", 200),
+    ] {
+        let req = Request::get("/")
+            .header(header::HOST, host)
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, _) = app.send(req).await;
+        assert_eq!(status, expected, "{host}");
+    }
+    let req = Request::get("/").body(Body::empty()).unwrap();
+    assert_eq!(app.send(req).await.0, 400, "no Host at all");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_strict_csp() {
+    let app = app();
+    for uri in ["/", CRS, "/nope", "/api/classes", "/assets/app.js"] {
+        let req = Request::get(uri)
+            .header(header::HOST, "localhost")
+            .body(Body::empty())
+            .unwrap();
+        let (_, response, _) = app.send(req).await;
+        let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            csp.contains("script-src 'self'")
+                && csp.contains("default-src 'none'")
+                && !csp.contains("unsafe"),
+            "{csp}"
+        );
+        assert_eq!(
+            response.headers()[header::X_CONTENT_TYPE_OPTIONS],
+            "nosniff"
+        );
+        assert_eq!(response.headers()[header::X_FRAME_OPTIONS], "DENY");
+    }
+    let (_, page) = app.get("/").await;
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "no request leaves the machine"
+    );
+}
+
+#[tokio::test]
+async fn remote_access_needs_the_token() {
+    let app = App::with_access(
+        FIXTURE,
+        Access {
+            token: Some("s3cret-token-0123456789".into()),
+        },
+    );
+    let get = |auth: Option<&str>, uri: &str| {
+        let mut b = Request::get(uri).header(header::HOST, "192.168.1.20:7878");
+        if let Some(a) = auth {
+            b = b.header(header::AUTHORIZATION, a);
+        }
+        b.body(Body::empty()).unwrap()
+    };
+    assert_eq!(app.send(get(None, "/")).await.0, 401);
+    assert_eq!(app.send(get(Some("Bearer wrong"), "/")).await.0, 401);
+    assert_eq!(
+        app.send(get(Some("Bearer s3cret-token-0123456789"), "/"))
+            .await
+            .0,
+        200
+    );
+    let (status, response, _) = app
+        .send(get(None, "/types/trigger?token=s3cret-token-0123456789"))
+        .await;
+    assert_eq!(status, 303);
+    assert_eq!(response.headers()[header::LOCATION], "/types/trigger");
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let req = Request::get("/")
+        .header(header::HOST, "192.168.1.20:7878")
+        .header(header::COOKIE, "attune_token=s3cret-token-0123456789")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(req).await.0, 200);
+}
+
+#[tokio::test]
+async fn external_edits_reload_and_are_announced_once() {
+    let app = app();
+    let mut events = app.state.subscribe();
+    // Nothing changed: nothing to announce (this is how attune's own writes stay quiet).
+    assert!(app.state.reload(Origin::External).unwrap().is_none());
+    let path = app.dir.path().join("Triggers/Crowded Rooms.md");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Environmental", "Relational");
+    std::fs::write(&path, text).unwrap();
+    std::fs::write(
+        app.dir.path().join("Triggers/Brand New.md"),
+        "---\nstatus: 🟨 review\n---\nfresh\n",
+    )
+    .unwrap();
+    let change = app
+        .state
+        .reload(Origin::External)
+        .unwrap()
+        .expect("a change");
+    assert_eq!(
+        change.paths,
+        ["Triggers/Brand New.md", "Triggers/Crowded Rooms.md"]
+    );
+    assert_eq!(change.origin, Origin::External);
+    let sent = events.try_recv().unwrap();
+    assert_eq!(sent.version, change.version);
+    assert!(
+        app.state.reload(Origin::External).unwrap().is_none(),
+        "a second reload finds nothing new"
+    );
+    let (_, page) = app.get("/types/trigger").await;
+    assert!(page.contains(">Brand New<"), "new note listed");
+    let (_, hits) = app.get("/api/search?q=fresh").await;
+    assert!(hits.contains("Brand New"), "search index updated: {hits}");
+    std::fs::remove_file(app.dir.path().join("Triggers/Brand New.md")).unwrap();
+    let change = app
+        .state
+        .reload(Origin::External)
+        .unwrap()
+        .expect("a removal");
+    assert_eq!(change.paths, ["Triggers/Brand New.md"]);
+    let (_, hits) = app.get("/api/search?q=fresh").await;
+    assert_eq!(hits, "[]");
+}
+
+#[tokio::test]
+async fn events_stream_says_hello_with_the_version() {
+    let app = app();
+    let req = Request::get("/events")
+        .header(header::HOST, "localhost")
+        .body(Body::empty())
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(app.router.clone(), req)
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "text/event-stream"
+    );
+    let mut body = response.into_body();
+    let frame = http_body_util::BodyExt::frame(&mut body)
+        .await
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap();
+    assert_eq!(text, "event: hello\ndata: 1\n\n");
+}
