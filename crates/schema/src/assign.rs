@@ -13,6 +13,8 @@ pub enum ClassSource {
     Folder,
     /// No folder rule covers the note; its `fileClass:` key names the class.
     Declared,
+    /// No folder rule or `fileClass:` key; a tag maps the note to a class with `mapWithTag`.
+    Tag,
     /// The note has no class; the reason says why.
     None(NoClassReason),
 }
@@ -44,6 +46,24 @@ pub struct ClassAssignment {
 }
 
 impl Schema {
+    /// The first class (by name) with `mapWithTag` that one of `tags` names.
+    fn class_by_tag(&self, tags: &[&str]) -> Option<&Class> {
+        let tags: Vec<&str> = tags
+            .iter()
+            .map(|t| t.trim().trim_start_matches('#'))
+            .collect();
+        self.classes().iter().find(|c| {
+            c.file_class.map_with_tag
+                && tags.iter().any(|t| {
+                    *t == c.short_name()
+                        || c.file_class
+                            .tag_names
+                            .iter()
+                            .any(|n| n.trim_start_matches('#') == *t)
+                })
+        })
+    }
+
     /// The classes whose folders contain `path`, the longest folder first (ties by name).
     fn folder_classes(&self, folder: &str) -> Vec<(&Class, usize)> {
         let mut found: Vec<(&Class, usize)> = Vec::new();
@@ -72,8 +92,20 @@ impl Schema {
     }
 
     /// Decide the class of the note at `path` (vault-relative) whose `fileClass:` key (by the
-    /// settings' `fileClassAlias`) says `declared`.
+    /// settings' `fileClassAlias`) says `declared`. Same as [`Schema::class_of_note`] without tags.
     pub fn class_of(&self, path: &str, declared: Option<&str>) -> ClassAssignment {
+        self.class_of_note(path, declared, &[])
+    }
+
+    /// Decide the class of a note: its folder first (`filesPaths`, longest wins), then its
+    /// `fileClass:` key, then its tags (`mapWithTag`: a tag equal to the class's short name, or
+    /// one of its `tagNames`). `tags` are written without `#`.
+    pub fn class_of_note(
+        &self,
+        path: &str,
+        declared: Option<&str>,
+        tags: &[&str],
+    ) -> ClassAssignment {
         let mut diagnostics = Vec::new();
         let declared = declared.map(str::trim).filter(|d| !d.is_empty());
         if self.settings.is_excluded(path) {
@@ -165,6 +197,13 @@ impl Schema {
             return ClassAssignment {
                 class: None,
                 source: ClassSource::None(NoClassReason::UnknownClass(d.to_string())),
+                diagnostics,
+            };
+        }
+        if let Some(class) = self.class_by_tag(tags) {
+            return ClassAssignment {
+                class: Some(class.name().to_string()),
+                source: ClassSource::Tag,
                 diagnostics,
             };
         }

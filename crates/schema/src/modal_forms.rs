@@ -278,7 +278,7 @@ fn read_form(json: &Json, schema: Option<&Schema>) -> FormImport {
                 }
                 None => map.options.push((value.clone(), m.options.clone())),
             }
-            if m.name != field {
+            if m.name != field && keys.knows_keys() {
                 import.renames.push((m.name.clone(), field.clone()));
             }
         }
@@ -484,6 +484,11 @@ impl<'s> KeyMatcher<'s> {
         }
     }
 
+    /// `false` without a class: then no key is known and nothing is renamed.
+    fn knows_keys(&self) -> bool {
+        !self.keys.is_empty()
+    }
+
     fn has(&self, key: &str) -> bool {
         self.keys.iter().any(|(k, _, _)| k == key)
     }
@@ -627,6 +632,7 @@ impl<'s> KeyMatcher<'s> {
                     .insert(format!("{by}/{family_prefix}"), found.clone());
                 found
             }
+            None if family_prefix == stem || family_prefix == "type" => format!("{stem}_type"),
             None => format!("{stem}_{family_prefix}"),
         }
     }

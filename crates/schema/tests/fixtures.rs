@@ -567,3 +567,39 @@ fn without_attune_toml_the_self_work_pack_applies() {
         Some("practice_session")
     );
 }
+
+#[test]
+fn map_with_tag_classes_untyped_notes_by_tag() {
+    let (schema, _) = load(
+        r#"
+//- Meta/fileClass/moment.md
+    ---
+    mapWithTag: true
+    tagNames:
+      - captured
+    fields: []
+    ---
+//- Meta/fileClass/plain.md
+    ---
+    fields: []
+    ---
+"#,
+    );
+    let by_name = schema.class_of_note("Daily/x.md", None, &["moment"]);
+    assert_eq!(
+        (by_name.class.as_deref(), by_name.source),
+        (Some("moment"), ClassSource::Tag)
+    );
+    assert_eq!(
+        schema
+            .class_of_note("Daily/y.md", None, &["#captured"])
+            .class
+            .as_deref(),
+        Some("moment")
+    );
+    // Near miss: a class without mapWithTag is not chosen by tag.
+    assert_eq!(
+        schema.class_of_note("Daily/z.md", None, &["plain"]).class,
+        None
+    );
+}
