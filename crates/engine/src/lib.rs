@@ -3,6 +3,7 @@
 //!
 //! Architecture invariant: the engine reaches the disk only through `attune-store`.
 
+pub mod check;
 pub mod commit;
 pub mod create;
 pub mod demo;
@@ -11,6 +12,7 @@ pub mod naming;
 pub mod plan;
 pub mod query;
 pub mod settings;
+pub mod show;
 pub mod stats;
 pub mod update;
 pub mod vault;

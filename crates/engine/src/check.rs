@@ -1,0 +1,129 @@
+//! `attune check`: every finding about a loaded vault in one list — parse problems (syntax),
+//! schema problems (fileClasses, class assignment, typed validation of each note), and the
+//! index's findings (links, ids, stubs, templates, mojibake) — de-duplicated and sorted by
+//! path, line and code, so two runs over the same files give the same list.
+
+use std::collections::HashMap;
+
+use attune_syntax::{Diagnostic, LineCol, LineIndex};
+use rayon::prelude::*;
+
+use crate::Vault;
+
+/// Every finding of `vault`, each once, sorted by path, line, code, column and message.
+pub fn check(vault: &Vault) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    out.extend(vault.diagnostics.iter().cloned());
+    out.extend(vault.schema_diagnostics.iter().cloned());
+    let validated: Vec<Diagnostic> = vault
+        .notes
+        .par_iter()
+        .filter(|n| !n.meta.excluded)
+        .flat_map_iter(|n| {
+            let fields = n
+                .note
+                .frontmatter
+                .as_ref()
+                .filter(|fm| fm.valid)
+                .map_or(&[][..], |fm| &fm.fields[..]);
+            let mut found = vault
+                .schema
+                .validate_note(n.class.as_deref(), fields, n.path());
+            for d in &mut found {
+                if d.path.is_empty() {
+                    d.path = n.path().to_owned();
+                }
+            }
+            found
+        })
+        .collect();
+    out.extend(validated);
+    out.extend(vault.index.diagnostics());
+    sort_findings(vault, &mut out);
+    out
+}
+
+/// Sort by path, line, code, column, message and drop exact repeats.
+pub fn sort_findings(vault: &Vault, findings: &mut Vec<Diagnostic>) {
+    let locator = Locator::new(vault);
+    let mut keyed: Vec<((u32, u32), Diagnostic)> = findings
+        .drain(..)
+        .map(|d| {
+            let lc = locator.locate(&d).map_or((0, 0), |lc| (lc.line, lc.col));
+            (lc, d)
+        })
+        .collect();
+    keyed.sort_by(|(a_lc, a), (b_lc, b)| {
+        (&a.path, a_lc.0, a.code, a_lc.1, &a.message, a.span)
+            .cmp(&(&b.path, b_lc.0, b.code, b_lc.1, &b.message, b.span))
+    });
+    keyed.dedup_by(|(_, a), (_, b)| {
+        a.path == b.path && a.span == b.span && a.code == b.code && a.message == b.message
+    });
+    findings.extend(keyed.into_iter().map(|(_, d)| d));
+}
+
+/// Line and column of findings, from the text of the note they name.
+pub struct Locator<'v> {
+    vault: &'v Vault,
+    lines: std::sync::Mutex<HashMap<String, std::sync::Arc<LineIndex>>>,
+}
+
+impl<'v> Locator<'v> {
+    pub fn new(vault: &'v Vault) -> Locator<'v> {
+        Locator {
+            vault,
+            lines: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The text of the note at `path`, if it is a note of the vault.
+    pub fn source(&self, path: &str) -> Option<&'v str> {
+        let id = self.vault.index.by_path(path)?;
+        self.vault.index.note(id).map(|n| n.note().source.as_str())
+    }
+
+    /// Where `d` starts (1-based), when it has a span into a note's text.
+    pub fn locate(&self, d: &Diagnostic) -> Option<LineCol> {
+        let span = d.span?;
+        let text = self.source(&d.path)?;
+        let index = {
+            let mut lines = self
+                .lines
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            std::sync::Arc::clone(
+                lines
+                    .entry(d.path.clone())
+                    .or_insert_with(|| std::sync::Arc::new(LineIndex::new(text))),
+            )
+        };
+        Some(index.line_col(text, span.start as usize))
+    }
+}
+
+/// How many findings of each code and severity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeCount {
+    pub code: &'static str,
+    pub severity: attune_syntax::Severity,
+    pub count: usize,
+}
+
+/// Findings counted by code (sorted by severity, most severe first, then code).
+pub fn summarize(findings: &[Diagnostic]) -> Vec<CodeCount> {
+    let mut counts: HashMap<(&'static str, attune_syntax::Severity), usize> = HashMap::new();
+    for d in findings {
+        *counts.entry((d.code, d.severity)).or_default() += 1;
+    }
+    let mut out: Vec<CodeCount> = counts
+        .into_iter()
+        .map(|((code, severity), count)| CodeCount {
+            code,
+            severity,
+            count,
+        })
+        .collect();
+    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(b.code)));
+    out
+}
