@@ -188,7 +188,9 @@ fn every_me_note_gets_a_class_or_a_reason() {
     {
         let a = schema.class_of(path, declared_class(text).as_deref());
         match &a.source {
-            ClassSource::Folder | ClassSource::Declared => assert!(a.class.is_some()),
+            ClassSource::Folder | ClassSource::Declared | ClassSource::Tag => {
+                assert!(a.class.is_some())
+            }
             ClassSource::None(NoClassReason::FolderIndex) => assert!(a.diagnostics.is_empty()),
             ClassSource::None(_) => assert!(
                 !a.diagnostics.is_empty(),
