@@ -72,3 +72,14 @@ pub fn log(root: &Path) -> Result<Vec<CommitInfo>, EditError> {
 pub fn recover(root: &Path) -> Result<Vec<Recovery>, EditError> {
     Ok(VaultWriter::new(&RealDisk, root).recover()?)
 }
+
+/// A commit's time as `YYYY-MM-DD HH:mm` local time.
+pub fn local_time(epoch_ms: i64) -> String {
+    match jiff::Timestamp::from_millisecond(epoch_ms) {
+        Ok(t) => jiff::tz::TimeZone::system()
+            .to_datetime(t)
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string(),
+        Err(_) => epoch_ms.to_string(),
+    }
+}
