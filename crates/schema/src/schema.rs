@@ -125,6 +125,29 @@ pub fn load_schema(input: &SchemaInput<'_>) -> (Schema, Vec<Diagnostic>) {
         }
     }
     file_classes.sort_by(|a, b| a.name.cmp(&b.name));
+    // Notes name classes by short name: two classes sharing one is ambiguous.
+    for pair in file_classes.iter().enumerate() {
+        let (i, fc) = pair;
+        if let Some(first) = file_classes[..i]
+            .iter()
+            .find(|o| o.short_name == fc.short_name)
+        {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "schema/duplicate-class-name",
+                    format!(
+                        "the fileClasses `{}` and `{}` share the short name `{}`",
+                        first.name, fc.name, fc.short_name
+                    ),
+                )
+                .with_path(&fc.path)
+                .with_help(format!(
+                    "`fileClass: {}` means `{}`; rename one of the two notes",
+                    fc.short_name, first.name
+                )),
+            );
+        }
+    }
 
     let mut schema = Schema {
         settings,

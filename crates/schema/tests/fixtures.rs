@@ -603,3 +603,22 @@ fn map_with_tag_classes_untyped_notes_by_tag() {
         None
     );
 }
+
+#[test]
+fn two_classes_with_one_short_name_are_reported() {
+    let (schema, diagnostics) = load(
+        r#"
+//- Meta/fileClass/a/note.md
+    ---
+    fields: []
+    ---
+//- Meta/fileClass/b/note.md
+    ---
+    fields: []
+    ---
+"#,
+    );
+    assert_eq!(codes(&diagnostics), ["schema/duplicate-class-name"]);
+    assert_eq!(schema.class("note").map(|c| c.name()), Some("a/note"));
+    assert_eq!(schema.class("b/note").map(|c| c.name()), Some("b/note"));
+}
