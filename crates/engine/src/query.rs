@@ -1,0 +1,198 @@
+//! Dataview queries over a loaded vault: [`VaultPages`] implements the query engine's
+//! [`QuerySource`] on top of the index, so links in query results resolve exactly as
+//! `attune check` and `attune show` resolve them (relation class first, then folder).
+
+use std::collections::HashMap;
+
+use attune_index::{NoteId, Target};
+use attune_query::{FileStats, Page, PageId, QueryError, QueryOutput, QuerySource, RunOptions};
+use attune_syntax::LinkTarget;
+
+use crate::Vault;
+
+/// The vault's notes as Dataview pages. Built once per loaded vault (it converts every
+/// note's fields), then shared by every query.
+pub struct VaultPages<'v> {
+    vault: &'v Vault,
+    pages: Vec<Page>,
+    /// Page of each index note.
+    by_note: HashMap<NoteId, PageId>,
+    /// Index note of each page.
+    notes: Vec<NoteId>,
+    /// Pages in path order (`pages` is built in index order).
+    order: Vec<PageId>,
+}
+
+/// A file time (ms since the Unix epoch) as local civil time, as Dataview shows `file.mtime`.
+pub fn local_time(ms: i64) -> Option<jiff::civil::DateTime> {
+    if ms <= 0 {
+        return None;
+    }
+    let ts = jiff::Timestamp::from_millisecond(ms).ok()?;
+    Some(jiff::tz::TimeZone::system().to_datetime(ts))
+}
+
+impl<'v> VaultPages<'v> {
+    pub fn new(vault: &'v Vault) -> VaultPages<'v> {
+        let index = &vault.index;
+        let mut pages = Vec::new();
+        let mut notes = Vec::new();
+        let mut by_note = HashMap::new();
+        for note in index.notes().filter(|n| !n.excluded()) {
+            // The index already resolved every link with its field's relation class; reuse
+            // its answers so a query sees the same targets as `attune check`.
+            let mut resolved: HashMap<&str, String> = HashMap::new();
+            for (link, target) in note.links() {
+                if let Target::Note(id) = target
+                    && let Some(t) = index.note(*id)
+                {
+                    resolved
+                        .entry(link.target.target.as_str())
+                        .or_insert_with(|| t.path().to_owned());
+                }
+            }
+            let meta = note.meta();
+            let stats = FileStats {
+                size: meta.size,
+                ctime: local_time(meta.ctime),
+                mtime: local_time(meta.mtime),
+            };
+            let from = note.id();
+            let resolve = |text: &str| -> Option<String> {
+                if let Some(p) = resolved.get(text) {
+                    return Some(p.clone());
+                }
+                let target = LinkTarget {
+                    target: text.to_owned(),
+                    fragment: None,
+                    alias: None,
+                };
+                index
+                    .resolve(Some(from), &target, None)
+                    .note()
+                    .and_then(|id| index.note(id))
+                    .map(|n| n.path().to_owned())
+            };
+            let page = Page::from_note(note.path(), note.note(), stats, &resolve);
+            by_note.insert(from, PageId(pages.len() as u32));
+            pages.push(page);
+            notes.push(from);
+        }
+        let mut order: Vec<PageId> = (0..pages.len() as u32).map(PageId).collect();
+        order.sort_by(|a, b| pages[a.0 as usize].path.cmp(&pages[b.0 as usize].path));
+        VaultPages {
+            vault,
+            pages,
+            by_note,
+            notes,
+            order,
+        }
+    }
+
+    /// Run a DQL query; `this` is the vault path of the note holding it.
+    pub fn run(&self, text: &str, this: Option<&str>) -> Result<QueryOutput, QueryError> {
+        let options = RunOptions {
+            this: this.and_then(|p| self.page_by_path(p)),
+            now: None,
+        };
+        attune_query::query(text, self, &options)
+    }
+
+    fn page_of(&self, id: NoteId) -> Option<PageId> {
+        self.by_note.get(&id).copied()
+    }
+}
+
+impl QuerySource for VaultPages<'_> {
+    fn all_pages(&self) -> Vec<PageId> {
+        self.order.clone()
+    }
+
+    fn page(&self, id: PageId) -> Option<&Page> {
+        self.pages.get(id.0 as usize)
+    }
+
+    fn page_by_path(&self, path: &str) -> Option<PageId> {
+        self.vault
+            .index
+            .by_path(path)
+            .and_then(|id| self.page_of(id))
+    }
+
+    fn resolve_link(&self, from: Option<PageId>, target: &str) -> Option<PageId> {
+        let from = from.and_then(|p| self.notes.get(p.0 as usize).copied());
+        let target = LinkTarget {
+            target: target.to_owned(),
+            fragment: None,
+            alias: None,
+        };
+        self.vault
+            .index
+            .resolve(from, &target, None)
+            .note()
+            .and_then(|id| self.page_of(id))
+    }
+
+    fn pages_in_folder(&self, folder: &str) -> Vec<PageId> {
+        let folder = folder.trim_matches('/');
+        if folder.is_empty() {
+            return self.all_pages();
+        }
+        // A FROM "path" may also name a single file (with or without `.md`).
+        if let Some(id) = self
+            .page_by_path(folder)
+            .or_else(|| self.page_by_path(&format!("{folder}.md")))
+        {
+            return vec![id];
+        }
+        let mut out: Vec<PageId> = self
+            .vault
+            .index
+            .notes_in_folder(folder)
+            .filter_map(|n| self.page_of(n.id()))
+            .collect();
+        out.sort_by(|a, b| {
+            self.pages[a.0 as usize]
+                .path
+                .cmp(&self.pages[b.0 as usize].path)
+        });
+        out
+    }
+
+    fn pages_with_tag(&self, tag: &str) -> Vec<PageId> {
+        let mut out: Vec<PageId> = self
+            .vault
+            .index
+            .by_tag(tag)
+            .into_iter()
+            .filter_map(|id| self.page_of(id))
+            .collect();
+        out.sort_by(|a, b| {
+            self.pages[a.0 as usize]
+                .path
+                .cmp(&self.pages[b.0 as usize].path)
+        });
+        out
+    }
+
+    fn inlinks(&self, target: PageId) -> Vec<PageId> {
+        let Some(&note) = self.notes.get(target.0 as usize) else {
+            return Vec::new();
+        };
+        let Some(n) = self.vault.index.note(note) else {
+            return Vec::new();
+        };
+        let mut out: Vec<PageId> = n
+            .inlinks()
+            .into_iter()
+            .filter_map(|id| self.page_of(id))
+            .collect();
+        out.sort_by(|a, b| {
+            self.pages[a.0 as usize]
+                .path
+                .cmp(&self.pages[b.0 as usize].path)
+        });
+        out.dedup();
+        out
+    }
+}
