@@ -99,7 +99,8 @@ fn class_json(site: &Site, c: &attune_schema::Class) -> Json_ {
 pub async fn classes(State(state): State<AppState>) -> Json<Json_> {
     let site = state.site();
     Json(Json_::Array(
-        site.schema
+        site.ws
+            .schema
             .classes()
             .iter()
             .map(|c| class_json(&site, c))
@@ -311,20 +312,128 @@ pub async fn query(State(state): State<AppState>, Json(req): Json<QueryRequest>)
     }
 }
 
-/// `POST /api/plans`: plan a create or update (the engine's plan API; not built yet).
-pub async fn plan(State(_state): State<AppState>) -> Response {
-    error(
-        StatusCode::NOT_IMPLEMENTED,
-        "planning changes needs attune's create/update engine, which is not built into this version yet",
-    )
+/// A change to plan or commit: a new note, or an update of one.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeRequest {
+    Create {
+        class: String,
+        #[serde(default)]
+        title: Option<String>,
+        /// `[field, text]` pairs; a field repeated gets several values.
+        #[serde(default)]
+        values: Vec<(String, String)>,
+        #[serde(default)]
+        create_missing: bool,
+    },
+    Update {
+        /// Path or unique name.
+        note: String,
+        #[serde(default)]
+        set: Vec<(String, String)>,
+        #[serde(default)]
+        append: Vec<(String, String)>,
+        #[serde(default)]
+        remove: Vec<String>,
+        #[serde(default)]
+        reviewed: bool,
+    },
 }
 
-/// `POST /api/commits`: commit a plan (the engine's commit API; not built yet).
-pub async fn commit(State(_state): State<AppState>) -> Response {
-    error(
-        StatusCode::NOT_IMPLEMENTED,
-        "committing changes needs attune's create/update engine, which is not built into this version yet",
-    )
+fn make_plan(site: &Site, request: ChangeRequest) -> attune_engine::plan::Plan {
+    let now = attune_engine::create::Now::local();
+    match request {
+        ChangeRequest::Create {
+            class,
+            title,
+            values,
+            create_missing,
+        } => attune_engine::create::plan_create(
+            &site.ws,
+            &attune_engine::create::NewNote {
+                class,
+                title,
+                values,
+                create_missing,
+            },
+            &now,
+        ),
+        ChangeRequest::Update {
+            note,
+            set,
+            append,
+            remove,
+            reviewed,
+        } => attune_engine::update::plan_update(
+            &site.ws,
+            &attune_engine::update::NoteUpdate {
+                note,
+                set,
+                append,
+                remove,
+                reviewed,
+            },
+            &now,
+        ),
+    }
+}
+
+fn plan_json(plan: &attune_engine::plan::Plan) -> Json_ {
+    json!({
+        "summary": plan.summary,
+        "refused": plan.is_refused(),
+        "files": plan.files.iter().map(|f| json!({ "path": f.path, "new": f.is_new(), "diff": f.diff() })).collect::<Vec<_>>(),
+        "diagnostics": plan.diagnostics.iter().map(diagnostic_json).collect::<Vec<_>>(),
+    })
+}
+
+/// `POST /api/plans` `{"create": {…}}` or `{"update": {…}}`: what the change would write
+/// (diffs) and its diagnostics. Writes nothing.
+pub async fn plan(State(state): State<AppState>, Json(request): Json<ChangeRequest>) -> Response {
+    let site = state.site();
+    let plan = make_plan(&site, request);
+    let status = if plan.is_refused() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    (status, Json(plan_json(&plan))).into_response()
+}
+
+/// `POST /api/commits`: plan the change against the current vault and commit it in one
+/// checked transaction (refused plans and files changed on disk meanwhile write nothing).
+pub async fn commit(State(state): State<AppState>, Json(request): Json<ChangeRequest>) -> Response {
+    let _writing = state.0.writing.lock().await;
+    let site = state.site();
+    let plan = make_plan(&site, request);
+    drop(site);
+    if plan.is_refused() {
+        return (StatusCode::UNPROCESSABLE_ENTITY, Json(plan_json(&plan))).into_response();
+    }
+    let root = state.0.root.clone();
+    let s = state.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let committed = attune_engine::commit::commit(&root, &plan).map(|_| plan);
+        if committed.is_ok() {
+            let _ = s.reload(Origin::Attune);
+        }
+        committed
+    })
+    .await;
+    match result {
+        Ok(Ok(plan)) => {
+            let mut body = plan_json(&plan);
+            body["version"] = json!(state.version());
+            Json(body).into_response()
+        }
+        Ok(Err(attune_engine::commit::EditError::Refused(errors))) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "error": "refused", "diagnostics": errors.iter().map(diagnostic_json).collect::<Vec<_>>() })),
+        )
+            .into_response(),
+        Ok(Err(e)) => error(StatusCode::CONFLICT, &e.to_string()),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
 }
 
 /// `POST /api/reload`: read the vault again now (the watcher does this by itself).

@@ -420,7 +420,7 @@ pub async fn note_page(State(state): State<AppState>, Path(path): Path<String>) 
             Some(f) => match e
                 .class
                 .as_deref()
-                .and_then(|c| site.schema.relation_targets(c, f))
+                .and_then(|c| site.ws.schema.relation_targets(c, f))
             {
                 Some(r) => format!("{f} → {}", r.targets.join(", ")),
                 None => f.clone(),

@@ -12,7 +12,7 @@ use crate::view::escape;
 
 /// The query source of a snapshot: every note of the vault.
 pub fn build_source(site: &Site) -> MemorySource {
-    MemorySource::from_notes(site.vault.notes.iter().map(|n| {
+    MemorySource::from_notes(site.ws.vault.notes.iter().map(|n| {
         let stats = attune_query::FileStats {
             size: n.meta.size,
             ctime: local_time(n.meta.ctime_ms),

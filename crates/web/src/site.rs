@@ -6,8 +6,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use attune_engine::workspace::Workspace;
 use attune_engine::{LoadError, Vault, VaultNote};
-use attune_schema::{Class, Schema, SchemaInput, VaultFiles};
+use attune_schema::Class;
 use attune_syntax::{Diagnostic, LinkPlace, LinkTarget, Value};
 
 /// Where a link points, once resolved against the vault.
@@ -68,8 +69,8 @@ pub struct Entry {
 /// One snapshot of the vault.
 pub struct Site {
     pub root: PathBuf,
-    pub vault: Vault,
-    pub schema: Schema,
+    /// The engine's view: the vault with its schema (what plans are made against).
+    pub ws: Workspace,
     /// Indexed notes (not under an excluded folder), sorted by path.
     pub entries: Vec<Entry>,
     by_path: HashMap<String, usize>,
@@ -80,22 +81,6 @@ pub struct Site {
     pub diagnostics: Vec<Diagnostic>,
     /// Dataview's view of the snapshot, built on first use.
     query_source: std::sync::OnceLock<attune_query::MemorySource>,
-}
-
-/// The vault's files as the schema loader reads them.
-struct Files<'a>(&'a Vault);
-
-impl VaultFiles for Files<'_> {
-    fn paths(&self) -> Vec<&str> {
-        self.0
-            .notes
-            .iter()
-            .map(|n| n.meta.path.key.as_str())
-            .collect()
-    }
-    fn text(&self, path: &str) -> Option<&str> {
-        self.0.note_by_path(path).map(|n| n.note.source.as_str())
-    }
 }
 
 /// Lookup key of a note name or path: NFC, lower case (Obsidian matches names case-insensitively).
@@ -113,22 +98,11 @@ impl Site {
 
     /// Derive a snapshot from a loaded vault.
     pub fn from_vault(vault: Vault, attune_toml: Option<&str>) -> Site {
-        let settings_text = vault
-            .note_by_path(".obsidian/plugins/metadata-menu/data.json")
-            .map(|n| n.note.source.clone());
-        let settings_text = settings_text.or_else(|| {
-            attune_store::read_optional(&vault.root, ".obsidian/plugins/metadata-menu/data.json")
-                .ok()
-                .flatten()
-        });
-        let (schema, schema_diagnostics) = attune_schema::load_schema(&SchemaInput {
-            metadata_menu_settings: settings_text.as_deref(),
-            attune_toml,
-            files: &Files(&vault),
-        });
+        let ws = Workspace::new(vault, attune_toml);
+        let (vault, schema) = (&ws.vault, &ws.schema);
         let mut entries = Vec::new();
         let mut diagnostics: Vec<Diagnostic> = vault.diagnostics.clone();
-        diagnostics.extend(schema_diagnostics);
+        diagnostics.extend(ws.schema_diagnostics.iter().cloned());
         for (i, n) in vault.notes.iter().enumerate() {
             if n.meta.excluded {
                 continue;
@@ -169,10 +143,10 @@ impl Site {
                     .map(|p| (name_key(file_name(&p.key)), p.on_disk.clone())),
             )
             .collect();
+        let root = vault.root.clone();
         let mut site = Site {
-            root: vault.root.clone(),
-            vault,
-            schema,
+            root,
+            ws,
             entries,
             by_path,
             by_name,
@@ -191,7 +165,7 @@ impl Site {
         let mut all = Vec::with_capacity(self.entries.len());
         let mut missing = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
-            let note = &self.vault.notes[e.note].note;
+            let note = &self.ws.vault.notes[e.note].note;
             let mut links = Vec::with_capacity(note.links.len());
             for link in &note.links {
                 if link.target.target.trim().is_empty() {
@@ -288,6 +262,7 @@ impl Site {
                 && let Some(class) = self.entries[from].class.as_deref()
             {
                 let targets: Vec<&str> = self
+                    .ws
                     .schema
                     .relation_target_classes(class, field)
                     .iter()
@@ -344,12 +319,12 @@ impl Site {
     }
 
     pub fn vault_note(&self, entry: usize) -> &VaultNote {
-        &self.vault.notes[self.entries[entry].note]
+        &self.ws.vault.notes[self.entries[entry].note]
     }
 
     /// A class by any of its names.
     pub fn class(&self, name: &str) -> Option<&Class> {
-        self.schema.class(name)
+        self.ws.schema.class(name)
     }
 
     /// The class of an entry.
@@ -357,7 +332,7 @@ impl Site {
         self.entries[entry]
             .class
             .as_deref()
-            .and_then(|c| self.schema.class(c))
+            .and_then(|c| self.ws.schema.class(c))
     }
 
     /// Entries of a class (full name), sorted by name.
@@ -377,6 +352,7 @@ impl Site {
     /// Number of notes per class (full name), over every class of the schema.
     pub fn class_counts(&self) -> BTreeMap<String, usize> {
         let mut counts: BTreeMap<String, usize> = self
+            .ws
             .schema
             .classes()
             .iter()

@@ -171,7 +171,7 @@ impl AppState {
 /// Paths whose text differs between two snapshots (added and removed included).
 fn changed_paths(old: &Site, new: &Site) -> Vec<String> {
     let texts = |s: &Site| -> HashMap<String, String> {
-        s.vault
+        s.ws.vault
             .notes
             .iter()
             .map(|n| (n.path().to_owned(), n.note.source.clone()))

@@ -30,7 +30,7 @@ async fn reference_vault_every_page_renders_and_no_internal_link_is_broken() {
     let site = state.site();
     let mut queue: VecDeque<(String, String)> = VecDeque::new();
     queue.push_back(("/".into(), "start".into()));
-    for c in site.schema.classes() {
+    for c in site.ws.schema.classes() {
         queue.push_back((href::class(c.short_name()), "start".into()));
     }
     for e in &site.entries {

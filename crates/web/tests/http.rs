@@ -1,7 +1,7 @@
 //! HTTP tests of every route and API call over a small fixture vault written here: status
 //! codes, escaping of hostile names and values, the CSRF / Origin / Host guards, the
 //! security headers, live dataview tables, search, reloads and live events.
-#![allow(clippy::disallowed_methods)] // the tests edit fixture files on disk
+#![allow(clippy::disallowed_methods, clippy::unwrap_used)] // the tests edit fixture files on disk; helpers panic on failure
 
 mod common;
 
@@ -378,8 +378,6 @@ async fn api_returns_notes_classes_and_queries() {
         .post_json("/api/query", r#"{"query": "TABLE FROM WHERE ("}"#)
         .await;
     assert_eq!(status, 422);
-    let (status, _) = app.post_json("/api/plans", "{}").await;
-    assert_eq!(status, 501, "plans wait for the engine's create/update API");
 }
 
 fn post(uri: &str) -> axum::http::request::Builder {
@@ -450,10 +448,10 @@ async fn state_changing_requests_need_the_csrf_token_and_same_origin() {
         (
             post("/new/trigger")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!("title=X&_csrf={token}")))
+                .body(Body::from(format!("title=X&_action=preview&_csrf={token}")))
                 .unwrap(),
-            501,
-            "form with token reaches the handler (saving waits for the engine)",
+            200,
+            "form with token reaches the handler",
         ),
     ];
     for (request, expected, why) in cases {
@@ -630,4 +628,184 @@ async fn events_stream_says_hello_with_the_version() {
         .unwrap();
     let text = String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap();
     assert_eq!(text, "event: hello\ndata: 1\n\n");
+}
+
+async fn post_form(app: &App, uri: &str, fields: &[(&str, &str)]) -> (u16, String, Option<String>) {
+    let mut body = form_urlencoded::Serializer::new(String::new());
+    body.append_pair("_csrf", &app.csrf());
+    for (k, v) in fields {
+        body.append_pair(k, v);
+    }
+    let req = Request::post(uri)
+        .header(header::HOST, "127.0.0.1:7878")
+        .header(header::ORIGIN, "http://127.0.0.1:7878")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.finish()))
+        .unwrap();
+    let (status, response, text) = app.send(req).await;
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_owned());
+    (status, text, location)
+}
+
+const NEW_TRIGGER: &[(&str, &str)] = &[
+    ("title", "loud kitchens"),
+    ("trigger_group", "Environmental"),
+    ("trigger_type", "Loud Noises"),
+    ("calms", "Calm"),
+    ("section:What it sets off", "My shoulders go up."),
+];
+
+#[tokio::test]
+async fn create_previews_the_plan_then_commits_it() {
+    let app = app();
+    let mut events = app.state.subscribe();
+    let mut fields = NEW_TRIGGER.to_vec();
+    fields.push(("_action", "preview"));
+    let (status, page, _) = post_form(&app, "/new/trigger", &fields).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("+++ b/Triggers/Loud Kitchens.md"), "{page}");
+    assert!(page.contains("+trigger_type: Loud Noises"), "{page}");
+    assert!(page.contains("+My shoulders go up."), "{page}");
+    let file = app.dir.path().join("Triggers/Loud Kitchens.md");
+    assert!(!file.exists(), "a preview writes nothing");
+
+    let mut fields = NEW_TRIGGER.to_vec();
+    fields.push(("_action", "commit"));
+    let (status, page, location) = post_form(&app, "/new/trigger", &fields).await;
+    assert_eq!(status, 303, "{page}");
+    assert_eq!(
+        location.as_deref(),
+        Some("/notes/Triggers/Loud%20Kitchens.md")
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    for line in [
+        "trigger_group: Environmental",
+        "trigger_type: Loud Noises",
+        "## What it sets off\n---\nMy shoulders go up.\n",
+    ] {
+        assert!(text.contains(line), "{line:?} in {text}");
+    }
+    let change = events.try_recv().expect("open pages hear about it");
+    assert_eq!(change.origin, Origin::Attune);
+    assert_eq!(change.paths, ["Triggers/Loud Kitchens.md"]);
+    assert!(
+        app.state.reload(Origin::External).unwrap().is_none(),
+        "the watcher's echo of our own write is not news"
+    );
+    let (_, page) = app.get("/types/trigger").await;
+    assert!(page.contains(">Loud Kitchens<"), "listed on the type page");
+}
+
+#[tokio::test]
+async fn create_refuses_a_type_outside_its_group_with_a_field_error() {
+    let app = app();
+    let fields = [
+        ("title", "Mixed Up"),
+        ("trigger_group", "Relational"),
+        ("trigger_type", "Crowds"),
+        ("_action", "commit"),
+    ];
+    let (status, page, _) = post_form(&app, "/new/trigger", &fields).await;
+    assert_eq!(status, 422, "{page}");
+    let error = page
+        .split("kind-grouped has-error")
+        .nth(1)
+        .expect("the type field is marked");
+    let error = &error[..error.find("</div>").unwrap()];
+    assert!(
+        error.contains("field-error") && error.contains("Crowds"),
+        "{error}"
+    );
+    assert!(!app.dir.path().join("Triggers/Mixed Up.md").exists());
+}
+
+#[tokio::test]
+async fn edit_changes_only_the_changed_field_and_refuses_on_conflict() {
+    let app = app();
+    let (_, form) = app.get("/edit/Triggers/Crowded%20Rooms.md").await;
+    let base = form
+        .split("name=\"_base\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let path = app.dir.path().join("Triggers/Crowded Rooms.md");
+    let before = std::fs::read_to_string(&path).unwrap();
+    let fields = [
+        ("_base", base.as_str()),
+        ("status", "🟩 complete"),
+        ("trigger_group", "Environmental"),
+        ("trigger_type", "Loud Noises"),
+        ("calms", "Calm"),
+        ("intense", "false"),
+        ("intense", "true"),
+        ("_action", "commit"),
+    ];
+    let (status, page, location) =
+        post_form(&app, "/edit/Triggers/Crowded%20Rooms.md", &fields).await;
+    assert_eq!(status, 303, "{page}");
+    assert_eq!(
+        location.as_deref(),
+        Some("/notes/Triggers/Crowded%20Rooms.md")
+    );
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(after.contains("trigger_type: Loud Noises"), "{after}");
+    let changed: Vec<&str> = after
+        .lines()
+        .filter(|l| !before.lines().any(|b| b == *l))
+        .collect();
+    assert!(
+        changed
+            .iter()
+            .all(|l| l.starts_with("trigger_type:") || l.starts_with("last_modified:")),
+        "{changed:?}"
+    );
+
+    // The form was opened before this external edit: saving it is a conflict.
+    std::fs::write(&path, after.replace("Too many voices", "Too many people")).unwrap();
+    app.state.reload(Origin::External).unwrap();
+    let mut stale = fields.to_vec();
+    stale[3] = ("trigger_type", "Crowds");
+    let (status, page, _) = post_form(&app, "/edit/Triggers/Crowded%20Rooms.md", &stale).await;
+    assert_eq!(status, 409, "{page}");
+    assert!(page.contains("changed on disk"), "{page}");
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("trigger_type: Loud Noises"),
+        "nothing written"
+    );
+}
+
+#[tokio::test]
+async fn api_plans_and_commits() {
+    let app = app();
+    let create = r#"{"create": {"class": "trigger", "title": "Phone Ringing", "values": [["trigger_group", "Environmental"], ["trigger_type", "Loud Noises"]]}}"#;
+    let (status, plan) = app.post_json("/api/plans", create).await;
+    assert_eq!(status, 200, "{plan}");
+    let plan: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    assert_eq!(plan["files"][0]["path"], "Triggers/Phone Ringing.md");
+    assert!(!app.dir.path().join("Triggers/Phone Ringing.md").exists());
+    let bad =
+        r#"{"create": {"class": "trigger", "title": "X", "values": [["trigger_group", "Nope"]]}}"#;
+    assert_eq!(app.post_json("/api/plans", bad).await.0, 422);
+    let (status, body) = app.post_json("/api/commits", create).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(app.dir.path().join("Triggers/Phone Ringing.md").exists());
+    let update =
+        r#"{"update": {"note": "Triggers/Phone Ringing.md", "set": [["trigger_type", "Crowds"]]}}"#;
+    let (status, body) = app.post_json("/api/commits", update).await;
+    assert_eq!(status, 200, "{body}");
+    let text = std::fs::read_to_string(app.dir.path().join("Triggers/Phone Ringing.md")).unwrap();
+    assert!(text.contains("trigger_type: Crowds"), "{text}");
+    let (_, note) = app.get("/api/notes/Triggers/Phone%20Ringing.md").await;
+    assert!(
+        note.contains("\"trigger_type\":\"Crowds\""),
+        "the snapshot is current: {note}"
+    );
 }

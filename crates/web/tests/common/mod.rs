@@ -1,5 +1,5 @@
 //! Test helpers: write a vault into a temporary folder, drive the router with `oneshot`.
-#![allow(clippy::disallowed_methods, dead_code)] // tests write their fixture vaults
+#![allow(clippy::disallowed_methods, clippy::unwrap_used, dead_code)] // test helpers: fixture vaults, panics are failures
 
 use std::path::Path;
 
