@@ -30,7 +30,13 @@ fn severity_style(s: Severity) -> &'static str {
 pub fn render(d: &Diagnostic, source: Option<&str>) -> String {
     let mut out = String::new();
     let sev = severity_style(d.severity);
-    let _ = writeln!(out, "{sev}{}[{}]{RESET}{BOLD}: {}{RESET}", d.severity.as_str(), d.code, d.message);
+    let _ = writeln!(
+        out,
+        "{sev}{}[{}]{RESET}{BOLD}: {}{RESET}",
+        d.severity.as_str(),
+        d.code,
+        d.message
+    );
     let (Some(span), Some(text)) = (d.span, source) else {
         if !d.path.is_empty() {
             let _ = writeln!(out, "  {BLUE}-->{RESET} {}", d.path);
@@ -46,9 +52,18 @@ pub fn render(d: &Diagnostic, source: Option<&str>) -> String {
     let line_text = &text[line_range.clone()];
     let gutter = start.line.to_string().len();
     let pad = " ".repeat(gutter);
-    let _ = writeln!(out, "{pad}{BLUE}-->{RESET} {}:{}:{}", d.path, start.line, start.col);
+    let _ = writeln!(
+        out,
+        "{pad}{BLUE}-->{RESET} {}:{}:{}",
+        d.path, start.line, start.col
+    );
     let _ = writeln!(out, "{pad} {BLUE}|{RESET}");
-    let _ = writeln!(out, "{BLUE}{}{RESET} {BLUE}|{RESET} {}", start.line, line_text.trim_end_matches('\r'));
+    let _ = writeln!(
+        out,
+        "{BLUE}{}{RESET} {BLUE}|{RESET} {}",
+        start.line,
+        line_text.trim_end_matches('\r')
+    );
     // Underline the span's part on this line, in characters.
     let under_start = (start.col - 1) as usize;
     let end_on_line = (span.end as usize).clamp(span.start as usize, line_range.end);
@@ -56,8 +71,16 @@ pub fn render(d: &Diagnostic, source: Option<&str>) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let width = text[(span.start as usize).min(end)..end].chars().count().max(1);
-    let _ = writeln!(out, "{pad} {BLUE}|{RESET} {}{sev}{}{RESET}", " ".repeat(under_start), "^".repeat(width));
+    let width = text[(span.start as usize).min(end)..end]
+        .chars()
+        .count()
+        .max(1);
+    let _ = writeln!(
+        out,
+        "{pad} {BLUE}|{RESET} {}{sev}{}{RESET}",
+        " ".repeat(under_start),
+        "^".repeat(width)
+    );
     if let Some(help) = &d.help {
         let _ = writeln!(out, "{pad} {BLUE}={RESET} {BOLD}help{RESET}: {help}");
     }

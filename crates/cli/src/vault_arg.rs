@@ -40,7 +40,10 @@ impl VaultArg {
                     .map_or(0, |d| d.as_nanos())
             ));
             attune_engine::demo::write_to(&dir).context("writing the demo vault")?;
-            return Ok(VaultDir { path: dir.clone(), temp: Some(dir) });
+            return Ok(VaultDir {
+                path: dir.clone(),
+                temp: Some(dir),
+            });
         }
         let path = self.vault.clone().unwrap_or_else(|| PathBuf::from("."));
         Ok(VaultDir { path, temp: None })

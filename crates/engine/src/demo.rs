@@ -16,10 +16,9 @@ pub fn files() -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .map(|(path, text)| (path.to_owned(), text.as_bytes().to_vec()))
         .collect();
-    files.extend(
-        DemoFiles::iter()
-            .filter_map(|name| DemoFiles::get(&name).map(|f| (name.into_owned(), f.data.into_owned()))),
-    );
+    files.extend(DemoFiles::iter().filter_map(|name| {
+        DemoFiles::get(&name).map(|f| (name.into_owned(), f.data.into_owned()))
+    }));
     files.sort();
     files
 }

@@ -37,7 +37,10 @@ impl Settings {
     /// Read settings from the JSON text; unknown or malformed parts keep their defaults and
     /// are described in the returned messages.
     pub fn from_json(text: &str) -> (Settings, Vec<String>) {
-        let mut settings = Settings { raw: Some(text.to_owned()), ..Settings::default() };
+        let mut settings = Settings {
+            raw: Some(text.to_owned()),
+            ..Settings::default()
+        };
         let mut problems = Vec::new();
         let value: serde_json::Value = match serde_json::from_str(text) {
             Ok(v) => v,
@@ -60,7 +63,12 @@ impl Settings {
             value
                 .get(key)
                 .and_then(|v| v.as_array())
-                .map(|a| a.iter().filter_map(|s| s.as_str()).map(str::to_owned).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str())
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         settings.excluded_folders = strings("fileIndexingExcludedFolders");

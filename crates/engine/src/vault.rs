@@ -69,11 +69,20 @@ fn declared_file_class_by<'a>(note: &'a Note, key: &str) -> Option<&'a str> {
 /// field name (an alias) carries the relation of the field it became.
 pub fn class_facts(schema: &Schema) -> ClassFacts {
     let mut facts = ClassFacts::new();
-    let short = |name: &str| schema.class(name).map_or_else(|| name.to_owned(), |c| c.short_name().to_owned());
+    let short = |name: &str| {
+        schema
+            .class(name)
+            .map_or_else(|| name.to_owned(), |c| c.short_name().to_owned())
+    };
     for class in schema.classes() {
         for relation in &class.rules.relations {
             let targets: Vec<String> = relation.targets.iter().map(|t| short(t)).collect();
-            facts.add_relation(class.short_name(), &relation.field, targets.clone(), relation.inverse.as_deref());
+            facts.add_relation(
+                class.short_name(),
+                &relation.field,
+                targets.clone(),
+                relation.inverse.as_deref(),
+            );
             for (old, new) in class.rules.aliases.iter().chain(&schema.aliases) {
                 if *new == relation.field && class.relation(old).is_none() {
                     facts.add_relation(class.short_name(), old, targets.clone(), None);
@@ -91,9 +100,17 @@ fn build_index(notes: &[VaultNote], other_files: &[VaultPath], schema: &Schema) 
         .map(|n| NoteInput {
             path: n.meta.path.on_disk.clone(),
             note: Arc::clone(&n.note),
-            meta: attune_index::FileMeta { size: n.meta.size, mtime: n.meta.mtime_ms, ctime: n.meta.ctime_ms },
+            meta: attune_index::FileMeta {
+                size: n.meta.size,
+                mtime: n.meta.mtime_ms,
+                ctime: n.meta.ctime_ms,
+            },
             excluded: n.meta.excluded,
-            class: n.class.as_deref().and_then(|c| schema.class(c)).map(|c| c.short_name().to_owned()),
+            class: n
+                .class
+                .as_deref()
+                .and_then(|c| schema.class(c))
+                .map(|c| c.short_name().to_owned()),
         })
         .collect();
     let files = other_files.iter().map(|p| p.on_disk.clone()).collect();
@@ -168,7 +185,9 @@ impl Vault {
                 diagnostics.extend(problems.into_iter().map(|p| {
                     Diagnostic::warning("settings/invalid", p)
                         .with_path(METADATA_MENU_SETTINGS)
-                        .with_help("fix the JSON or delete the file to use Metadata Menu's defaults")
+                        .with_help(
+                            "fix the JSON or delete the file to use Metadata Menu's defaults",
+                        )
                 }));
                 settings
             }
@@ -202,7 +221,11 @@ impl Vault {
                 for d in &mut note.diagnostics {
                     d.path.clone_from(&meta.path.on_disk);
                 }
-                VaultNote { meta, note: Arc::new(note), class: None }
+                VaultNote {
+                    meta,
+                    note: Arc::new(note),
+                    class: None,
+                }
             })
             .collect();
         for n in &notes {
@@ -212,7 +235,10 @@ impl Vault {
         let attune_toml = attune_store::read_optional(root, ATTUNE_TOML)?;
         let (schema, schema_diagnostics) = {
             let files = SchemaFiles {
-                text: notes.iter().map(|n| (n.meta.path.key.as_str(), n.note.source.as_str())).collect(),
+                text: notes
+                    .iter()
+                    .map(|n| (n.meta.path.key.as_str(), n.note.source.as_str()))
+                    .collect(),
             };
             load_schema(&SchemaInput {
                 metadata_menu_settings: settings.raw.as_deref(),
@@ -222,8 +248,14 @@ impl Vault {
         };
         let mut schema_diagnostics = schema_diagnostics;
         for n in notes.iter_mut().filter(|n| !n.meta.excluded) {
-            let assignment = schema.class_of(&n.meta.path.key, declared_file_class(&n.note, &schema));
-            let fc_span = n.note.frontmatter.as_ref().and_then(|fm| fm.get(&schema.settings.file_class_alias)).map(|f| f.value_span);
+            let assignment =
+                schema.class_of(&n.meta.path.key, declared_file_class(&n.note, &schema));
+            let fc_span = n
+                .note
+                .frontmatter
+                .as_ref()
+                .and_then(|fm| fm.get(&schema.settings.file_class_alias))
+                .map(|f| f.value_span);
             for mut d in assignment.diagnostics {
                 d.path.clone_from(&n.meta.path.on_disk);
                 if d.span.is_none() {

@@ -4,9 +4,9 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use attune_engine::Vault;
 use attune_engine::stats::{FolderStats, Stats};
 use attune_engine::vault::LoadProgress;
-use attune_engine::Vault;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
@@ -53,7 +53,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     let stats = attune_engine::stats::compute(&vault);
     let elapsed = started.elapsed();
-    let root = if args.vault.demo { "(demo vault)".to_owned() } else { dir.path.display().to_string() };
+    let root = if args.vault.demo {
+        "(demo vault)".to_owned()
+    } else {
+        dir.path.display().to_string()
+    };
     match args.format {
         Format::Json => {
             let diagnostics: Vec<_> = vault
@@ -112,14 +116,29 @@ fn print_text(root: &str, stats: &Stats, vault: &Vault, elapsed: std::time::Dura
         stats.files, stats.excluded, stats.other_files
     );
     println!();
-    let width = stats.folders.keys().map(|k| k.chars().count()).max().unwrap_or(6).max(6);
-    println!("\x1b[1m{:<width$}  {:>6}  {:>6}  {:>8}  {:>11}\x1b[0m", "folder", "notes", "typed", "untyped", "empty stubs");
+    let width = stats
+        .folders
+        .keys()
+        .map(|k| k.chars().count())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    println!(
+        "\x1b[1m{:<width$}  {:>6}  {:>6}  {:>8}  {:>11}\x1b[0m",
+        "folder", "notes", "typed", "untyped", "empty stubs"
+    );
     for (name, f) in &stats.folders {
         // Emoji are two columns wide in most terminals; pad by characters, good enough for a table.
-        println!("{:<width$}  {:>6}  {:>6}  {:>8}  {:>11}", name, f.notes, f.typed, f.untyped, f.empty_stubs);
+        println!(
+            "{:<width$}  {:>6}  {:>6}  {:>8}  {:>11}",
+            name, f.notes, f.typed, f.untyped, f.empty_stubs
+        );
     }
     let t = &stats.totals;
-    println!("\x1b[1m{:<width$}  {:>6}  {:>6}  {:>8}  {:>11}\x1b[0m", "total", t.notes, t.typed, t.untyped, t.empty_stubs);
+    println!(
+        "\x1b[1m{:<width$}  {:>6}  {:>6}  {:>8}  {:>11}\x1b[0m",
+        "total", t.notes, t.typed, t.untyped, t.empty_stubs
+    );
     println!();
     let l = &stats.links;
     println!(
