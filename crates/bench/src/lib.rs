@@ -13,10 +13,22 @@ mod machine;
 pub mod measure;
 mod note;
 pub mod report;
-mod rng;
+pub mod rng;
 mod schema;
 mod words;
 
 pub use generate::{GenSummary, generate, vault_files};
 pub use machine::Machine;
 pub use schema::VaultFile;
+
+/// The dashboard note of the Emotions folder in a generated vault (its "To Review" and
+/// "Completed File List" blocks are the query shapes the benchmark times).
+pub const EMOTIONS_DASHBOARD: &str = "ME/🏛️ Foundations/🎭 Emotions/🎭 Emotions.md";
+
+/// FLATTEN + GROUP BY over captured moments: how often each emotion comes up (a view the
+/// owner planned and never built).
+pub const GROUP_BY_QUERY: &str = "TABLE length(rows) AS \"Moments\"
+FROM \"ME/📝 Captured Moments\"
+FLATTEN emotions AS emotion
+GROUP BY emotion
+SORT length(rows) DESC";

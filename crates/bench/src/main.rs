@@ -54,6 +54,12 @@ struct RunArgs {
     /// Never run bench/setup.sh to install ripgrep or the Python venv.
     #[arg(long)]
     no_setup: bool,
+    /// Incremental-update samples per size.
+    #[arg(long, default_value_t = 200)]
+    update_samples: usize,
+    /// Runs of each query shape per size (fewer when a shape takes over ten seconds).
+    #[arg(long, default_value_t = 30)]
+    query_samples: usize,
 }
 
 #[derive(Subcommand)]
@@ -68,6 +74,19 @@ enum Mode {
     },
     /// Child mode: load VAULT with attune's engine and print what it took (key=value).
     Load { vault: PathBuf },
+    /// Child mode: rewrite one note at a time on disk (a body link added), bring the index
+    /// up to date, and print each latency; every note is put back afterwards.
+    Update {
+        vault: PathBuf,
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+    },
+    /// Child mode: run the dashboard queries and a FLATTEN + GROUP BY; print each latency.
+    Query {
+        vault: PathBuf,
+        #[arg(long, default_value_t = 30)]
+        samples: usize,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -82,6 +101,8 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some(Mode::Load { vault }) => child_load(&vault),
+        Some(Mode::Update { vault, samples }) => child_update(&vault, samples),
+        Some(Mode::Query { vault, samples }) => child_query(&vault, samples),
         None => run(cli.run),
     }
 }
@@ -123,6 +144,165 @@ fn child_load(vault: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn child_update(root: &Path, samples: usize) -> anyhow::Result<()> {
+    let mut vault =
+        attune_engine::Vault::load(root).with_context(|| format!("loading {}", root.display()))?;
+    let candidates: Vec<usize> = (0..vault.notes.len())
+        .filter(|&i| {
+            let n = &vault.notes[i];
+            !n.meta.excluded
+                && n.path().starts_with("ME/")
+                && !n.is_empty_stub()
+                && n.note.frontmatter.as_ref().is_some_and(|f| f.valid)
+        })
+        .collect();
+    if candidates.is_empty() {
+        bail!("no note to rewrite in {}", root.display());
+    }
+    let mut rng = attune_bench::rng::Rng::new(7);
+    let mut millis = Vec::with_capacity(samples);
+    for k in 0..samples {
+        let i = candidates[rng.below(candidates.len())];
+        let other = vault.notes[candidates[rng.below(candidates.len())]]
+            .path()
+            .to_owned();
+        let target = other
+            .rsplit('/')
+            .next()
+            .unwrap_or(&other)
+            .trim_end_matches(".md")
+            .to_owned();
+        let abs = vault.root.join(vault.notes[i].path());
+        let original = vault.notes[i].note.source.clone();
+        fs_err::write(&abs, format!("{original}\nEdited {k}: see [[{target}]].\n"))?;
+        // Timed: what a watcher does when it sees the file change.
+        let started = Instant::now();
+        apply_from_disk(&mut vault, i, &abs)?;
+        millis.push(started.elapsed().as_secs_f64() * 1000.0);
+        fs_err::write(&abs, &original)?;
+        apply_from_disk(&mut vault, i, &abs)?;
+    }
+    println!(
+        "samples={} millis={} vmhwm_kib={}",
+        millis.len(),
+        join(&millis),
+        measure::own_peak_rss_kib().unwrap_or(0)
+    );
+    Ok(())
+}
+
+/// Reads note `i` from disk, parses it and hands it to the index as a modified note (the same
+/// conversion `Vault::load` makes; the class comes from the folder, which did not change).
+fn apply_from_disk(vault: &mut attune_engine::Vault, i: usize, abs: &Path) -> anyhow::Result<()> {
+    let bytes = fs_err::read(abs)?;
+    let mtime = fs_err::metadata(abs)?
+        .modified()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let note = attune_syntax::parse_note(&bytes);
+    let n = &vault.notes[i];
+    let class = n
+        .class
+        .as_deref()
+        .and_then(|c| vault.schema.class(c))
+        .map(|c| c.short_name().to_owned());
+    let input = attune_index::NoteInput {
+        path: n.meta.path.on_disk.clone(),
+        note: std::sync::Arc::new(note),
+        meta: attune_index::FileMeta {
+            size: bytes.len() as u64,
+            mtime,
+            ctime: n.meta.ctime_ms,
+        },
+        excluded: n.meta.excluded,
+        class,
+    };
+    vault.index.apply(attune_index::Change::Modified(input));
+    Ok(())
+}
+
+fn child_query(root: &Path, samples: usize) -> anyhow::Result<()> {
+    use attune_query::{FileStats, MemorySource, QuerySource as _, RunOptions};
+    let vault =
+        attune_engine::Vault::load(root).with_context(|| format!("loading {}", root.display()))?;
+    let started = Instant::now();
+    let source = MemorySource::from_notes(vault.indexed_notes().map(|n| {
+        let stats = FileStats {
+            size: n.meta.size,
+            ctime: None,
+            mtime: None,
+        };
+        (n.path().to_owned(), (*n.note).clone(), stats)
+    }));
+    let source_seconds = started.elapsed().as_secs_f64();
+    let dashboard = attune_bench::EMOTIONS_DASHBOARD;
+    let page = source
+        .page_by_path(dashboard)
+        .with_context(|| format!("{dashboard} is not in the vault"))?;
+    let text = &vault
+        .note_by_path(dashboard)
+        .with_context(|| format!("{dashboard} missing"))?
+        .note
+        .source;
+    let blocks = attune_query::find_query_blocks(text);
+    let [to_review, completed, ..] = blocks.as_slice() else {
+        bail!("{dashboard} has fewer than two dataview blocks");
+    };
+    let group_by = attune_query::parse_query(attune_bench::GROUP_BY_QUERY)
+        .map_err(|e| anyhow::anyhow!("the GROUP BY query does not parse: {e:?}"))?;
+    let options = RunOptions::default();
+    let block_rows = |block: &attune_query::DataviewBlock| -> anyhow::Result<usize> {
+        let out = attune_query::run_block(block, page, dashboard, &source, &options);
+        Ok(out
+            .outcome
+            .map_err(|d| anyhow::anyhow!("{}", d.message))?
+            .result
+            .len())
+    };
+    let group_rows = || -> anyhow::Result<usize> {
+        let out = attune_query::run_query(&group_by, &source, &options)
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        Ok(out.result.len())
+    };
+    let shapes: [(&str, &dyn Fn() -> anyhow::Result<usize>); 3] = [
+        ("to_review", &|| block_rows(to_review)),
+        ("completed", &|| block_rows(completed)),
+        ("group_by", &group_rows),
+    ];
+    let mut line = format!("source_seconds={source_seconds:.6}");
+    for (name, run) in shapes {
+        // `samples` runs, or as many as fit in ten seconds (at least three).
+        let budget = Instant::now();
+        let mut millis = Vec::new();
+        let mut rows = 0;
+        while millis.len() < samples.max(1)
+            && (millis.len() < 3 || budget.elapsed() < Duration::from_secs(10))
+        {
+            let started = Instant::now();
+            rows = run()?;
+            millis.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        line.push_str(&format!(" {name}={} {name}_rows={rows}", join(&millis)));
+    }
+    println!(
+        "{line} vmhwm_kib={}",
+        measure::own_peak_rss_kib().unwrap_or(0)
+    );
+    Ok(())
+}
+
+fn join(millis: &[f64]) -> String {
+    millis
+        .iter()
+        .map(|m| format!("{m:.4}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn parse_millis(list: &str) -> Vec<f64> {
+    list.split(',').filter_map(|v| v.parse().ok()).collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // The benchmark run.
 
@@ -133,6 +313,8 @@ fn run(mut args: RunArgs) -> anyhow::Result<()> {
     if args.quick {
         args.sizes = vec![1000];
         args.runs = 1;
+        args.update_samples = args.update_samples.min(20);
+        args.query_samples = args.query_samples.min(5);
     }
     let runs = args.runs.max(1);
     let work = args.work.clone().unwrap_or_else(|| target.join("bench"));
@@ -154,7 +336,14 @@ fn run(mut args: RunArgs) -> anyhow::Result<()> {
     let mut sizes = Vec::new();
     for &notes in &args.sizes {
         let vault = work.join(format!("vault-{notes}-seed{}", args.seed));
-        sizes.push(bench_size(&vault, notes, args.seed, runs, &peers)?);
+        sizes.push(bench_size(
+            &vault,
+            notes,
+            args.seed,
+            runs,
+            &peers,
+            (args.update_samples, args.query_samples),
+        )?);
     }
     let report = Report {
         machine: Machine::describe(),
@@ -266,6 +455,7 @@ fn bench_size(
     seed: u64,
     runs: usize,
     peers: &Peers,
+    (update_samples, query_samples): (usize, usize),
 ) -> anyhow::Result<SizeReport> {
     eprintln!("\n== {notes} notes: generating {}", vault.display());
     if vault.exists() {
@@ -345,7 +535,7 @@ fn bench_size(
         let line = child_line(Command::new(&exe).arg("load").arg(vault))?;
         let kv = measure::key_values(&line);
         load_detail = format!(
-            "`Vault::load` (walk + read + parse; engine has no index/link resolution in load yet): \
+            "`Vault::load` (walk + read + parse + schema + classes + index with link resolution): \
              {} files, {} notes, {} stubs, {} links, {} diagnostics",
             value(&kv, "files"),
             value(&kv, "notes"),
@@ -367,6 +557,82 @@ fn bench_size(
         figure: Figure::NotMeasured(why.to_owned()),
     };
     measurements.push(missing(
+        phase::CHECK,
+        "`attune check VAULT`",
+        "API missing (no `attune check` yet)",
+    ));
+
+    eprintln!("   attune: update");
+    let update = child_line(
+        Command::new(&exe)
+            .arg("update")
+            .arg(vault)
+            .args(["--samples", &update_samples.to_string()]),
+    )
+    .map(|line| {
+        let kv = measure::key_values(&line);
+        Figure::Latencies {
+            millis: parse_millis(value(&kv, "millis")),
+        }
+    })
+    .unwrap_or_else(|e| Figure::NotMeasured(format!("failed: {e}")));
+    measurements.push(Measurement {
+        phase: phase::UPDATE.to_owned(),
+        detail: "a note rewritten on disk (a body link added) → read + parse + `Index::apply`; \
+                 the engine has no watcher/update API yet, so the child does what `Vault::load` does for one note"
+            .to_owned(),
+        figure: update,
+    });
+
+    eprintln!("   attune: queries");
+    let shapes = [
+        (
+            phase::QUERY_TO_REVIEW,
+            "to_review",
+            "\"To Review\" block of the Emotions dashboard (`this.searchTerm`)",
+        ),
+        (
+            phase::QUERY_COMPLETED,
+            "completed",
+            "\"Completed File List\" block of the Emotions dashboard",
+        ),
+        (
+            phase::QUERY_GROUP_BY,
+            "group_by",
+            "FLATTEN emotions + GROUP BY over captured moments",
+        ),
+    ];
+    match child_line(
+        Command::new(&exe)
+            .arg("query")
+            .arg(vault)
+            .args(["--samples", &query_samples.to_string()]),
+    ) {
+        Ok(line) => {
+            let kv = measure::key_values(&line);
+            for (p, key, what) in shapes {
+                measurements.push(Measurement {
+                    phase: p.to_owned(),
+                    detail: format!(
+                        "{what}: {} rows; `attune_query` over a `MemorySource` of the loaded notes \
+                         (built in {} s; the engine has no index-backed query source yet)",
+                        value(&kv, &format!("{key}_rows")),
+                        value(&kv, "source_seconds")
+                    ),
+                    figure: Figure::Latencies {
+                        millis: parse_millis(value(&kv, key)),
+                    },
+                });
+            }
+        }
+        Err(e) => {
+            for (p, _, what) in shapes {
+                measurements.push(missing(p, what, &format!("failed: {e}")));
+            }
+        }
+    }
+
+    measurements.push(missing(
         phase::WARM,
         "load with the persistent cache warm",
         "API missing (attune has no persistent cache)",
@@ -376,33 +642,6 @@ fn bench_size(
         "load after rewriting 1% of the files",
         "API missing (attune has no persistent cache)",
     ));
-    measurements.push(missing(
-        phase::CHECK,
-        "`attune check VAULT`",
-        "API missing (no `attune check` yet)",
-    ));
-    measurements.push(missing(
-        phase::UPDATE,
-        "one file rewritten on disk → index current",
-        "API missing (no `Index::apply` in the engine yet)",
-    ));
-    for (p, what) in [
-        (
-            phase::QUERY_TO_REVIEW,
-            "\"To Review\" table of a folder dashboard",
-        ),
-        (phase::QUERY_COMPLETED, "\"Completed File List\" table"),
-        (
-            phase::QUERY_GROUP_BY,
-            "FLATTEN emotions + GROUP BY over captured moments",
-        ),
-    ] {
-        measurements.push(missing(
-            p,
-            what,
-            "API missing (attune_query not in the engine yet)",
-        ));
-    }
 
     Ok(SizeReport {
         notes,

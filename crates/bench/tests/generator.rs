@@ -140,3 +140,22 @@ fn count_files(dir: &Path) -> usize {
     }
     n
 }
+
+#[test]
+fn the_benchmarked_dashboard_exists_with_its_two_blocks() {
+    let (files, _) = vault_files(1000, 1);
+    let dashboard = files
+        .iter()
+        .find(|f| f.path == attune_bench::EMOTIONS_DASHBOARD)
+        .expect("the Emotions dashboard is generated");
+    assert_eq!(dashboard.text.matches("```dataview\n").count(), 2);
+    assert!(
+        dashboard.text.contains("### To Review")
+            && dashboard.text.contains("### Completed File List")
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f.path.starts_with("ME/📝 Captured Moments/"))
+    );
+}
