@@ -199,7 +199,8 @@ impl FieldDef {
 /// the U+FE0F emoji variation selector ignored (`⬛️ blocked` equals `⬛ blocked`).
 pub fn normalize_option(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    text.trim().nfc().filter(|c| *c != '\u{FE0F}').collect()
+    let stripped: String = text.nfc().filter(|c| *c != '\u{FE0F}').collect();
+    stripped.trim().to_string()
 }
 
 /// `true` when `value` is one of `options` by [`normalize_option`].

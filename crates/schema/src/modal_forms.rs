@@ -14,7 +14,7 @@ use serde_json::Value as Json;
 
 use crate::schema::{Class, Schema};
 
-/// What the forms say, merged per class.
+/// What the forms say, one entry per form ([`render_toml`] merges them per class).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FormsImport {
     pub forms: Vec<FormImport>,
@@ -454,15 +454,15 @@ fn match_class<'s>(schema: &'s Schema, name: &str, title: &str) -> Option<&'s Cl
 }
 
 /// Maps form field names to the class's frontmatter keys, each key used once.
-struct KeyMatcher<'s> {
+struct KeyMatcher {
     /// (key, declared by the class itself rather than inherited, from the global class).
     keys: Vec<(String, bool, bool)>,
+    /// Form field (or `group/prefix` family) → the key it fills.
     claimed: BTreeMap<String, String>,
-    _class: Option<&'s Class>,
 }
 
-impl<'s> KeyMatcher<'s> {
-    fn new(class: Option<&'s Class>, global: Option<&str>) -> KeyMatcher<'s> {
+impl KeyMatcher {
+    fn new(class: Option<&Class>, global: Option<&str>) -> KeyMatcher {
         let keys = class
             .map(|c| {
                 c.fields
@@ -480,7 +480,6 @@ impl<'s> KeyMatcher<'s> {
         KeyMatcher {
             keys,
             claimed: BTreeMap::new(),
-            _class: class,
         }
     }
 
