@@ -2,7 +2,7 @@
 //! A fast hand-written scanner (no Markdown render): code spans, fenced code and
 //! `%% comments %%` are skipped for links and tags.
 
-use crate::Span;
+use crate::{Span, Value};
 
 /// The target of a wiki-link, as written: `[[folder/Name#Heading|alias]]`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -77,7 +77,8 @@ pub struct Link {
     pub target: LinkTarget,
     /// `![[…]]`
     pub embed: bool,
-    /// The whole `[[…]]` (with the `!` for embeds).
+    /// The whole `[[…]]` (with the `!` for embeds). For a frontmatter link written as block
+    /// lists (`- - Name`, no brackets in the text) it is the name.
     pub span: Span,
     pub place: LinkPlace,
 }
@@ -141,7 +142,26 @@ pub(crate) fn scan_note(note: &mut crate::Note) {
                 let place = || LinkPlace::Frontmatter {
                     key: field.key.clone(),
                 };
+                let found = out.links.len();
                 find_links(source, field.value_span, &place, &mut out.links);
+                if out.links.len() == found
+                    && let Value::Link(target) = &field.value
+                {
+                    // `- - Name`: a link with no brackets in the text; its span is the name.
+                    let text = &source[field.value_span.range()];
+                    let name = text
+                        .trim_start_matches(['-', ' ', '\t', '\r', '\n'])
+                        .trim_end();
+                    let start = field.value_span.start as usize
+                        + (text.len()
+                            - text.trim_start_matches(['-', ' ', '\t', '\r', '\n']).len());
+                    out.links.push(Link {
+                        target: target.clone(),
+                        embed: false,
+                        span: Span::new(start, start + name.len()),
+                        place: place(),
+                    });
+                }
                 if field.key == "tags" || field.key == "tag" {
                     frontmatter_tags(source, field, &mut out.tags);
                 }

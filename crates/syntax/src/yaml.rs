@@ -180,7 +180,9 @@ impl Builder<'_> {
                     value,
                     start,
                     end,
-                    scalar: Some(text.into_owned()),
+                    // Only a mapping key needs its text kept apart from the value.
+                    scalar: matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+                        .then(|| text.into_owned()),
                     block_scalar: block,
                     item_spans: Vec::new(),
                 });
@@ -335,6 +337,17 @@ impl Builder<'_> {
                 }
             }
         }
+        // The same nested list written as block lists (`- - Name`, how Obsidian's property
+        // editor re-saves an unquoted `[[Name]]`): one item, itself a one-text block list.
+        if !flow
+            && let [Value::List(inner)] = items.as_slice()
+            && let [Value::Text(name)] = inner.as_slice()
+            && item_spans.len() == 1
+            && self.yaml.as_bytes().get(item_spans[0].start as usize) == Some(&b'-')
+            && !name.contains(['[', ']', '\n'])
+        {
+            return Value::Link(LinkTarget::parse(name));
+        }
         Value::List(
             items
                 .into_iter()
@@ -401,10 +414,7 @@ impl Builder<'_> {
                 .iter()
                 .position(|&b| b == b'|' || b == b'>');
             (indicator.map_or(v.start, |i| after_colon + i), v.end)
-        } else if v.end <= v.start
-            && matches!(v.value, Value::Null)
-            && v.scalar.as_deref() == Some("")
-        {
+        } else if v.end <= v.start && matches!(v.value, Value::Null) {
             (after_colon, after_colon)
         } else {
             (v.start.max(after_colon), v.end.max(after_colon))

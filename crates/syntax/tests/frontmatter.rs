@@ -270,3 +270,19 @@ fn indentless_block_list_starts_at_its_dash() {
     "#]],
     );
 }
+
+#[test]
+fn nested_list_link_resaved_as_block_lists() {
+    check(
+        "---\nsource_daily_note:\n  - - 2025-05-28\nnot_a_link:\n  - - a\n    - b\n---\n",
+        expect![[r#"
+        frontmatter "---\nsource_daily_note:\n  - - 2025-05-28\nnot_a_link:\n  - - a\n    - b\n---\n" yaml="source_daily_note:\n  - - 2025-05-28\nnot_a_link:\n  - - a\n    - b\n" valid=true
+          source_daily_note = link([[2025-05-28]])  key="source_daily_note" value="- - 2025-05-28" lines="source_daily_note:\n  - - 2025-05-28\n"
+            items "- 2025-05-28"
+          not_a_link = [["a", "b"]]  key="not_a_link" value="- - a\n    - b" lines="not_a_link:\n  - - a\n    - b\n"
+            items "- a\n    - b"
+        body ""
+        link fm:source_daily_note "2025-05-28" target="2025-05-28" fragment=None alias=None
+    "#]],
+    );
+}
