@@ -36,7 +36,7 @@ proptest! {
         let once = normalize_option(&value);
         prop_assert_eq!(normalize_option(&once), once.clone());
         let decorated = format!("  {}\u{FE0F} ", value.replace('⬛', "⬛\u{FE0F}"));
-        prop_assert!(option_matches(&[value.clone()], &decorated));
+        prop_assert!(option_matches(std::slice::from_ref(&value), &decorated));
     }
 
     /// Whatever the option and group texts, the rendered import is valid attune.toml and
