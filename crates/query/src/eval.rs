@@ -5,6 +5,7 @@
 //! `[[Note]].field`, arithmetic and comparison across types), "Metadata on Pages" (implicit
 //! fields), "Metadata on Tasks". Source: `expression/context.ts`, `expression/binaryop.ts`.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -106,14 +107,17 @@ impl<'s> Context<'s> {
     }
 
     /// The vault path a link path means from the query's note (unchanged when dangling).
-    pub(crate) fn normalize_link(&self, path: &str) -> String {
+    pub(crate) fn normalize_link<'p>(&self, path: &'p str) -> Cow<'p, str> {
+        if self.source.page_by_path(path).is_some() {
+            return Cow::Borrowed(path);
+        }
         match self
             .source
             .resolve_link(self.this, path)
             .and_then(|id| self.source.page(id))
         {
-            Some(page) => page.path.clone(),
-            None => path.to_string(),
+            Some(page) => Cow::Owned(page.path.clone()),
+            None => Cow::Borrowed(path),
         }
     }
 
@@ -121,14 +125,15 @@ impl<'s> Context<'s> {
         if let (QValue::File(x), QValue::File(y)) = (a, b) {
             return self.compare_files(*x, *y);
         }
-        let normalize = |p: &str| self.normalize_link(p);
-        compare_values(a, b, &normalize)
+        let normalize: &dyn for<'p> Fn(&'p str) -> Cow<'p, str> = &|p| self.normalize_link(p);
+        compare_values(a, b, normalize)
     }
 
     /// `SORT file` compares the `file` objects as Dataview compares objects: by their sorted
-    /// keys (`day` exists only on dated pages), then value by value in key order, so the
-    /// order is by aliases, then creation day and time, and so on.
-    fn compare_files(&self, a: PageId, b: PageId) -> Ordering {
+    /// keys (`day` exists only on dated pages, so dated pages come first), then value by value
+    /// in key order: by aliases, then creation day and time, and so on. This is that order as
+    /// a list, to build once per row.
+    pub(crate) fn file_sort_key(&self, id: PageId) -> QValue {
         const SORTED_KEYS: [&str; 20] = [
             "aliases",
             "cday",
@@ -151,27 +156,19 @@ impl<'s> Context<'s> {
             "tags",
             "tasks",
         ];
+        let dated = !self.file_field(id, "day").is_null();
+        let mut key = Vec::with_capacity(SORTED_KEYS.len() + 1);
+        key.push(QValue::Number(if dated { 0.0 } else { 1.0 }));
+        key.extend(SORTED_KEYS.iter().map(|k| self.file_field(id, k)));
+        QValue::List(key)
+    }
+
+    fn compare_files(&self, a: PageId, b: PageId) -> Ordering {
         if a == b {
             return Ordering::Equal;
         }
-        let (da, db) = (self.file_field(a, "day"), self.file_field(b, "day"));
-        match (da.is_null(), db.is_null()) {
-            (false, true) => return Ordering::Less,
-            (true, false) => return Ordering::Greater,
-            _ => {}
-        }
-        let normalize = |p: &str| self.normalize_link(p);
-        for key in SORTED_KEYS {
-            let c = compare_values(
-                &self.file_field(a, key),
-                &self.file_field(b, key),
-                &normalize,
-            );
-            if c != Ordering::Equal {
-                return c;
-            }
-        }
-        Ordering::Equal
+        let normalize: &dyn for<'p> Fn(&'p str) -> Cow<'p, str> = &|p| self.normalize_link(p);
+        compare_values(&self.file_sort_key(a), &self.file_sort_key(b), normalize)
     }
 
     fn this_value(&self) -> QValue {
@@ -511,9 +508,11 @@ impl<'s> Context<'s> {
                     "ext",
                     "day",
                 ];
+                // `day` exists only on dated pages, as in Dataview.
                 QValue::Object(
                     KEYS.iter()
                         .map(|k| (k.to_string(), self.file_field(id, k)))
+                        .filter(|(k, v)| k != "day" || !v.is_null())
                         .collect(),
                 )
             }
@@ -575,8 +574,10 @@ impl<'s> Context<'s> {
             (Mul, Text(s), Number(n)) | (Mul, Number(n), Text(s)) => {
                 if *n < 0.0 || !n.is_finite() {
                     Text(String::new())
+                } else if (s.len() as f64) * n.floor() > 16_000_000.0 {
+                    return Err("text repetition would be longer than 16 MB".to_string());
                 } else {
-                    Text(s.repeat((*n as usize).min(1 << 20)))
+                    Text(s.repeat(*n as usize))
                 }
             }
             (Sub, Date(x), Date(y)) => Duration(diff_dates(*x, *y)),

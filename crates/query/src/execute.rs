@@ -99,8 +99,27 @@ pub fn query(
     run_query(&query, source, options)
 }
 
+/// A row's id: its page (shown as a link to it) or a group key.
+#[derive(Clone)]
+enum RowId {
+    Page(PageId),
+    Key(QValue),
+}
+
+impl RowId {
+    fn value(&self, ctx: &Context<'_>) -> QValue {
+        match self {
+            RowId::Page(id) => ctx
+                .source
+                .page(*id)
+                .map_or(QValue::Null, |p| QValue::Link(Link::file(p.path.clone()))),
+            RowId::Key(v) => ctx.materialize(v.clone(), 0),
+        }
+    }
+}
+
 struct Row {
-    id: QValue,
+    id: RowId,
     data: RowData,
 }
 
@@ -133,7 +152,7 @@ pub fn run_query(
                     overrides: empty.clone(),
                 });
                 rows.push(Row {
-                    id: QValue::Link(Link::file(page.path.clone())),
+                    id: RowId::Page(id),
                     data,
                 });
             }
@@ -144,7 +163,7 @@ pub fn run_query(
                 overrides: empty.clone(),
             });
             rows.push(Row {
-                id: QValue::Link(Link::file(page.path.clone())),
+                id: RowId::Page(id),
                 data,
             });
         }
@@ -177,7 +196,7 @@ pub fn run_query(
             'rows: for row in &rows {
                 let mut cells = Vec::with_capacity(columns.len() + 1);
                 if !without_id {
-                    cells.push(ctx.materialize(row.id.clone(), 0));
+                    cells.push(row.id.value(&ctx));
                 }
                 for column in columns {
                     match ctx.eval(&column.expr, Env::row(&row.data)) {
@@ -210,7 +229,7 @@ pub fn run_query(
                 let id = if *without_id && value.is_some() {
                     None
                 } else {
-                    Some(ctx.materialize(row.id.clone(), 0))
+                    Some(row.id.value(&ctx))
                 };
                 items.push(ListItem { id, value });
             }
@@ -230,7 +249,7 @@ pub fn run_query(
                     let mut tasks = Vec::new();
                     collect_tasks(&ctx, &row.data.clone().into_value(), &mut tasks);
                     groups.push(TaskGroup {
-                        key: Some(ctx.materialize(row.id.clone(), 0)),
+                        key: Some(row.id.value(&ctx)),
                         tasks,
                     });
                 }
@@ -324,6 +343,8 @@ fn run_command(
                 let mut keys = Vec::with_capacity(fields.len());
                 for (expr, _) in fields {
                     match ctx.eval(expr, Env::row(&row.data)) {
+                        // `SORT file`: compare the file objects, built once per row.
+                        Ok(QValue::File(id)) => keys.push(ctx.file_sort_key(id)),
                         Ok(v) => keys.push(v),
                         Err(e) => {
                             errors.push(e);
@@ -371,16 +392,7 @@ fn run_command(
                     Err(e) => errors.push(e),
                 }
             }
-            keyed.sort_by(|(a, _), (b, _)| ctx.compare(a, b));
-            let mut groups: Vec<(QValue, Vec<QValue>)> = Vec::new();
-            for (key, row) in keyed {
-                match groups.last_mut() {
-                    Some((k, members)) if ctx.compare(k, &key) == std::cmp::Ordering::Equal => {
-                        members.push(row.data.into_value())
-                    }
-                    _ => groups.push((key, vec![row.data.into_value()])),
-                }
-            }
+            let groups = group_rows(ctx, keyed);
             let out = groups
                 .into_iter()
                 .map(|(key, members)| {
@@ -393,7 +405,7 @@ fn run_command(
                         None => fields.push((name.clone(), key.clone())),
                     }
                     Row {
-                        id: key,
+                        id: RowId::Key(key),
                         data: RowData::Object(fields),
                     }
                 })
@@ -454,6 +466,76 @@ fn run_command(
     };
     check_errors(name, incoming, errors, warnings)?;
     Ok(out)
+}
+
+/// A group key that can be hashed: the common, simple keys. Other keys (lists, objects,
+/// durations) are grouped by sorting.
+#[derive(PartialEq, Eq, Hash)]
+enum HashKey {
+    Null,
+    Bool(bool),
+    Number(u64),
+    Text(String),
+    Date(jiff::civil::DateTime),
+    Link(String, &'static str, Option<String>),
+}
+
+fn hash_key(ctx: &Context<'_>, key: &QValue) -> Option<HashKey> {
+    Some(match key {
+        QValue::Null => HashKey::Null,
+        QValue::Bool(b) => HashKey::Bool(*b),
+        QValue::Number(n) if !n.is_nan() => {
+            HashKey::Number(if *n == 0.0 { 0 } else { n.to_bits() })
+        }
+        QValue::Text(t) => HashKey::Text(t.clone()),
+        QValue::Date(d) => HashKey::Date(*d),
+        QValue::Link(l) => HashKey::Link(
+            ctx.normalize_link(&l.path).into_owned(),
+            l.kind.as_str(),
+            l.subpath.clone(),
+        ),
+        _ => return None,
+    })
+}
+
+/// GROUP BY: groups in key order, members in their incoming order (Dataview sorts rows by
+/// key, stably, then merges equal neighbours). Simple keys are bucketed by hash, so only the
+/// distinct keys are sorted.
+fn group_rows(ctx: &Context<'_>, keyed: Vec<(QValue, Row)>) -> Vec<(QValue, Vec<QValue>)> {
+    let mut buckets: Vec<(QValue, Vec<(usize, RowData)>)> = Vec::new();
+    let mut index: std::collections::HashMap<HashKey, usize> = std::collections::HashMap::new();
+    for (position, (key, row)) in keyed.into_iter().enumerate() {
+        match hash_key(ctx, &key) {
+            Some(h) => match index.get(&h) {
+                Some(&b) => buckets[b].1.push((position, row.data)),
+                None => {
+                    index.insert(h, buckets.len());
+                    buckets.push((key, vec![(position, row.data)]));
+                }
+            },
+            None => buckets.push((key, vec![(position, row.data)])),
+        }
+    }
+    buckets.sort_by(|(a, ma), (b, mb)| ctx.compare(a, b).then(ma[0].0.cmp(&mb[0].0)));
+    let mut groups: Vec<(QValue, Vec<(usize, RowData)>)> = Vec::new();
+    for (key, members) in buckets {
+        match groups.last_mut() {
+            Some((k, existing)) if ctx.compare(k, &key) == std::cmp::Ordering::Equal => {
+                existing.extend(members);
+                existing.sort_by_key(|(p, _)| *p);
+            }
+            _ => groups.push((key, members)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(key, members)| {
+            (
+                key,
+                members.into_iter().map(|(_, d)| d.into_value()).collect(),
+            )
+        })
+        .collect()
 }
 
 /// Pages matching a FROM source, in id order without duplicates.

@@ -3,6 +3,7 @@
 //!
 //! Dataview docs: "Expressions" (types), "Functions › typeof", source `data-model/value.ts`.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
@@ -293,7 +294,11 @@ fn to_string_inner(value: &QValue, nested: bool) -> String {
 /// Dataview's total order over values (`Values.compareValue`): null first, then values of
 /// different types by type name, then within a type. `normalize` maps a link path to the
 /// path it resolves to (links compare by resolved path).
-pub fn compare_values(a: &QValue, b: &QValue, normalize: &dyn Fn(&str) -> String) -> Ordering {
+pub fn compare_values(
+    a: &QValue,
+    b: &QValue,
+    normalize: &dyn Fn(&str) -> Cow<'_, str>,
+) -> Ordering {
     use QValue::*;
     match (a, b) {
         (Null, Null) => return Ordering::Equal,
