@@ -21,9 +21,12 @@ pub struct Field {
     /// The key as written (trimmed of YAML quoting, not of inner whitespace: `strategy_group ` stays).
     pub key: String,
     pub key_span: Span,
-    /// The value's text (empty span right after the colon when the value is empty).
+    /// The value's text (empty span right after the colon when the value is empty). Quotes
+    /// are included; a block list starts at its first `-`; a `|`/`>` text at its indicator.
     pub value_span: Span,
-    /// Whole lines this key occupies (key line through its last value line, including the final line break).
+    /// Whole lines this key occupies (key line through its last value line, including the final
+    /// line break; a `|`/`>` text also owns the blank lines after it). Comment lines above the
+    /// key are not part of it; a comment at the end of its last line is. Edits change only these.
     pub lines: Span,
     /// The logical, normalised value.
     pub value: Value,

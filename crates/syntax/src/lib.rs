@@ -6,6 +6,22 @@
 //! verbatim so printing a parsed note gives back the identical bytes.
 //!
 //! Editing lives in [`edit`]: it changes the lines of one frontmatter key and nothing else.
+//!
+//! What a parse gives (all spans are byte ranges into `Note::source`):
+//! - frontmatter: `---` fences at the very start (after a BOM), CRLF or LF, read by saphyr
+//!   (strict YAML 1.2) into top-level [`Field`]s with key/value/line spans and a normalised
+//!   [`Value`]; a YAML error is one `yaml/invalid` diagnostic at the error's position, and the
+//!   note still loads (its frontmatter links are then found line by line);
+//! - body: wiki-links and embeds, `#tags`, ATX headings, Dataview inline fields, fenced query
+//!   blocks and tasks, by one hand-written pass over the lines with `memchr` (no Markdown
+//!   render). Code spans, fenced code (``` and ~~~) and `%% comments %%` hide links and tags.
+//!   Not recognised (by design, for speed): indented code blocks, setext headings, HTML
+//!   comments, links inside blockquote-nested fences.
+//!
+//! Diagnostic codes: `yaml/invalid` (error), `yaml/duplicate-key`, `yaml/not-a-mapping`,
+//! `yaml/extra-document`, `yaml/too-deep`, `frontmatter/unterminated`,
+//! `markdown/unclosed-query` (warnings), `encoding/invalid-utf8` (error); edits refuse with
+//! `edit/*` codes (see [`edit`]).
 
 #![deny(clippy::disallowed_methods)]
 
