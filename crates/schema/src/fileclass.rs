@@ -84,7 +84,16 @@ pub(crate) fn read_file_class(
             .and_then(scalar_text)
             .filter(|s| !s.is_empty()),
         excludes: get("excludes").map(text_list).unwrap_or_default(),
-        files_paths: get("filesPaths").map(text_list).unwrap_or_default(),
+        // Folders compare with NFC vault paths, without leading or trailing `/`.
+        files_paths: get("filesPaths")
+            .map(text_list)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| {
+                use unicode_normalization::UnicodeNormalization;
+                p.trim().trim_matches('/').nfc().collect()
+            })
+            .collect(),
         fields_order: get("fieldsOrder").map(text_list).unwrap_or_default(),
         map_with_tag: matches!(get("mapWithTag"), Some(Value::Bool(true))),
         tag_names: get("tagNames").map(text_list).unwrap_or_default(),

@@ -300,6 +300,14 @@ fn files_paths_longest_prefix_wins_and_fileclass_key_is_a_hint() {
     );
     let b = schema.class_of("ME/Lab/Other/x.md", None);
     assert_eq!(b.class.as_deref(), Some("outer"));
+    // Written with slashes around it, the folder still matches.
+    let (slashed, _) = load(
+        "//- Meta/fileClass/s.md\n    ---\n    filesPaths: [/ME/Lab/]\n    fields: []\n    ---\n",
+    );
+    assert_eq!(
+        slashed.class_of("ME/Lab/x.md", None).class.as_deref(),
+        Some("s")
+    );
     // A folder prefix must end at a folder boundary.
     let c = schema.class_of("ME/Labs/x.md", Some("loose"));
     assert_eq!(
