@@ -43,6 +43,12 @@ enum Command {
     Query(cmd::query::Args),
     /// Run every ```dataview block of the vault and report rows or errors.
     Views(cmd::views::Args),
+    /// List the vault's classes, or show one class's fields after inheritance.
+    Schema(cmd::schema::Args),
+    /// Write a new vault with the self-work pack's schemas and attune.toml.
+    Init(cmd::init::Args),
+    /// Import rules kept elsewhere (Modal Forms) into attune.toml.
+    Import(cmd::import::Args),
     /// Write a synthetic vault shaped like a real self-work vault (deterministic by seed).
     Gen(cmd::generate::Args),
 }
@@ -71,6 +77,9 @@ fn main() -> ExitCode {
         Command::Log(args) => cmd::log::run(args),
         Command::Query(args) => cmd::query::run(args),
         Command::Views(args) => cmd::views::run(args),
+        Command::Schema(args) => cmd::schema::run(args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::Import(args) => cmd::import::run(args),
         Command::Gen(args) => cmd::generate::run(args),
     };
     match result {

@@ -8,6 +8,7 @@ pub mod commit;
 pub mod create;
 pub mod demo;
 pub mod form;
+pub mod import;
 pub mod naming;
 pub mod plan;
 pub mod query;

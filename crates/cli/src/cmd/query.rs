@@ -54,8 +54,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             out["warnings"] = serde_json::json!(output.warnings);
             println!("{}", serde_json::to_string_pretty(&out)?);
         }
-        Format::Csv => print!("{}", render::to_csv(&output.result)),
-        Format::Md => print!("{}", render::to_markdown(&output.result)),
+        Format::Csv => print_lines(&render::to_csv(&output.result)),
+        Format::Md => print_lines(&render::to_markdown(&output.result)),
         Format::Table => {
             let width = terminal_width();
             anstream::print!("{}", render::to_terminal(&output.result, width));
@@ -66,6 +66,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Print `text`, ending it with a line break if it has none.
+fn print_lines(text: &str) {
+    if text.ends_with('\n') {
+        print!("{text}")
+    } else {
+        println!("{text}")
+    }
 }
 
 /// The terminal's width from `COLUMNS`, else 100.
