@@ -60,6 +60,8 @@ impl Target {
 pub(crate) struct Rel {
     pub(crate) targets: Vec<Sym>,
     pub(crate) inverse: Option<Box<str>>,
+    /// A field of the linking note whose value names the target's folder or class.
+    pub(crate) chosen_by: Option<Box<str>>,
 }
 
 #[derive(Clone, Debug)]
@@ -148,6 +150,7 @@ impl Index {
                 Rel {
                     targets,
                     inverse: fact.inverse.as_deref().map(Into::into),
+                    chosen_by: fact.chosen_by.as_deref().map(|f| f.trim().into()),
                 },
             );
         }
@@ -706,6 +709,11 @@ impl Index {
             if !typed.is_empty() {
                 candidates = typed;
             }
+            if candidates.len() > 1
+                && let Some(chosen) = self.chosen_by_group(&candidates, from, rel)
+            {
+                candidates = chosen;
+            }
         }
         if candidates.len() == 1 {
             return Target::Note(candidates[0]);
@@ -734,6 +742,49 @@ impl Index {
         }
         self.sort_by_path(&mut candidates);
         Target::Ambiguous(candidates.into_boxed_slice())
+    }
+
+    /// The candidates whose folder (last segment) or class the linking note's group field
+    /// names (`threat_source_group: 🪖 Protective Strategies`), when that narrows them.
+    fn chosen_by_group(
+        &self,
+        candidates: &[NoteId],
+        from: Source<'_>,
+        rel: &Rel,
+    ) -> Option<Vec<NoteId>> {
+        let group_field = rel.chosen_by.as_deref()?;
+        let source = self.get(from.id?)?;
+        let field = source
+            .note
+            .frontmatter
+            .as_ref()?
+            .fields
+            .iter()
+            .find(|f| f.key.trim() == group_field)?;
+        let wanted: Vec<String> = field
+            .value
+            .items()
+            .filter_map(|v| match v {
+                Value::Text(t) if !t.trim().is_empty() => Some(name::key(t.trim())),
+                _ => None,
+            })
+            .collect();
+        if wanted.is_empty() {
+            return None;
+        }
+        let chosen: Vec<NoteId> = candidates
+            .iter()
+            .copied()
+            .filter(|&c| {
+                let e = self.entry(c);
+                let folder = name::file_name(name::folder(&e.path_key));
+                let class = e.class.map(|k| name::key(self.classes.resolve(k)));
+                wanted
+                    .iter()
+                    .any(|w| w == folder || class.as_deref() == Some(w.as_str()))
+            })
+            .collect();
+        (!chosen.is_empty()).then_some(chosen)
     }
 
     // ---- access ----

@@ -62,6 +62,10 @@ pub struct RelationFact {
     /// (`emotional_need` targets also take `attachment_need` notes only if listed here).
     pub targets: Vec<String>,
     pub inverse: Option<String>,
+    /// A field of the linking note whose value names which target folder or class a link
+    /// means, when several fit (`threatened_by` links are told apart by `threat_source_group:
+    /// 🪖 Protective Strategies`).
+    pub chosen_by: Option<String>,
 }
 
 /// Relation facts per `(class, field)`, as plain data from the schema.
@@ -88,11 +92,27 @@ impl ClassFacts {
         let fact = RelationFact {
             targets: targets.into_iter().map(Into::into).collect(),
             inverse: inverse.map(str::to_owned),
+            chosen_by: None,
         };
         self.relations
             .entry(class.to_owned())
             .or_default()
             .insert(field.to_owned(), fact);
+        self
+    }
+
+    /// Say that `class.field`'s links are told apart by the value of the linking note's
+    /// `group_field`, which names the target's folder (`🪖 Protective Strategies`) or class.
+    /// Does nothing unless the relation was added first.
+    pub fn set_chosen_by(
+        &mut self,
+        class: &str,
+        field: &str,
+        group_field: &str,
+    ) -> &mut ClassFacts {
+        if let Some(fact) = self.relations.get_mut(class).and_then(|f| f.get_mut(field)) {
+            fact.chosen_by = Some(group_field.to_owned());
+        }
         self
     }
 

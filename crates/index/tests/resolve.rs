@@ -103,6 +103,50 @@ Body: [[Shame]]
 }
 
 #[test]
+fn a_group_field_names_the_target_folder_when_the_relation_allows_several_classes() {
+    let mut facts = ClassFacts::new();
+    facts.add_relation(
+        "emotional_need",
+        "threatened_by",
+        ["trigger", "protective_strategy", "emotional_wound"],
+        None,
+    );
+    facts.set_chosen_by("emotional_need", "threatened_by", "threat_source_group");
+    check(
+        r#"
+//- /ME/Needs/Safety.md class=emotional_need
+---
+threatened_by: ["[[Flooding]]", "[[Disconnection]]", "[[Only Trigger]]"]
+threat_source_group: 🪖 Protective Strategies
+---
+//- /ME/Needs/Clarity.md class=emotional_need
+---
+threatened_by: ["[[Flooding]]"]
+threat_source_group: trigger
+---
+//- /ME/Needs/Unsaid.md class=emotional_need
+---
+threatened_by: ["[[Flooding]]"]
+---
+//- /ME/⚡ Triggers/Flooding.md class=trigger
+//- /ME/⚡ Triggers/Only Trigger.md class=trigger
+//- /ME/⚡ Triggers/Disconnection.md class=trigger
+//- /ME/🪖 Protective Strategies/Flooding.md class=protective_strategy
+//- /ME/🪖 Protective Strategies/Disconnection.md class=protective_strategy
+//- /ME/🌀 Wounds/Disconnection.md class=emotional_wound
+"#,
+        facts,
+        expect![[r#"
+            ME/Needs/Clarity.md: [[Flooding]] -> ME/⚡ Triggers/Flooding.md
+            ME/Needs/Safety.md: [[Flooding]] -> ME/🪖 Protective Strategies/Flooding.md
+            ME/Needs/Safety.md: [[Disconnection]] -> ME/🪖 Protective Strategies/Disconnection.md
+            ME/Needs/Safety.md: [[Only Trigger]] -> ME/⚡ Triggers/Only Trigger.md
+            ME/Needs/Unsaid.md: [[Flooding]] -> ambiguous(ME/⚡ Triggers/Flooding.md, ME/🪖 Protective Strategies/Flooding.md)
+        "#]],
+    );
+}
+
+#[test]
 fn still_ambiguous_when_neither_class_nor_folder_decides() {
     check(
         r#"
