@@ -3,6 +3,13 @@
 //! `and` and `or` at the same level) and errors that point at the exact byte span with what
 //! was expected. Never panics: every input gives a query or a [`QueryError`].
 //!
+//! Why not chumsky (the team's listed parser crate): DQL's grammar is small, but it needs
+//! raw-text lookahead (`date(2025-07-05)` and `dur(1 day)` are literals written without
+//! quotes, `sort(` is a function while `SORT` starts a command, postfixes attach only without
+//! whitespace) and one precise "expected X, found Y" message per failure; a small hand-written
+//! recursive-descent parser does that with exact spans, a depth limit, and no extra compile
+//! time in a pure crate.
+//!
 //! Dataview docs: "Structure of a Query", "Query Types", "Data Commands", "Expressions",
 //! "Literals", "Sources". Source grammar: `src/query/parse.ts`, `src/expression/parse.ts`.
 
