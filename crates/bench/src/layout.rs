@@ -350,11 +350,11 @@ pub const KINDS: &[Kind] = &[
         (
             "trigger",
             &[
-                "Relational",
-                "Enviromental",
-                "Internal",
-                "Situational",
-                "Sensory",
+                "Interpersonal",
+                "Surroundings",
+                "Inner Weather",
+                "Circumstance",
+                "Senses",
             ],
         ),
         &[f(
@@ -386,7 +386,13 @@ pub const KINDS: &[Kind] = &[
         750,
         (
             "need",
-            &["Safety", "Connection", "Autonomy", "Esteem", "Meaning"],
+            &[
+                "Shelter",
+                "Kinship",
+                "Self-Direction",
+                "Standing",
+                "Purpose",
+            ],
         ),
         &[
             f("threat_source_group", FieldType::Select(THREAT_SOURCES)),
@@ -430,7 +436,7 @@ pub const KINDS: &[Kind] = &[
                     "functions",
                     FieldType::MultiFile(Some(KindId::BehaviorFunction)),
                 ),
-                f("tradeoffs", FieldType::MultiFile(Some(KindId::Tradeoff))),
+                // `tradeoffs` comes with the foundation-element set.
             ],
         )
     },
@@ -513,7 +519,13 @@ pub const KINDS: &[Kind] = &[
             0,
             (
                 "need",
-                &["Safety", "Connection", "Autonomy", "Esteem", "Meaning"],
+                &[
+                    "Shelter",
+                    "Kinship",
+                    "Self-Direction",
+                    "Standing",
+                    "Purpose",
+                ],
             ),
             &[f(
                 "attachment_style_link",

@@ -81,6 +81,8 @@ enum Mode {
         #[arg(long, default_value_t = 200)]
         samples: usize,
     },
+    /// Child mode: load VAULT and run `attune check`'s engine call; print the findings count.
+    Check { vault: PathBuf },
     /// Child mode: run the dashboard queries and a FLATTEN + GROUP BY; print each latency.
     Query {
         vault: PathBuf,
@@ -103,6 +105,7 @@ fn main() -> anyhow::Result<()> {
         Some(Mode::Load { vault }) => child_load(&vault),
         Some(Mode::Update { vault, samples }) => child_update(&vault, samples),
         Some(Mode::Query { vault, samples }) => child_query(&vault, samples),
+        Some(Mode::Check { vault }) => child_check(&vault),
         None => run(cli.run),
     }
 }
@@ -222,23 +225,12 @@ fn apply_from_disk(vault: &mut attune_engine::Vault, i: usize, abs: &Path) -> an
 }
 
 fn child_query(root: &Path, samples: usize) -> anyhow::Result<()> {
-    use attune_query::{FileStats, MemorySource, QuerySource as _, RunOptions};
     let vault =
         attune_engine::Vault::load(root).with_context(|| format!("loading {}", root.display()))?;
     let started = Instant::now();
-    let source = MemorySource::from_notes(vault.indexed_notes().map(|n| {
-        let stats = FileStats {
-            size: n.meta.size,
-            ctime: None,
-            mtime: None,
-        };
-        (n.path().to_owned(), (*n.note).clone(), stats)
-    }));
+    let pages = attune_engine::query::VaultPages::new(&vault);
     let source_seconds = started.elapsed().as_secs_f64();
     let dashboard = attune_bench::EMOTIONS_DASHBOARD;
-    let page = source
-        .page_by_path(dashboard)
-        .with_context(|| format!("{dashboard} is not in the vault"))?;
     let text = &vault
         .note_by_path(dashboard)
         .with_context(|| format!("{dashboard} missing"))?
@@ -248,44 +240,64 @@ fn child_query(root: &Path, samples: usize) -> anyhow::Result<()> {
     let [to_review, completed, ..] = blocks.as_slice() else {
         bail!("{dashboard} has fewer than two dataview blocks");
     };
-    let group_by = attune_query::parse_query(attune_bench::GROUP_BY_QUERY)
-        .map_err(|e| anyhow::anyhow!("the GROUP BY query does not parse: {e:?}"))?;
-    let options = RunOptions::default();
-    let block_rows = |block: &attune_query::DataviewBlock| -> anyhow::Result<usize> {
-        let out = attune_query::run_block(block, page, dashboard, &source, &options);
-        Ok(out
-            .outcome
-            .map_err(|d| anyhow::anyhow!("{}", d.message))?
-            .result
-            .len())
-    };
-    let group_rows = || -> anyhow::Result<usize> {
-        let out = attune_query::run_query(&group_by, &source, &options)
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let rows = |text: &str, this: Option<&str>| -> anyhow::Result<usize> {
+        let out = pages
+            .run(text, this)
+            .map_err(|e| anyhow::anyhow!("query failed: {e:?}"))?;
         Ok(out.result.len())
     };
-    let shapes: [(&str, &dyn Fn() -> anyhow::Result<usize>); 3] = [
-        ("to_review", &|| block_rows(to_review)),
-        ("completed", &|| block_rows(completed)),
-        ("group_by", &group_rows),
+    let shapes: [(&str, &str, Option<&str>); 3] = [
+        ("to_review", &to_review.text, Some(dashboard)),
+        ("completed", &completed.text, Some(dashboard)),
+        ("group_by", attune_bench::GROUP_BY_QUERY, None),
     ];
     let mut line = format!("source_seconds={source_seconds:.6}");
-    for (name, run) in shapes {
+    for (name, text, this) in shapes {
         // `samples` runs, or as many as fit in ten seconds (at least three).
         let budget = Instant::now();
         let mut millis = Vec::new();
-        let mut rows = 0;
+        let mut found = 0;
         while millis.len() < samples.max(1)
             && (millis.len() < 3 || budget.elapsed() < Duration::from_secs(10))
         {
             let started = Instant::now();
-            rows = run()?;
+            found = rows(text, this)?;
             millis.push(started.elapsed().as_secs_f64() * 1000.0);
         }
-        line.push_str(&format!(" {name}={} {name}_rows={rows}", join(&millis)));
+        line.push_str(&format!(" {name}={} {name}_rows={found}", join(&millis)));
     }
     println!(
         "{line} vmhwm_kib={}",
+        measure::own_peak_rss_kib().unwrap_or(0)
+    );
+    Ok(())
+}
+
+fn child_check(root: &Path) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let vault =
+        attune_engine::Vault::load(root).with_context(|| format!("loading {}", root.display()))?;
+    let findings = attune_engine::check::check(&vault);
+    let seconds = started.elapsed().as_secs_f64();
+    let errors = findings
+        .iter()
+        .filter(|d| d.severity == attune_syntax::Severity::Error)
+        .count();
+    let mut codes: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for d in &findings {
+        *codes.entry(d.code).or_default() += 1;
+    }
+    let mut codes: Vec<(&str, usize)> = codes.into_iter().collect();
+    codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let top: Vec<String> = codes
+        .iter()
+        .take(6)
+        .map(|(c, n)| format!("{c}:{n}"))
+        .collect();
+    println!(
+        "findings={} errors={errors} top={} seconds={seconds:.6} vmhwm_kib={}",
+        findings.len(),
+        top.join(","),
         measure::own_peak_rss_kib().unwrap_or(0)
     );
     Ok(())
@@ -556,11 +568,25 @@ fn bench_size(
         detail: detail.to_owned(),
         figure: Figure::NotMeasured(why.to_owned()),
     };
-    measurements.push(missing(
-        phase::CHECK,
-        "`attune check VAULT`",
-        "API missing (no `attune check` yet)",
-    ));
+    eprintln!("   attune: check");
+    let mut check_detail = String::new();
+    let check = timed(runs, || {
+        let line = child_line(Command::new(&exe).arg("check").arg(vault))?;
+        let kv = measure::key_values(&line);
+        check_detail = format!(
+            "load + `attune_engine::check::check` (what `attune check` runs): {} findings, {} errors; \
+             most frequent: {}",
+            value(&kv, "findings"),
+            value(&kv, "errors"),
+            value(&kv, "top").replace(',', ", ")
+        );
+        Ok(value(&kv, "vmhwm_kib").parse().ok())
+    })?;
+    measurements.push(Measurement {
+        phase: phase::CHECK.to_owned(),
+        detail: check_detail,
+        figure: check,
+    });
 
     eprintln!("   attune: update");
     let update = child_line(
@@ -614,8 +640,8 @@ fn bench_size(
                 measurements.push(Measurement {
                     phase: p.to_owned(),
                     detail: format!(
-                        "{what}: {} rows; `attune_query` over a `MemorySource` of the loaded notes \
-                         (built in {} s; the engine has no index-backed query source yet)",
+                        "{what}: {} rows; `VaultPages::run` (parse + run over the index-backed \
+                         source, built once in {} s)",
                         value(&kv, &format!("{key}_rows")),
                         value(&kv, "source_seconds")
                     ),

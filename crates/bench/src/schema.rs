@@ -372,11 +372,11 @@ mod tests {
                 options:
                   sourceType: ValuesList
                   valuesList:
-                    "1": Relational
-                    "2": Enviromental
-                    "3": Internal
-                    "4": Situational
-                    "5": Sensory
+                    "1": Interpersonal
+                    "2": Surroundings
+                    "3": Inner Weather
+                    "4": Circumstance
+                    "5": Senses
                 path: ""
                 id: Zytk67
               - name: trigger_type
@@ -384,21 +384,21 @@ mod tests {
                 options:
                   sourceType: ValuesList
                   valuesList:
-                    "1": Relational Surge
-                    "2": Relational Drift
-                    "3": Relational Echo
-                    "4": Enviromental Surge
-                    "5": Enviromental Drift
-                    "6": Enviromental Echo
-                    "7": Internal Surge
-                    "8": Internal Drift
-                    "9": Internal Echo
-                    "10": Situational Surge
-                    "11": Situational Drift
-                    "12": Situational Echo
-                    "13": Sensory Surge
-                    "14": Sensory Drift
-                    "15": Sensory Echo
+                    "1": Interpersonal Surge
+                    "2": Interpersonal Drift
+                    "3": Interpersonal Echo
+                    "4": Surroundings Surge
+                    "5": Surroundings Drift
+                    "6": Surroundings Echo
+                    "7": Inner Weather Surge
+                    "8": Inner Weather Drift
+                    "9": Inner Weather Echo
+                    "10": Circumstance Surge
+                    "11": Circumstance Drift
+                    "12": Circumstance Echo
+                    "13": Senses Surge
+                    "14": Senses Drift
+                    "15": Senses Echo
                 path: ""
                 id: uUtW5A
               - name: trigger_flags

@@ -159,3 +159,25 @@ fn the_benchmarked_dashboard_exists_with_its_two_blocks() {
             .any(|f| f.path.starts_with("ME/📝 Captured Moments/"))
     );
 }
+
+#[test]
+fn no_note_repeats_a_frontmatter_key() {
+    let (files, _) = vault_files(3000, 9);
+    for f in files
+        .iter()
+        .filter(|f| f.path.starts_with("ME/") && f.text.starts_with("---\n"))
+    {
+        let Some(end) = f.text[4..].find("\n---\n") else {
+            continue;
+        };
+        let mut keys: Vec<&str> = f.text[4..4 + end]
+            .lines()
+            .filter(|l| !l.starts_with(' ') && !l.starts_with('-'))
+            .filter_map(|l| l.split_once(':').map(|(k, _)| k))
+            .collect();
+        let n = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "repeated key in {}", f.path);
+    }
+}
