@@ -251,8 +251,49 @@ pub fn format_number(n: f64) -> String {
         }
     } else if n == 0.0 {
         "0".to_string()
+    } else if n.abs() >= 1e21 || n.abs() < 1e-6 {
+        // JavaScript switches to exponent notation here: `1e+21`, `1.5e-7`.
+        let e = format!("{n:e}");
+        match e.split_once('e') {
+            Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
+            _ => e,
+        }
     } else {
         format!("{n}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_like_javascript() {
+        let printed: Vec<String> = [
+            1.0,
+            2.5,
+            -0.0,
+            1e21,
+            1.5e-7,
+            1751700000000.0,
+            0.1 + 0.2,
+            f64::INFINITY,
+        ]
+        .map(format_number)
+        .to_vec();
+        assert_eq!(
+            printed,
+            [
+                "1",
+                "2.5",
+                "0",
+                "1e+21",
+                "1.5e-7",
+                "1751700000000",
+                "0.30000000000000004",
+                "Infinity"
+            ]
+        );
     }
 }
 
