@@ -23,7 +23,8 @@ pub struct NewNote {
     pub class: String,
     /// The title, for classes named after it.
     pub title: Option<String>,
-    /// `field = text`; a field given several times gets several values.
+    /// `field = text`; a field given several times gets several values. A name starting
+    /// with `#` (`## Summary`) gives the text of that body section instead.
     pub values: Vec<(String, String)>,
     /// Create a stub note for each linked name that does not exist yet.
     pub create_missing: bool,
@@ -178,7 +179,40 @@ impl<'w> Builder<'w> {
         let folder = folder.trim_end_matches('/').to_owned();
         let form = Form::of(ws, class);
         let where_ = format!("{folder}/");
-        let (mut values, errors) = form.read_values(ws, inputs, &|_| None, &where_);
+        let is_section = |k: &str| k.trim_start().starts_with('#');
+        let sections = inputs.iter().filter(|(k, _)| is_section(k));
+        let inputs: Vec<(String, String)> = inputs
+            .iter()
+            .filter(|(k, _)| !is_section(k))
+            .cloned()
+            .collect();
+        let mut section_texts: Vec<(String, String)> = Vec::new();
+        let mut section_errors = Vec::new();
+        for (k, text) in sections {
+            let text = text.clone();
+            let wanted = k
+                .trim_start_matches(|c: char| c == '#' || c.is_whitespace())
+                .trim();
+            match class.rules.body.iter().find(|h| key(h) == key(wanted)) {
+                Some(h) => section_texts.push((h.clone(), text)),
+                None => section_errors.push(
+                    Diagnostic::error(
+                        "form/unknown-section",
+                        format!(
+                            "`{wanted}` is not a section of a new `{}`",
+                            class.short_name()
+                        ),
+                    )
+                    .with_path(&where_)
+                    .with_help(if class.rules.body.is_empty() {
+                        "this class has no body sections".to_owned()
+                    } else {
+                        format!("the sections are: {}", class.rules.body.join(", "))
+                    }),
+                ),
+            }
+        }
+        let (mut values, errors) = form.read_values(ws, &inputs, &|_| None, &where_);
         if !errors.is_empty() {
             self.plan.diagnostics.extend(errors);
             return None;
@@ -238,9 +272,14 @@ impl<'w> Builder<'w> {
             return None;
         }
 
-        let name = self.name_for(class, &folder, title, &values, as_typed, &where_)?;
+        let name = self.name_for(class, &folder, title, &values, as_typed, &where_);
+        if !section_errors.is_empty() {
+            self.plan.diagnostics.extend(section_errors);
+            return None;
+        }
+        let name = name?;
         let path = format!("{folder}/{name}.md");
-        let text = self.render(class, &name, &values, &path)?;
+        let text = self.render(class, &name, &values, &section_texts, &path)?;
         self.plan.files.push(PlannedFile {
             path: path.clone(),
             before: None,
@@ -428,6 +467,7 @@ impl<'w> Builder<'w> {
         class: &Class,
         name: &str,
         values: &[FieldValue],
+        sections: &[(String, String)],
         path: &str,
     ) -> Option<String> {
         // Order: `fileClass`; the global class's fields that get a value, in its order; the
@@ -491,6 +531,13 @@ impl<'w> Builder<'w> {
         }
         for heading in &class.rules.body {
             text.push_str(&format!("\n## {heading}\n---\n"));
+            if let Some((_, t)) = sections.iter().find(|(h, _)| h == heading) {
+                let t = t.trim_end();
+                if !t.is_empty() {
+                    text.push_str(t);
+                    text.push('\n');
+                }
+            }
         }
         let note = parse_note_text(text.clone());
         if let Some(fm) = &note.frontmatter {

@@ -623,3 +623,151 @@ fn crlf_and_permissions_of_an_existing_note_are_kept() {
         );
     }
 }
+
+#[test]
+fn journal_entries_are_named_by_their_type_with_date_and_time_and_sections_get_text() {
+    let dir = vault();
+    let ws = load(dir.path());
+    let request = NewNote {
+        class: "emotional_growth_journal".into(),
+        values: set(&[
+            ("journal_type", "reflection"),
+            ("## what i felt", "Tired, then relieved."),
+        ]),
+        ..NewNote::default()
+    };
+    check_plan(
+        &plan_create(&ws, &request, &now()),
+        expect![[r#"
+            summary: new emotional_growth_journal 🪞 Reflection Journal Entry 2025-06-27 @ 1834
+            === new ME/Journal/🪞 Reflection Journal Entry 2025-06-27 @ 1834.md
+            ---
+            fileClass: emotional_growth_journal
+            id: 1751067279362
+            created: 2025-06-27 18:34
+            last_modified: 2025-06-27 18:34
+            title: 🪞 Reflection Journal Entry 2025-06-27 @ 1834
+            status: 🟧 in progress
+            entered: false
+            priority: ⚪ None
+            visibility: 🔒 private
+            journal_type: 🪞 Reflection
+            source_daily_note: "[[2025-06-27]]"
+            ---
+
+            ## What I felt
+            ---
+            Tired, then relieved.
+
+            ## What I needed
+            ---
+        "#]],
+    );
+    let no_type = plan_create(
+        &ws,
+        &NewNote {
+            class: "emotional_growth_journal".into(),
+            values: set(&[("## Nope", "x")]),
+            ..NewNote::default()
+        },
+        &now(),
+    );
+    check_plan(
+        &no_type,
+        expect![[r#"
+            summary: new emotional_growth_journal
+            --- Error form/missing-field: `journal_type` decides the name of a new `emotional_growth_journal`, and it was not given
+                help: set journal_type to one of: Integration, Reflection
+            --- Error form/unknown-section: `Nope` is not a section of a new `emotional_growth_journal`
+                help: the sections are: What I felt, What I needed
+        "#]],
+    );
+}
+
+/// A plan creating one note and changing two, committed on the fault-injecting twin: after a
+/// failure or crash at every step and the next start's recovery, the vault holds all of the
+/// plan or none of it.
+#[test]
+fn an_engine_plan_is_all_or_nothing_at_every_failure_point() {
+    use attune_engine::commit::commit_on;
+    use attune_store::{FaultMode, MemDisk, VaultWriter};
+    use std::collections::BTreeMap;
+
+    let dir = vault();
+    let ws = load(dir.path());
+    let mut plan = plan_create(
+        &ws,
+        &NewNote {
+            class: "live_rehearsal".into(),
+            values: set(&[("practice_session", "A Different Story_Session-1")]),
+            ..NewNote::default()
+        },
+        &now(),
+    );
+    let update = plan_update(
+        &ws,
+        &NoteUpdate {
+            note: "Rejection".into(),
+            reviewed: true,
+            ..NoteUpdate::default()
+        },
+        &now(),
+    );
+    plan.files.extend(update.files);
+    assert_eq!((plan.created().count(), plan.changed().count()), (1, 2));
+    let root = Path::new("/v");
+    let seed = |disk: &MemDisk| {
+        for f in &plan.files {
+            if let Some(b) = &f.before {
+                disk.insert(root.join(&f.path), b.clone(), 0o644);
+            }
+        }
+    };
+    let state = |disk: &MemDisk| -> BTreeMap<String, String> {
+        disk.files()
+            .into_iter()
+            .filter_map(|(p, b)| {
+                let rel = p.strip_prefix(root).ok()?.to_string_lossy().into_owned();
+                (!rel.starts_with(".attune")).then(|| (rel, String::from_utf8(b).unwrap()))
+            })
+            .collect()
+    };
+    let before: BTreeMap<String, String> = plan
+        .files
+        .iter()
+        .filter_map(|f| Some((f.path.clone(), f.before.clone()?)))
+        .collect();
+    let after: BTreeMap<String, String> = plan
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.after.clone()))
+        .collect();
+    let clean = MemDisk::new();
+    seed(&clean);
+    commit_on(&clean, root, &plan).unwrap();
+    assert_eq!(state(&clean), after);
+    let steps = clean.steps();
+    assert!(steps > 20, "{steps}");
+    for mode in [FaultMode::Fail, FaultMode::Crash] {
+        for k in 0..steps {
+            let disk = MemDisk::new();
+            seed(&disk);
+            disk.fail_at(k, mode);
+            let result = commit_on(&disk, root, &plan);
+            disk.restart();
+            let writer = VaultWriter::new(&disk, root);
+            writer.recover().unwrap();
+            let committed = !writer.log().unwrap().is_empty();
+            assert!(result.is_err() || committed, "step {k} {mode:?}");
+            assert_eq!(
+                state(&disk),
+                if committed {
+                    after.clone()
+                } else {
+                    before.clone()
+                },
+                "step {k} {mode:?}"
+            );
+        }
+    }
+}

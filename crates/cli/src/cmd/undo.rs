@@ -19,8 +19,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(m) => {
             for f in &m.files {
                 let what = match (f.before, f.after) {
-                    (None, _) => "removed",
-                    (_, None) => "recreated",
+                    (_, None) => "removed",
+                    (None, _) => "recreated",
                     _ => "restored",
                 };
                 anstream::println!("{what} {}", f.path);
