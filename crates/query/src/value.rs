@@ -263,40 +263,6 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_print_like_javascript() {
-        let printed: Vec<String> = [
-            1.0,
-            2.5,
-            -0.0,
-            1e21,
-            1.5e-7,
-            1751700000000.0,
-            0.1 + 0.2,
-            f64::INFINITY,
-        ]
-        .map(format_number)
-        .to_vec();
-        assert_eq!(
-            printed,
-            [
-                "1",
-                "2.5",
-                "0",
-                "1e+21",
-                "1.5e-7",
-                "1751700000000",
-                "0.30000000000000004",
-                "Infinity"
-            ]
-        );
-    }
-}
-
 /// Dataview's `Values.toString`: what `string(x)`, `join` and `"a" + x` produce.
 /// `null` gives `-` (Dataview's default `renderNullAs`). Lazy page views must be
 /// materialised before (see `eval`); here they show as `{ }`.
@@ -432,5 +398,39 @@ pub fn compare_values(
         (Page(x), Page(y)) => x.page.cmp(&y.page).then(x.task.cmp(&y.task)),
         (File(x), File(y)) => x.cmp(y),
         _ => Ordering::Equal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_like_javascript() {
+        let printed: Vec<String> = [
+            1.0,
+            2.5,
+            -0.0,
+            1e21,
+            1.5e-7,
+            1751700000000.0,
+            0.1 + 0.2,
+            f64::INFINITY,
+        ]
+        .map(format_number)
+        .to_vec();
+        assert_eq!(
+            printed,
+            [
+                "1",
+                "2.5",
+                "0",
+                "1e+21",
+                "1.5e-7",
+                "1751700000000",
+                "0.30000000000000004",
+                "Infinity"
+            ]
+        );
     }
 }
