@@ -180,7 +180,7 @@ mod tests {
     fn file_names_lose_illegal_characters() {
         assert_eq!(
             clean_file_name("What? A \"new\" [[thing]]: a/b | c#d^e*"),
-            "What A new thing ab c de"
+            "What A new thing ab cde"
         );
         assert_eq!(clean_file_name("  ..hidden.  "), "hidden");
     }
