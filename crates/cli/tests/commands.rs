@@ -151,6 +151,16 @@ fn views_runs_every_dataview_block() {
         .filter(|b| b["path"].as_str().unwrap().starts_with("ME/"))
         .count();
     assert_eq!(under_me, 40);
+    // The Triggers folder's "To Review" table: 67 notes whose status is empty, in progress or
+    // in review (counted independently from the files); the five template leftovers named
+    // `.md` are dot-files Dataview never sees.
+    let triggers = v["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["path"].as_str().unwrap().ends_with("⚡ Triggers/⚡ Triggers.md"))
+        .unwrap();
+    assert_eq!(triggers["rows"], 67, "{triggers}");
 }
 
 #[test]
