@@ -41,6 +41,30 @@ pub trait Disk {
     fn remove_dir_all(&self, path: &Path) -> io::Result<()>;
     /// Names of the entries of a folder, sorted; empty when the folder does not exist.
     fn list_dir(&self, path: &Path) -> io::Result<Vec<String>>;
+    /// Take the exclusive lock kept in the file `path` (created, with its folder, when
+    /// missing) without waiting: `Ok(None)` when someone else holds it. The lock is released
+    /// when the guard drops, or when the process dies.
+    fn try_lock(&self, path: &Path) -> io::Result<Option<DiskLock>>;
+}
+
+/// A held lock; dropping it releases the lock.
+pub struct DiskLock {
+    _file: Option<std::fs::File>,
+    release: Option<Box<dyn FnOnce() + Send>>,
+}
+
+impl Drop for DiskLock {
+    fn drop(&mut self) {
+        if let Some(release) = self.release.take() {
+            release();
+        }
+    }
+}
+
+impl std::fmt::Debug for DiskLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DiskLock")
+    }
 }
 
 /// The real file system (std, one system call or two per step).
@@ -136,6 +160,25 @@ impl Disk for RealDisk {
         names.sort();
         Ok(names)
     }
+
+    fn try_lock(&self, path: &Path) -> io::Result<Option<DiskLock>> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(DiskLock {
+                _file: Some(file),
+                release: None,
+            })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(e),
+        }
+    }
 }
 
 #[cfg(unix)]
@@ -176,6 +219,8 @@ pub enum FaultMode {
 #[derive(Debug, Default)]
 pub struct MemDisk {
     state: Mutex<MemState>,
+    /// Paths of the locks held.
+    locks: std::sync::Arc<Mutex<BTreeSet<PathBuf>>>,
 }
 
 #[derive(Debug, Default)]
@@ -454,6 +499,25 @@ impl Disk for MemDisk {
             }
         }
         Ok(names.into_iter().collect())
+    }
+
+    fn try_lock(&self, path: &Path) -> io::Result<Option<DiskLock>> {
+        let mut held = self.locks.lock().unwrap_or_else(|p| p.into_inner());
+        if !held.insert(path.to_path_buf()) {
+            return Ok(None);
+        }
+        let locks = std::sync::Arc::clone(&self.locks);
+        let path = path.to_path_buf();
+        let release = move || {
+            locks
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&path);
+        };
+        Ok(Some(DiskLock {
+            _file: None,
+            release: Some(Box::new(release)),
+        }))
     }
 }
 

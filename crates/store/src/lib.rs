@@ -23,6 +23,6 @@ pub use error::StoreError;
 pub use path::VaultPath;
 pub use tree::write_new_files;
 pub use scan::{FileMeta, Scan, ScanOptions, read_optional, scan};
-pub use disk::{Disk, FaultMode, MemDisk, RealDisk};
+pub use disk::{Disk, DiskLock, FaultMode, MemDisk, RealDisk};
 pub use journal::{ContentHash, Manifest, ManifestFile, hash};
 pub use txn::{CommitInfo, ConflictKind, Expected, FileChange, Recovery, VaultWriter, WriteError};

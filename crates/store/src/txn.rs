@@ -28,6 +28,8 @@ pub const STATE_DIR: &str = ".attune";
 const JOURNAL_DIR: &str = ".attune/journal";
 const HISTORY_DIR: &str = ".attune/history";
 const TEMP_SUFFIX: &str = ".attune-tmp";
+/// The file whose lock one writer holds while it commits, undoes or recovers.
+const LOCK_FILE: &str = ".attune/lock";
 
 /// What a file held when a plan read it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,6 +94,10 @@ pub enum WriteError {
     NothingToUndo,
     #[error("commit #{0} does not exist")]
     NoSuchCommit(u64),
+    #[error(
+        "another attune is writing to this vault ({LOCK_FILE} is locked); nothing was written — try again in a moment"
+    )]
+    Busy,
 }
 
 fn conflict_message(path: &str, kind: ConflictKind) -> String {
@@ -195,13 +201,22 @@ impl<'d, D: Disk + ?Sized> VaultWriter<'d, D> {
         self.commit_inner(message, changes, None)
     }
 
+    fn lock(&self) -> Result<crate::disk::DiskLock, WriteError> {
+        let path = self.abs(LOCK_FILE);
+        self.disk
+            .try_lock(&path)
+            .map_err(io(&path))?
+            .ok_or(WriteError::Busy)
+    }
+
     fn commit_inner(
         &self,
         message: &str,
         changes: &[FileChange],
         undoes: Option<u64>,
     ) -> Result<Manifest, WriteError> {
-        self.recover()?;
+        let _lock = self.lock()?;
+        self.recover_locked()?;
         // 1. check
         let mut entries = Vec::with_capacity(changes.len());
         for change in changes {
@@ -420,6 +435,14 @@ impl<'d, D: Disk + ?Sized> VaultWriter<'d, D> {
     /// Finish what a crash interrupted: every journal left in `.attune/journal/` is completed
     /// (when all its files were written) or rolled back. Call it before reading a vault.
     pub fn recover(&self) -> Result<Vec<Recovery>, WriteError> {
+        if self.numbers(JOURNAL_DIR)?.is_empty() {
+            return Ok(Vec::new()); // nothing to do, and nothing written (read-only vaults)
+        }
+        let _lock = self.lock()?;
+        self.recover_locked()
+    }
+
+    fn recover_locked(&self) -> Result<Vec<Recovery>, WriteError> {
         let mut done = Vec::new();
         for number in self.numbers(JOURNAL_DIR)? {
             let journal = self.abs(JOURNAL_DIR).join(number.to_string());

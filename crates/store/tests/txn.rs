@@ -253,6 +253,9 @@ impl Disk for Meddler {
     fn list_dir(&self, p: &Path) -> io::Result<Vec<String>> {
         self.inner.list_dir(p)
     }
+    fn try_lock(&self, p: &Path) -> io::Result<Option<attune_store::DiskLock>> {
+        self.inner.try_lock(p)
+    }
 }
 
 #[test]
@@ -284,6 +287,54 @@ fn an_edit_during_the_commit_rolls_back_what_was_written() {
         state_files(&disk.inner)
     );
     assert!(w.log().unwrap().is_empty());
+}
+
+#[test]
+fn a_second_writer_is_turned_away_while_the_first_holds_the_lock() {
+    let disk = seeded();
+    let w = VaultWriter::new(&disk, ROOT);
+    let held = disk
+        .try_lock(Path::new("/vault/.attune/lock"))
+        .unwrap()
+        .expect("free");
+    let err = w
+        .commit("x", &[change("ME/c.md", None, Some("c"))])
+        .unwrap_err();
+    assert!(matches!(err, WriteError::Busy), "{err}");
+    assert!(!vault_files(&disk).contains_key("ME/c.md"));
+    drop(held);
+    w.commit("x", &[change("ME/c.md", None, Some("c"))])
+        .unwrap();
+
+    // The real disk: an OS lock on `.attune/lock`, released when its holder ends.
+    let dir = tempfile::tempdir().unwrap();
+    let w = VaultWriter::new(&RealDisk, dir.path());
+    let held = RealDisk
+        .try_lock(&dir.path().join(".attune/lock"))
+        .unwrap()
+        .expect("free");
+    assert!(matches!(
+        w.commit("x", &[change("a.md", None, Some("a"))]),
+        Err(WriteError::Busy)
+    ));
+    drop(held);
+    w.commit("x", &[change("a.md", None, Some("a"))]).unwrap();
+}
+
+#[test]
+fn recovery_with_nothing_to_do_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        VaultWriter::new(&RealDisk, dir.path())
+            .recover()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no .attune folder made"
+    );
 }
 
 #[test]
