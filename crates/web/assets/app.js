@@ -159,19 +159,29 @@
         if (change.origin === "external") say("Updated: files changed on disk.");
       });
   }
-  if (window.EventSource) {
-    var source = new EventSource("/events");
+  // One connection per open page, closed when the page is left: browsers allow only six
+  // connections to a host, and a page kept in the back-forward cache must not hold one.
+  var source = null;
+  function connect() {
+    if (!window.EventSource || source) return;
+    source = new EventSource("/events");
     source.addEventListener("vault", function (e) {
       var change;
       try { change = JSON.parse(e.data); } catch (err) { return; }
       refresh(change);
     });
     source.addEventListener("hello", function (e) {
-      // Reconnected after missing changes: catch up once.
+      // Connected (again) after changes this page has not seen: catch up once.
       var mine = document.querySelector("meta[name=attune-version]");
       if (mine && String(e.data) !== mine.getAttribute("content")) refresh({ origin: "external" });
     });
   }
+  function disconnect() {
+    if (source) { source.close(); source = null; }
+  }
+  window.addEventListener("pagehide", disconnect);
+  window.addEventListener("pageshow", connect);
+  connect();
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { enhance(document); });

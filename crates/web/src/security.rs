@@ -8,7 +8,7 @@
 //!   (`X-CSRF-Token` header or a `_csrf` form field) and, when the browser sends one, an
 //!   `Origin` equal to the server's own;
 //! - every response gets a strict Content-Security-Policy (`script-src 'self'`, nothing
-//!   inline, nothing from elsewhere) and no-sniff / no-frame / no-referrer headers.
+//!   inline, nothing from elsewhere) and no-sniff / no-frame / same-origin-referrer headers.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -99,7 +99,9 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        // `same-origin`, not `no-referrer`: under `no-referrer` browsers send `Origin: null`
+        // on form posts, which the Origin check must refuse.
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(
         "cross-origin-opener-policy",
