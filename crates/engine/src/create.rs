@@ -610,6 +610,41 @@ impl<'w> Builder<'w> {
     /// relations has `field` as its inverse and targets `class` (`practice_session.live_rehearsals`
     /// ↔ `live_rehearsal.practice_session`).
     pub(crate) fn link_back(&mut self, target: &str, field: &str, class: &str, name: &str) {
+        for relation in self.inverse_fields(target, field, class) {
+            let item = EditValue::Link(name.to_owned());
+            self.edit_file(target, |text| append_to_list(text, &relation, &item));
+        }
+    }
+
+    /// The way back, undone: the note at `target` no longer lists `name` (a link field of
+    /// `name` was set to point elsewhere).
+    pub(crate) fn unlink_back(&mut self, target: &str, field: &str, class: &str, name: &str) {
+        for relation in self.inverse_fields(target, field, class) {
+            self.edit_file(target, |text| {
+                let note = parse_note_text(text.to_owned());
+                let Some(f) = note.frontmatter.as_ref().and_then(|fm| fm.get(&relation)) else {
+                    return Ok(text.to_owned());
+                };
+                let is_name =
+                    |v: &Value| matches!(v, Value::Link(l) if key(name_of(&l.target)) == key(name));
+                let kept = match &f.value {
+                    Value::List(items) if items.iter().any(is_name) => {
+                        Value::List(items.iter().filter(|v| !is_name(v)).cloned().collect())
+                    }
+                    v if is_name(v) => Value::Null,
+                    _ => return Ok(text.to_owned()),
+                };
+                match EditValue::from_value(&kept) {
+                    Some(v) => set_key(text, &relation, &v),
+                    None => Ok(text.to_owned()),
+                }
+            });
+        }
+    }
+
+    /// Relation fields of the note at `target` whose inverse is `field` and whose targets
+    /// include `class`.
+    fn inverse_fields(&self, target: &str, field: &str, class: &str) -> Vec<String> {
         let ws = self.ws;
         let target_class = match self.planned.iter().find(|(p, _)| p == target) {
             Some((_, c)) => ws.schema.class(c),
@@ -621,10 +656,10 @@ impl<'w> Builder<'w> {
                 .and_then(|i| ws.class_of_note(i)),
         };
         let Some(target_class) = target_class else {
-            return;
+            return Vec::new();
         };
-        let new_class = ws.schema.class(class);
-        let relations: Vec<String> = target_class
+        let new_class = ws.schema.class(class).map(Class::name);
+        target_class
             .rules
             .relations
             .iter()
@@ -632,49 +667,55 @@ impl<'w> Builder<'w> {
             .filter(|r| {
                 r.targets
                     .iter()
-                    .any(|t| ws.schema.class(t).map(Class::name) == new_class.map(Class::name))
+                    .any(|t| ws.schema.class(t).map(Class::name) == new_class)
             })
             .map(|r| r.field.clone())
-            .collect();
-        for relation in relations {
-            let item = EditValue::Link(name.to_owned());
-            let stamp = self.now.stamp();
-            let existing = ws
+            .collect()
+    }
+
+    /// Change the text of `target` (planned, or read from the vault into the plan), bumping
+    /// `last_modified` of an existing note when the text changes.
+    fn edit_file(&mut self, target: &str, edit: impl FnOnce(&str) -> Result<String, Diagnostic>) {
+        if self.plan.file(target).is_none() {
+            let Some(source) = self
+                .ws
                 .vault
                 .notes
                 .iter()
                 .find(|n| n.path() == target)
-                .map(|n| n.note.source.clone());
-            if self.plan.file(target).is_none() {
-                let Some(source) = existing else { return };
-                self.plan.files.push(PlannedFile {
-                    path: target.to_owned(),
-                    before: Some(source.clone()),
-                    after: source,
-                });
-            }
-            let is_new = self.plan.file(target).is_some_and(PlannedFile::is_new);
-            let Some(file) = self.plan.file_mut(target) else {
+                .map(|n| n.note.source.clone())
+            else {
                 return;
             };
-            let result = append_to_list(&file.after, &relation, &item).and_then(|t| {
-                let has_modified = parse_note_text(t.clone())
-                    .frontmatter
-                    .is_some_and(|fm| fm.get("last_modified").is_some());
-                if has_modified && !is_new {
-                    set_key(&t, "last_modified", &EditValue::Scalar(stamp.clone()))
-                } else {
-                    Ok(t)
-                }
+            self.plan.files.push(PlannedFile {
+                path: target.to_owned(),
+                before: Some(source.clone()),
+                after: source,
             });
-            match result {
-                Ok(t) => file.after = t,
-                Err(d) => {
-                    let d = d.with_path(target);
-                    self.plan.diagnostics.push(d);
-                }
-            }
         }
+        let stamp = self.now.stamp();
+        let Some(file) = self.plan.file_mut(target) else {
+            return;
+        };
+        let is_new = file.is_new();
+        let result = edit(&file.after).and_then(|t| {
+            let has_modified = parse_note_text(t.clone())
+                .frontmatter
+                .is_some_and(|fm| fm.get("last_modified").is_some());
+            if t != file.after && has_modified && !is_new {
+                set_key(&t, "last_modified", &EditValue::Scalar(stamp))
+            } else {
+                Ok(t)
+            }
+        });
+        match result {
+            Ok(t) => file.after = t,
+            Err(d) => self.plan.diagnostics.push(d.with_path(target)),
+        }
+        // A note read into the plan and left unchanged is not written.
+        self.plan
+            .files
+            .retain(|f| f.before.as_deref() != Some(f.after.as_str()));
     }
 
     /// A practice session with mode "Live Rehearsal", "Coaching" or both gets its take and/or

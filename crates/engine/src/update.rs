@@ -4,12 +4,12 @@
 //! changes, and values are validated as on create.
 
 use attune_syntax::edit::{EditValue, append_to_list, remove_key, set_key};
-use attune_syntax::{Diagnostic, parse_note_text};
+use attune_syntax::{Diagnostic, LinkPlace, parse_note_text};
 
 use crate::create::{Builder, Now, field_text};
 use crate::form::{Form, canonical_option};
 use crate::plan::{Plan, PlannedFile};
-use crate::workspace::{Workspace, name_of};
+use crate::workspace::{LinkResolution, Workspace, name_of};
 
 /// What a person asked to change in one note.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -222,6 +222,27 @@ pub fn plan_update(ws: &Workspace, update: &NoteUpdate, now: &Now) -> Plan {
     for v in set.iter().chain(&append) {
         for target in &v.linked {
             b.link_back(target, &v.field, class.name(), &name);
+        }
+    }
+    // A replaced link: the note it pointed to no longer lists this one.
+    for v in &set {
+        let Some(field) = form.field(&v.field).filter(|f| f.field_type.is_link()) else {
+            continue;
+        };
+        let old_targets: Vec<String> = vault_note
+            .note
+            .links
+            .iter()
+            .filter(|l| matches!(&l.place, LinkPlace::Frontmatter { key } if *key == v.field))
+            .filter_map(
+                |l| match ws.resolve_link(&l.target.target, &field.link_targets) {
+                    LinkResolution::Note { path, .. } => Some(path),
+                    _ => None,
+                },
+            )
+            .collect();
+        for old in old_targets.iter().filter(|t| !v.linked.contains(t)) {
+            b.unlink_back(old, &v.field, class.name(), &name);
         }
     }
     b.plan

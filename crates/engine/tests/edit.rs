@@ -77,7 +77,9 @@ fn render(plan: &Plan) -> String {
 /// A diff with trailing blanks removed from each line (a context line of an empty line is
 /// one space, which editors strip from snapshots).
 fn trimmed(diff: &str) -> String {
-    diff.lines().map(|l| format!("{}\n", l.trim_end())).collect()
+    diff.lines()
+        .map(|l| format!("{}\n", l.trim_end()))
+        .collect()
 }
 
 fn check_plan(plan: &Plan, expect: Expect) {
@@ -776,4 +778,65 @@ fn an_engine_plan_is_all_or_nothing_at_every_failure_point() {
             );
         }
     }
+}
+
+#[test]
+fn moving_a_take_to_another_session_updates_both_sessions_lists() {
+    let dir = vault();
+    // A second session of the scenario, without takes.
+    let ws = load(dir.path());
+    let second = plan_create(
+        &ws,
+        &NewNote {
+            class: "practice_session".into(),
+            values: set(&[
+                ("scenario", "A Different Story"),
+                ("rehearsal_mode", "Coaching"),
+            ]),
+            ..NewNote::default()
+        },
+        &now(),
+    );
+    commit(dir.path(), &second).unwrap();
+    let ws = load(dir.path());
+    let plan = plan_update(
+        &ws,
+        &NoteUpdate {
+            note: "A Different Story_Session-1_Live Rehearsal_Take-1".into(),
+            set: set(&[("practice_session", "[[A Different Story_Session-2]]")]),
+            ..NoteUpdate::default()
+        },
+        &now(),
+    );
+    expect![[r#"
+        --- a/ME/Takes/A Different Story_Session-1_Live Rehearsal_Take-1.md
+        +++ b/ME/Takes/A Different Story_Session-1_Live Rehearsal_Take-1.md
+        @@ -2,5 +2,6 @@
+         fileClass: live_rehearsal
+         id: 1002
+        -practice_session: "[[A Different Story_Session-1]]"
+        +practice_session: "[[A Different Story_Session-2]]"
+         scenario: "[[A Different Story]]"
+        +last_modified: 2025-06-27 18:34
+         ---
+    "#]]
+    .assert_eq(&trimmed(&plan.files[0].diff()));
+    let lists: Vec<String> = plan.files[1..]
+        .iter()
+        .map(|f| {
+            let note = attune_syntax::parse_note_text(f.after.clone());
+            let fm = note.frontmatter.unwrap();
+            format!(
+                "{}: {:?}",
+                f.path,
+                fm.get("live_rehearsals").map(|x| x.value.clone())
+            )
+        })
+        .collect();
+    expect![[r#"
+        [
+            "ME/Logs/A Different Story_Session-2.md: Some(List([Link(LinkTarget { target: \"A Different Story_Session-1_Live Rehearsal_Take-1\", fragment: None, alias: None })]))",
+            "ME/Logs/A Different Story_Session-1.md: Some(Null)",
+        ]
+    "#]].assert_debug_eq(&lists);
 }
