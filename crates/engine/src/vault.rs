@@ -83,6 +83,9 @@ pub fn class_facts(schema: &Schema) -> ClassFacts {
                 targets.clone(),
                 relation.inverse.as_deref(),
             );
+            if let Some(group_field) = &relation.chosen_by {
+                facts.set_chosen_by(class.short_name(), &relation.field, group_field);
+            }
             for (old, new) in class.rules.aliases.iter().chain(&schema.aliases) {
                 if *new == relation.field && class.relation(old).is_none() {
                     facts.add_relation(class.short_name(), old, targets.clone(), None);

@@ -131,6 +131,10 @@ pub struct Relation {
     pub targets: Vec<String>,
     /// The field on the target that holds the inverse link, when there is one.
     pub inverse: Option<String>,
+    /// A field of the linking note whose value names which target class (or its folder) a
+    /// link means, when there are several targets (`threat_source_group = "🪖 Protective
+    /// Strategies"` for `threatened_by`).
+    pub chosen_by: Option<String>,
 }
 
 /// Which options a field may take, depending on a sibling group field.
@@ -448,18 +452,25 @@ impl Cx<'_> {
                 field: field.to_string(),
                 targets: self.strings(value, what),
                 inverse: None,
+                chosen_by: None,
             }),
             DeValue::Table(t) => {
                 let mut relation = Relation {
                     field: field.to_string(),
                     targets: Vec::new(),
                     inverse: None,
+                    chosen_by: None,
                 };
                 for (k, v) in t {
                     match k.get_ref().as_ref() {
                         "target" => relation.targets = self.strings(v, &format!("{what}.target")),
                         "inverse" => relation.inverse = self.string(v, &format!("{what}.inverse")),
-                        other => self.unknown_key(k, other, &["target", "inverse"], what),
+                        "chosen_by" => {
+                            relation.chosen_by = self.string(v, &format!("{what}.chosen_by"))
+                        }
+                        other => {
+                            self.unknown_key(k, other, &["target", "inverse", "chosen_by"], what)
+                        }
                     }
                 }
                 if relation.targets.is_empty() {
@@ -551,5 +562,48 @@ fn to_value(value: &DeValue<'_>) -> Value {
                 .map(|(k, v)| (k.get_ref().to_string(), to_value(v.get_ref())))
                 .collect(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod chosen_by_tests {
+    use super::*;
+
+    #[test]
+    fn a_relation_can_name_the_field_that_chooses_its_target() {
+        let text = "[class.emotional_need.relations]\nthreatened_by = { target = [\"trigger\", \"tradeoff\"], chosen_by = \"threat_source_group\" }\nother = \"trigger\"\n";
+        let (config, diagnostics) = parse_config(text, "attune.toml");
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let relations = &config.classes[0].relations;
+        let threatened = relations
+            .iter()
+            .find(|r| r.field == "threatened_by")
+            .unwrap();
+        assert_eq!(threatened.chosen_by.as_deref(), Some("threat_source_group"));
+        assert_eq!(threatened.targets, ["trigger", "tradeoff"]);
+        assert_eq!(
+            relations
+                .iter()
+                .find(|r| r.field == "other")
+                .unwrap()
+                .chosen_by,
+            None
+        );
+    }
+
+    #[test]
+    fn a_misspelt_relation_key_is_reported_with_the_known_ones() {
+        let text = "[class.x.relations]\nf = { target = \"y\", chosenby = \"g\" }\n";
+        let (_, diagnostics) = parse_config(text, "attune.toml");
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(
+            diagnostics[0]
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("chosen_by")
+                || diagnostics[0].message.contains("chosen_by"),
+            "{diagnostics:?}"
+        );
     }
 }
