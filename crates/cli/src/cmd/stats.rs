@@ -36,7 +36,7 @@ impl LoadProgress for Bar {
         self.0.set_length(total as u64);
     }
     fn read(&self, done: usize) {
-        if done % 64 == 0 {
+        if done.is_multiple_of(64) {
             self.0.set_position(done as u64);
         }
     }
