@@ -232,7 +232,15 @@ fn reference_vault_acceptance() {
     let (report, code) = json(root, &[]);
     assert_eq!(code, 1, "the vault has errors (invalid YAML, templates)");
     // Stable across runs, so it can be diffed.
-    let run = || attune().arg("check").arg(root).args(["--format", "json"]).output().expect("runs").stdout;
+    let run = || {
+        attune()
+            .arg("check")
+            .arg(root)
+            .args(["--format", "json"])
+            .output()
+            .expect("runs")
+            .stdout
+    };
     assert_eq!(run(), run());
     let all = report["findings"].as_array().expect("findings");
 

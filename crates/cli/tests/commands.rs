@@ -158,7 +158,12 @@ fn views_runs_every_dataview_block() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|b| b["path"].as_str().unwrap().ends_with("⚡ Triggers/⚡ Triggers.md"))
+        .find(|b| {
+            b["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("⚡ Triggers/⚡ Triggers.md")
+        })
         .unwrap();
     assert_eq!(triggers["rows"], 67, "{triggers}");
 }

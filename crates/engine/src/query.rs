@@ -40,7 +40,12 @@ impl<'v> VaultPages<'v> {
         let mut by_note = HashMap::new();
         // Obsidian (and so Dataview) ignores dot-files such as the template leftovers named
         // `.md`; `attune check` still reports them.
-        let visible = |path: &str| !path.rsplit('/').next().is_some_and(|name| name.starts_with('.'));
+        let visible = |path: &str| {
+            !path
+                .rsplit('/')
+                .next()
+                .is_some_and(|name| name.starts_with('.'))
+        };
         for note in index.notes().filter(|n| !n.excluded() && visible(n.path())) {
             // The index already resolved every link with its field's relation class; reuse
             // its answers so a query sees the same targets as `attune check`.

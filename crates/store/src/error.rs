@@ -16,6 +16,9 @@ pub enum StoreError {
 
 impl StoreError {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> StoreError {
-        StoreError::Io { path: path.into(), source }
+        StoreError::Io {
+            path: path.into(),
+            source,
+        }
     }
 }

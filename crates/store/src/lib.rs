@@ -22,10 +22,10 @@ pub mod scan;
 pub mod tree;
 pub mod txn;
 
-pub use error::StoreError;
-pub use path::VaultPath;
-pub use tree::write_new_files;
-pub use scan::{FileMeta, Scan, ScanOptions, read_optional, scan};
 pub use disk::{Disk, DiskLock, FaultMode, MemDisk, RealDisk};
+pub use error::StoreError;
 pub use journal::{ContentHash, Manifest, ManifestFile, hash};
+pub use path::VaultPath;
+pub use scan::{FileMeta, Scan, ScanOptions, read_optional, scan};
+pub use tree::write_new_files;
 pub use txn::{CommitInfo, ConflictKind, Expected, FileChange, Recovery, VaultWriter, WriteError};

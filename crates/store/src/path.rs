@@ -19,5 +19,9 @@ impl VaultPath {
 
 /// NFC form of `s`, without allocating a different string when it already is NFC.
 pub fn nfc(s: &str) -> String {
-    if is_nfc(s) { s.to_owned() } else { s.nfc().collect() }
+    if is_nfc(s) {
+        s.to_owned()
+    } else {
+        s.nfc().collect()
+    }
 }

@@ -8,7 +8,6 @@ use rayon::prelude::*;
 
 use crate::{StoreError, VaultPath};
 
-
 /// What to walk and how to classify what is found.
 #[derive(Clone, Debug, Default)]
 pub struct ScanOptions {
@@ -59,7 +58,9 @@ where
 {
     let meta = fs_err::metadata(root).map_err(|e| StoreError::io(root, e))?;
     if !meta.is_dir() {
-        return Err(StoreError::NotAFolder { path: root.to_path_buf() });
+        return Err(StoreError::NotAFolder {
+            path: root.to_path_buf(),
+        });
     }
     let (entries, other_files, mut errors) = walk(root, options);
     on_walked(entries.len());
@@ -78,7 +79,12 @@ where
             Err(e) => errors.push(e),
         }
     }
-    Ok(Scan { root: root.to_path_buf(), notes, other_files, errors })
+    Ok(Scan {
+        root: root.to_path_buf(),
+        notes,
+        other_files,
+        errors,
+    })
 }
 
 type Walked = (Vec<(PathBuf, FileMeta)>, Vec<VaultPath>, Vec<StoreError>);
@@ -105,7 +111,9 @@ fn walk(root: &Path, options: &ScanOptions) -> Walked {
                         ignore::Error::WithPath { path, .. } => path.clone(),
                         _ => root.to_path_buf(),
                     };
-                    lock(found).2.push(StoreError::io(path, std::io::Error::other(e.to_string())));
+                    lock(found)
+                        .2
+                        .push(StoreError::io(path, std::io::Error::other(e.to_string())));
                     return ignore::WalkState::Continue;
                 }
             };
@@ -115,7 +123,11 @@ fn walk(root: &Path, options: &ScanOptions) -> Walked {
             let Some(rel) = relative(root, entry.path()) else {
                 return ignore::WalkState::Continue;
             };
-            if rel.rsplit('/').next().is_some_and(|n| n.starts_with('.') && n != ".md") {
+            if rel
+                .rsplit('/')
+                .next()
+                .is_some_and(|n| n.starts_with('.') && n != ".md")
+            {
                 return ignore::WalkState::Continue;
             }
             if !rel.ends_with(".md") {
@@ -134,9 +146,10 @@ fn walk(root: &Path, options: &ScanOptions) -> Walked {
                     };
                     lock(found).0.push((entry.into_path(), meta));
                 }
-                Err(e) => lock(found)
-                    .2
-                    .push(StoreError::io(entry.path(), std::io::Error::other(e.to_string()))),
+                Err(e) => lock(found).2.push(StoreError::io(
+                    entry.path(),
+                    std::io::Error::other(e.to_string()),
+                )),
             }
             ignore::WalkState::Continue
         })
@@ -168,11 +181,15 @@ fn is_excluded(rel: &str, options: &ScanOptions) -> bool {
     options.excluded_folders.iter().any(|f| {
         let f = f.trim_end_matches('/');
         !f.is_empty() && rel.starts_with(f) && rel.as_bytes().get(f.len()) == Some(&b'/')
-    }) || options.excluded_extensions.iter().any(|ext| !ext.is_empty() && rel.ends_with(ext.as_str()))
+    }) || options
+        .excluded_extensions
+        .iter()
+        .any(|ext| !ext.is_empty() && rel.ends_with(ext.as_str()))
 }
 
 fn millis(t: Option<std::time::SystemTime>) -> i64 {
-    t.and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_millis() as i64)
+    t.and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Read a vault-relative file if it exists (`Ok(None)` when it does not).
@@ -191,7 +208,10 @@ mod tests {
 
     #[test]
     fn excluded_folders_match_whole_segments() {
-        let o = ScanOptions { excluded_folders: vec!["Meta/".into()], excluded_extensions: vec![".excalidraw.md".into()] };
+        let o = ScanOptions {
+            excluded_folders: vec!["Meta/".into()],
+            excluded_extensions: vec![".excalidraw.md".into()],
+        };
         assert!(is_excluded("Meta/fileClass/x.md", &o));
         assert!(!is_excluded("Metabolism/x.md", &o));
         assert!(is_excluded("ME/drawing.excalidraw.md", &o));

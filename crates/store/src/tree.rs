@@ -22,7 +22,8 @@ pub fn write_new_files<'a>(
             .create_new(true)
             .open(&path)
             .map_err(|e| StoreError::io(&path, e))?;
-        file.write_all(bytes).map_err(|e| StoreError::io(&path, e))?;
+        file.write_all(bytes)
+            .map_err(|e| StoreError::io(&path, e))?;
     }
     Ok(())
 }
