@@ -428,7 +428,7 @@ impl FormPageBuilder {
     }
 }
 
-pub fn new_form(state: &AppState, class: &str) -> Page {
+pub fn new_form(state: &AppState, class: &str, prefill: &[(String, String)]) -> Page {
     let site = state.site();
     let Some(c) = site.class(class) else {
         return message_page(
@@ -438,7 +438,14 @@ pub fn new_form(state: &AppState, class: &str) -> Page {
             &format!("The vault has no type named “{class}”."),
         );
     };
-    let form = build(&site, c, None);
+    let mut form = build(&site, c, None);
+    for (k, v) in prefill {
+        if k == "title" {
+            form.title.clone_from(v);
+        } else if let Some(f) = form.fields.iter_mut().find(|f| f.name == *k) {
+            f.values.push(v.clone());
+        }
+    }
     let b = form_page(
         state,
         &site,

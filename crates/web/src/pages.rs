@@ -819,6 +819,12 @@ pub async fn scenario_page(State(state): State<AppState>, Path(path): Path<Strin
         escape(&e.title),
         escape(&href::note(&e.path))
     );
+    let scenario_name = href::encode_component(&e.name);
+    if site.class("practice_session").is_some() {
+        content.push_str(&format!(
+            "<p><a class=\"button primary\" href=\"/new/practice_session?scenario={scenario_name}\">New session</a></p>"
+        ));
+    }
     let sessions = crate::lab::sessions_of(&site, i);
     if sessions.is_empty() {
         content.push_str("<p class=\"muted\">No sessions yet.</p>");
@@ -860,8 +866,13 @@ pub async fn scenario_page(State(state): State<AppState>, Path(path): Path<Strin
 
 // ---------------------------------------------------------------- forms
 
-pub async fn new_form(State(state): State<AppState>, Path(class): Path<String>) -> Page {
-    forms::new_form(&state, &class)
+/// `GET /new/{class}?field=value…`: the create form, prefilled from the address.
+pub async fn new_form(
+    State(state): State<AppState>,
+    Path(class): Path<String>,
+    Query(prefill): Query<Vec<(String, String)>>,
+) -> Page {
+    forms::new_form(&state, &class, &prefill)
 }
 
 pub async fn new_submit(

@@ -101,19 +101,15 @@ impl Site {
         let ws = Workspace::new(vault, attune_toml);
         let (vault, schema) = (&ws.vault, &ws.schema);
         let mut entries = Vec::new();
-        let mut diagnostics: Vec<Diagnostic> = vault.diagnostics.clone();
-        diagnostics.extend(ws.schema_diagnostics.iter().cloned());
+        // Exactly what `attune check` reports (parse, schema and index findings).
+        let diagnostics: Vec<Diagnostic> = attune_engine::check::check(vault);
         for (i, n) in vault.notes.iter().enumerate() {
             if n.meta.excluded {
                 continue;
             }
             let path = n.path().to_owned();
             let assignment = schema.class_of(&n.meta.path.key, n.declared_file_class());
-            diagnostics.extend(assignment.diagnostics);
             let stub = n.is_empty_stub();
-            if let (Some(class), Some(fm)) = (&assignment.class, &n.note.frontmatter) {
-                diagnostics.extend(schema.validate_note(Some(class), &fm.fields, &path));
-            }
             let name = file_stem(&path).to_owned();
             let title = field_text(n, "title").unwrap_or_else(|| name.clone());
             entries.push(Entry {
@@ -156,14 +152,11 @@ impl Site {
             query_source: std::sync::OnceLock::new(),
         };
         site.resolve_links();
-        site.diagnostics
-            .sort_by(|a, b| a.path.cmp(&b.path).then(a.span.cmp(&b.span)));
         site
     }
 
     fn resolve_links(&mut self) {
         let mut all = Vec::with_capacity(self.entries.len());
-        let mut missing = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
             let note = &self.ws.vault.notes[e.note].note;
             let mut links = Vec::with_capacity(note.links.len());
@@ -176,20 +169,6 @@ impl Site {
                     LinkPlace::Body => None,
                 };
                 let resolved = self.resolve(Some(i), &link.target, field.as_deref());
-                if resolved == Resolved::Missing && !link.embed {
-                    missing.push(
-                        Diagnostic::info(
-                            "link/dangling",
-                            format!(
-                                "`{}` links to `{}`, which does not exist",
-                                e.name, link.target.target
-                            ),
-                        )
-                        .with_path(&e.path)
-                        .with_span(link.span)
-                        .with_help("create the note, or correct the link"),
-                    );
-                }
                 links.push(OutLink {
                     target: link.target.clone(),
                     field,
@@ -219,7 +198,6 @@ impl Site {
             b.sort();
         }
         self.backlinks = backlinks;
-        self.diagnostics.extend(missing);
     }
 
     /// Resolve a wiki-link written in note `from` (and frontmatter `field`, whose relation's

@@ -809,3 +809,21 @@ async fn api_plans_and_commits() {
         "the snapshot is current: {note}"
     );
 }
+
+#[tokio::test]
+async fn create_form_is_prefilled_from_the_address() {
+    let app = app();
+    let (status, form) = app
+        .get("/new/trigger?title=From%20Link&trigger_group=Environmental&calms=Calm")
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        form.contains("name=\"title\" type=\"text\" value=\"From Link\""),
+        "{form}"
+    );
+    assert!(
+        form.contains("<option selected>Environmental</option>"),
+        "{form}"
+    );
+    assert!(form.contains("<option selected>Calm</option>"), "{form}");
+}
