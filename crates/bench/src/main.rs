@@ -32,7 +32,7 @@ struct RunArgs {
     /// Vault sizes (notes under ME/), comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
     sizes: Vec<usize>,
-    /// Timed runs per phase (each after one untimed warm-up of the page cache).
+    /// Timed runs per phase (the vault is read once, untimed, before the first).
     #[arg(long, default_value_t = 3)]
     runs: usize,
     /// Generator seed.
@@ -319,7 +319,7 @@ fn parse_millis(list: &str) -> Vec<f64> {
 // The benchmark run.
 
 fn run(mut args: RunArgs) -> anyhow::Result<()> {
-    let repo = PathBuf::from(REPO);
+    let repo = fs_err::canonicalize(REPO).unwrap_or_else(|_| PathBuf::from(REPO));
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo.join("target"), PathBuf::from);
     if args.quick {

@@ -301,7 +301,8 @@ const HOW_TO_READ: &str = "## How to read this
   `crates/bench`, deterministic by seed, shaped like the owner's vault: same classes and folders, about
   38% empty stubs, the owner's value and link shapes).
 - **cold** means a new process with no attune cache. The OS page cache is warm for every tool alike:
-  each phase gets one untimed warm-up run first (dropping the page cache needs root and is not done).
+  the vault is read once, untimed, before the first timed phase (dropping the page cache needs root
+  and is not done).
 - `floor/rg` is `rg --files-with-matches '^---' VAULT` (ripgrep touches every file, in parallel);
   `floor/read` reads every file once, single-threaded, in-process.
 - `peer/python` is `bench/python_baseline.py` (python-frontmatter + PyYAML with libyaml, installed by
