@@ -109,6 +109,8 @@ pub struct Index {
     pub(crate) sorted: BTreeMap<Box<str>, NoteId>,
     /// Link targets only: excluded notes are not here.
     pub(crate) by_name: FxHashMap<Sym, Vec<NoteId>>,
+    /// Notes under excluded folders by name: never link targets, but found by path.
+    pub(crate) excluded_by_name: FxHashMap<Sym, Vec<NoteId>>,
     pub(crate) by_alias: FxHashMap<Box<str>, Vec<NoteId>>,
     pub(crate) by_id: FxHashMap<Box<str>, Vec<NoteId>>,
     pub(crate) by_tag: FxHashMap<Box<str>, Vec<NoteId>>,
@@ -165,6 +167,7 @@ impl Index {
             by_path: FxHashMap::default(),
             sorted: BTreeMap::new(),
             by_name: FxHashMap::default(),
+            excluded_by_name: FxHashMap::default(),
             by_alias: FxHashMap::default(),
             by_id: FxHashMap::default(),
             by_tag: FxHashMap::default(),
@@ -353,8 +356,10 @@ impl Index {
                 NoteId(self.entries.len() as u32 - 1)
             }
         };
-        if let (Some(name), false) = (name, input.excluded) {
-            self.by_name.entry(name).or_default().push(id);
+        match (name, input.excluded) {
+            (Some(name), false) => self.by_name.entry(name).or_default().push(id),
+            (Some(name), true) => self.excluded_by_name.entry(name).or_default().push(id),
+            (None, _) => {}
         }
         self.by_path.insert(path.clone(), id);
         self.sorted.insert(path, id);
@@ -366,8 +371,10 @@ impl Index {
         self.unindex_fields(id);
         let entry = self.entry(id);
         let (path, name, excluded) = (entry.path.clone(), entry.name, entry.excluded);
-        if let (Some(name), false) = (name, excluded) {
-            remove_from(&mut self.by_name, &name, id);
+        match (name, excluded) {
+            (Some(name), false) => remove_from(&mut self.by_name, &name, id),
+            (Some(name), true) => remove_from(&mut self.excluded_by_name, &name, id),
+            (None, _) => {}
         }
         self.by_path.remove(&path);
         self.sorted.remove(&path);

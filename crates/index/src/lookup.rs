@@ -135,13 +135,15 @@ impl Index {
         let wanted = name::key(name::strip_md(path));
         let stem = name::key(name::strip_md(name::file_name(path)));
         let sym = self.keys.get(&stem)?;
-        // Link targets are indexed by name; excluded notes are found by a scan of their folder.
-        if let Some(ids) = self.by_name.get(&sym)
-            && let Some(&id) = ids.iter().find(|&&id| *self.entry(id).path_key == *wanted)
-        {
-            return Some(id);
-        }
-        self.ids().find(|&id| *self.entry(id).path_key == *wanted)
+        // Only the notes of that name can have that path: never a scan of the vault (a query
+        // comparing many dangling links would otherwise be quadratic).
+        self.by_name
+            .get(&sym)
+            .into_iter()
+            .chain(self.excluded_by_name.get(&sym))
+            .flatten()
+            .copied()
+            .find(|&id| *self.entry(id).path_key == *wanted)
     }
 
     /// Link targets named `name` (file name without `.md`; case, normalisation and U+FE0F

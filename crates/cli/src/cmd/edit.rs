@@ -61,13 +61,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             None => field.options.clone(),
         };
         let answer = if !options.is_empty() && !field.multiple {
+            // An empty field stays empty unless the user picks a value: the first choice is
+            // "(empty)", so pressing Enter through the form never invents values.
+            let mut choices = Vec::with_capacity(options.len() + 1);
+            choices.push(EMPTY_CHOICE.to_owned());
+            choices.extend(options);
             let start = current
                 .as_deref()
-                .and_then(|c| options.iter().position(|o| o == c))
+                .and_then(|c| choices.iter().position(|o| o == c))
                 .unwrap_or(0);
-            inquire::Select::new(&label, options)
+            let picked = inquire::Select::new(&label, choices)
                 .with_starting_cursor(start)
-                .prompt()?
+                .prompt()?;
+            if picked == EMPTY_CHOICE {
+                String::new()
+            } else {
+                picked
+            }
         } else {
             let help = if field.field_type.is_link() {
                 "links: [[A]], [[B]]"
@@ -103,8 +113,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let plan = plan_update(&ws, &update, &Now::local());
+    if !args.dry_run && !plan.is_refused() {
+        for f in &plan.files {
+            anstream::print!("{}", super::new::colour_diff(&f.diff()));
+        }
+        let write = inquire::Confirm::new("Write these changes?")
+            .with_default(false)
+            .prompt()?;
+        if !write {
+            anstream::println!("nothing written");
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     apply_plan(&args.out.vault, &plan, args.dry_run, args.out.format)
 }
+
+/// The choice that leaves a one-value field empty.
+const EMPTY_CHOICE: &str = "(empty)";
 
 /// A field's current value as one line: list items joined by `, `, links as `[[…]]`.
 fn list_text(ws: &Workspace, i: usize, field: &str) -> Option<String> {

@@ -250,7 +250,7 @@ pub fn apply_plan(
     })
 }
 
-fn colour_diff(diff: &str) -> String {
+pub fn colour_diff(diff: &str) -> String {
     diff.lines()
         .map(|l| {
             let style = if l.starts_with("+++") || l.starts_with("---") {
