@@ -362,11 +362,29 @@ struct NotePage {
     obsidian_href: String,
     graph_href: String,
     fields: Vec<(String, String)>,
+    more_fields: Vec<(String, String)>,
     body: String,
     relations: Vec<LinkGroup>,
     backlinks: Vec<LinkGroup>,
     diagnostics: Vec<Finding>,
 }
+
+/// Fields every note carries for housekeeping: shown folded on the note page.
+const BOOKKEEPING: &[&str] = &[
+    "id",
+    "created",
+    "last_modified",
+    "title",
+    "type",
+    "category",
+    "entered",
+    "archived",
+    "visibility",
+    "export_to_inputs",
+    "tags",
+    "media",
+    "attachments",
+];
 
 /// The fields of a note in the class's `fieldsOrder` (then any others as written).
 pub fn ordered_fields(site: &Site, entry: usize) -> Vec<(String, attune_syntax::Value)> {
@@ -401,14 +419,26 @@ pub async fn note_page(State(state): State<AppState>, Path(path): Path<String>) 
     };
     let e = &site.entries[i];
     let note = &site.vault_note(i).note;
-    let fields = ordered_fields(&site, i)
-        .into_iter()
-        .filter(|(k, _)| k != "fileClass")
-        .map(|(k, v)| {
-            let html = value_html(&site, Some(i), Some(&k), &v);
-            (k, html)
-        })
-        .collect();
+    // Status and priority first, the note's own fields next, bookkeeping folded away.
+    let mut fields = Vec::new();
+    let mut more_fields = Vec::new();
+    let mut all = ordered_fields(&site, i);
+    all.sort_by_key(|(k, _)| match k.as_str() {
+        "status" => 0,
+        "priority" => 1,
+        _ => 2,
+    });
+    for (k, v) in all {
+        if k == "fileClass" {
+            continue;
+        }
+        let html = value_html(&site, Some(i), Some(&k), &v);
+        if BOOKKEEPING.contains(&k.as_str()) {
+            more_fields.push((k, html));
+        } else {
+            fields.push((k, html));
+        }
+    }
     let body = markdown::render(&site, Some(i), note.body_text(), &mut |lang, text| {
         crate::query::render_block(&site, i, lang, text)
     });
@@ -483,6 +513,7 @@ pub async fn note_page(State(state): State<AppState>, Path(path): Path<String>) 
         obsidian_href: href::obsidian(&state.0.vault_name, &e.path),
         graph_href: href::graph_note(&e.path, 1),
         fields,
+        more_fields,
         body,
         relations: relations
             .into_iter()
