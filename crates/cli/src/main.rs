@@ -2,6 +2,7 @@
 //! (0 clean, 1 findings or a failed operation, 2 bad usage).
 
 mod cmd;
+mod format;
 mod json;
 mod note_arg;
 mod render;

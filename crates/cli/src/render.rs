@@ -87,6 +87,25 @@ pub fn render(d: &Diagnostic, source: Option<&str>) -> String {
     out
 }
 
+/// `s` without ANSI colour codes, for tests that compare rendered text.
+#[cfg(test)]
+pub fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,28 +118,11 @@ mod tests {
             .with_path("ME/a.md")
             .with_span(Span::new(12, 16))
             .with_help("close the list with `]`");
-        let plain = strip(&render(&d, Some(text)));
+        let plain = strip_ansi(&render(&d, Some(text)));
         expect_eq(
             &plain,
-            "error[yaml/invalid]: bad list\n  --> ME/a.md:2:9\n  |\n2 | status: [oops\n  |         ^^^^\n  = help: close the list with `]`\n",
+            "error[yaml/invalid]: bad list\n --> ME/a.md:2:9\n  |\n2 | status: [oops\n  |         ^^^^\n  = help: close the list with `]`\n",
         );
-    }
-
-    fn strip(s: &str) -> String {
-        let mut out = String::new();
-        let mut chars = s.chars();
-        while let Some(c) = chars.next() {
-            if c == '\x1b' {
-                for c in chars.by_ref() {
-                    if c == 'm' {
-                        break;
-                    }
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        out
     }
 
     fn expect_eq(a: &str, b: &str) {

@@ -13,6 +13,8 @@ use serde_json::json;
 use crate::render;
 use crate::vault_arg::VaultArg;
 
+use crate::format::Format;
+
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -32,12 +34,6 @@ pub struct Args {
     /// Only findings in files under this vault-relative path (folder or file); repeatable.
     #[arg(long, value_name = "PATH")]
     path: Vec<String>,
-}
-
-#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
@@ -296,7 +292,7 @@ mod tests {
                 count: 351,
             },
         ];
-        let plain: String = strip(&summary_table(&summary, Severity::Warning));
+        let plain: String = crate::render::strip_ansi(&summary_table(&summary, Severity::Warning));
         assert_eq!(
             plain,
             "severity code                      count\n\
@@ -305,22 +301,5 @@ mod tests {
              info     note/empty-stub             351\n\
              5 errors, 1 warning, 351 infos (351 not shown: use --show info)"
         );
-    }
-
-    fn strip(s: &str) -> String {
-        let mut out = String::new();
-        let mut chars = s.chars();
-        while let Some(c) = chars.next() {
-            if c == '\x1b' {
-                for c in chars.by_ref() {
-                    if c == 'm' {
-                        break;
-                    }
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        out
     }
 }

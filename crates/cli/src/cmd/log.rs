@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use attune_engine::commit::{local_time, log};
 use serde_json::json;
 
-use super::new::Format;
+use crate::format::Format;
 use crate::vault_arg::VaultArg;
 
 #[derive(clap::Args)]

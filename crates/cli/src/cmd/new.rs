@@ -19,6 +19,8 @@ use serde_json::json;
 
 use crate::render;
 
+use crate::format::Format;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// The class of the new note (`trigger`, `practice_session`, …).
@@ -51,12 +53,6 @@ pub struct Output {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-}
-
-#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
 }
 
 /// Split `field=value`.

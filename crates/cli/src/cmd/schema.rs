@@ -13,6 +13,8 @@ use serde_json::json;
 
 use crate::vault_arg::VaultArg;
 
+use crate::format::Format;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// `[CLASS] [VAULT]`: a class by short or full name, and/or the vault folder. A single
@@ -24,12 +26,6 @@ pub struct Args {
     demo: bool,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
-}
-
-#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {

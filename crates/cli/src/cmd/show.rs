@@ -13,6 +13,8 @@ use serde_json::json;
 use crate::render;
 use crate::vault_arg::VaultArg;
 
+use crate::format::Format;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// The note: a vault-relative path (with or without `.md`), a note name, or its `id`.
@@ -21,12 +23,6 @@ pub struct Args {
     vault: VaultArg,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
-}
-
-#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {

@@ -13,6 +13,8 @@ use serde_json::json;
 use crate::render;
 use crate::vault_arg::VaultArg;
 
+use crate::format::Format;
+
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -20,12 +22,6 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
-}
-
-#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
 }
 
 /// A progress bar on stderr; invisible when stderr is not a terminal.

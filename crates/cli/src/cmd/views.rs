@@ -11,18 +11,14 @@ use serde_json::json;
 
 use crate::vault_arg::VaultArg;
 
+use crate::format::Format;
+
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     vault: VaultArg,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
-}
-
-#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
