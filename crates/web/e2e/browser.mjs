@@ -204,6 +204,17 @@ async function liveUpdate(base, triggers) {
   const sameUrl = await url();
   if (!sameUrl.includes("Being%20Interrupted")) fail("the page navigated away");
 
+  step("the graph draws (cytoscape under the CSP)");
+  await go(base + "/graph?class=trigger");
+  await until("a drawn graph", async () => (await script("return document.querySelectorAll('#graph canvas').length")) > 0);
+  const legend = await script("return Array.from(document.querySelectorAll('#graph-legend li')).map(li => li.textContent)");
+  if (!legend.includes("trigger")) fail(`graph legend: ${JSON.stringify(legend)}`);
+
+  step("search answers while typing (htmx under the CSP)");
+  await go(base + "/search");
+  await type(await find("#q"), "interrupt");
+  await until("live results", async () => (await source()).includes("<mark>Interrupt"));
+
   step("no Content-Security-Policy violations or script errors");
   const logs = await fetch(`${driver}/session/${session}/se/log`, {
     method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ type: "browser" }),
