@@ -112,27 +112,46 @@ fn ask_missing(ws: &Workspace, form: &Form, request: &mut NewNote) -> anyhow::Re
             request.values.push((field.name.clone(), value));
         }
     }
+    // Group fields the user chose to leave empty: their dependent fields are not asked.
+    let mut skipped: Vec<&str> = Vec::new();
     for field in form.fields.iter().filter(|f| f.group.is_some()) {
         let Some(rule) = &field.group else { continue };
-        if given(request, &field.name) || rule.options.is_empty() {
+        if given(request, &field.name)
+            || rule.options.is_empty()
+            || skipped.contains(&rule.by.as_str())
+        {
             continue;
         }
         let group = match request.values.iter().find(|(k, _)| *k == rule.by) {
             Some((_, g)) => g.clone(),
             None => {
-                let groups: Vec<String> = rule.options.iter().map(|(g, _)| g.clone()).collect();
+                let mut groups: Vec<String> = Vec::new();
+                if !field.required {
+                    groups.push(SKIP.to_owned());
+                }
+                groups.extend(rule.options.iter().map(|(g, _)| g.clone()));
                 let g = inquire::Select::new(&format!("{}:", rule.by), groups).prompt()?;
+                if g == SKIP {
+                    skipped.push(&rule.by);
+                    continue;
+                }
                 request.values.push((rule.by.clone(), g.clone()));
                 g
             }
         };
         let value = ask_field(ws, field, Some(&group))?;
-        request.values.push((field.name.clone(), value));
+        if !value.is_empty() {
+            request.values.push((field.name.clone(), value));
+        }
     }
     Ok(())
 }
 
+/// The first choice of an optional group select: leave the pair empty.
+const SKIP: &str = "(skip)";
+
 /// Ask for one field's value: a select for options, a fuzzy picker for links, text else.
+/// An optional field's select starts with "(skip)", which gives an empty answer.
 pub fn ask_field(ws: &Workspace, field: &FormField, group: Option<&str>) -> anyhow::Result<String> {
     let label = format!("{}:", field.name);
     let options: Vec<String> = match group.and_then(|g| field.options_for_group(g)) {
@@ -140,7 +159,17 @@ pub fn ask_field(ws: &Workspace, field: &FormField, group: Option<&str>) -> anyh
         None => field.options.clone(),
     };
     if !options.is_empty() {
-        return Ok(inquire::Select::new(&label, options).prompt()?);
+        let mut choices = Vec::with_capacity(options.len() + 1);
+        if !field.required {
+            choices.push(SKIP.to_owned());
+        }
+        choices.extend(options);
+        let picked = inquire::Select::new(&label, choices).prompt()?;
+        return Ok(if picked == SKIP {
+            String::new()
+        } else {
+            picked
+        });
     }
     if field.field_type.is_link() {
         let mut names: Vec<String> = Vec::new();
