@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use attune_index::{ClassFacts, Index, NoteInput};
 use attune_schema::{Schema, SchemaInput, VaultFiles, load_schema};
 use attune_store::{FileMeta, ScanOptions, StoreError, VaultPath};
-use attune_syntax::{Diagnostic, Note, parse_note};
+use attune_syntax::{Diagnostic, Note, parse_note, parse_note_text};
+use rayon::prelude::*;
 
 use crate::settings::{METADATA_MENU_SETTINGS, Settings};
 
@@ -206,7 +207,11 @@ impl Vault {
             &options,
             |total| progress.walked(total),
             |_meta, bytes| {
-                let note = parse_note(&bytes);
+                // Valid UTF-8 (nearly every note) becomes the note's source without a copy.
+                let note = match String::from_utf8(bytes) {
+                    Ok(text) => parse_note_text(text),
+                    Err(e) => parse_note(e.as_bytes()),
+                };
                 progress.read(done.fetch_add(1, Ordering::Relaxed) + 1);
                 note
             },
@@ -231,6 +236,8 @@ impl Vault {
                 }
             })
             .collect();
+        // Collected in place over the larger scan results: give back the spare room.
+        notes.shrink_to_fit();
         for n in &notes {
             diagnostics.extend(n.note.diagnostics.iter().cloned());
         }
@@ -250,24 +257,31 @@ impl Vault {
             })
         };
         let mut schema_diagnostics = schema_diagnostics;
-        for n in notes.iter_mut().filter(|n| !n.meta.excluded) {
-            let assignment =
-                schema.class_of(&n.meta.path.key, declared_file_class(&n.note, &schema));
-            let fc_span = n
-                .note
-                .frontmatter
-                .as_ref()
-                .and_then(|fm| fm.get(&schema.settings.file_class_alias))
-                .map(|f| f.value_span);
-            for mut d in assignment.diagnostics {
-                d.path.clone_from(&n.meta.path.on_disk);
-                if d.span.is_none() {
-                    d.span = fc_span;
+        // Each note's class on its own (in parallel); the findings keep the notes' order.
+        let class_findings: Vec<Vec<Diagnostic>> = notes
+            .par_iter_mut()
+            .filter(|n| !n.meta.excluded)
+            .map(|n| {
+                let assignment =
+                    schema.class_of(&n.meta.path.key, declared_file_class(&n.note, &schema));
+                let fc_span = n
+                    .note
+                    .frontmatter
+                    .as_ref()
+                    .and_then(|fm| fm.get(&schema.settings.file_class_alias))
+                    .map(|f| f.value_span);
+                let mut found = assignment.diagnostics;
+                for d in &mut found {
+                    d.path.clone_from(&n.meta.path.on_disk);
+                    if d.span.is_none() {
+                        d.span = fc_span;
+                    }
                 }
-                schema_diagnostics.push(d);
-            }
-            n.class = assignment.class;
-        }
+                n.class = assignment.class;
+                found
+            })
+            .collect();
+        schema_diagnostics.extend(class_findings.into_iter().flatten());
         let index = build_index(&notes, &scan.other_files, &schema);
         Ok(Vault {
             root: scan.root,

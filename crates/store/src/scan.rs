@@ -64,21 +64,27 @@ where
     }
     let (entries, other_files, mut errors) = walk(root, options);
     on_walked(entries.len());
-    let results: Vec<Result<(FileMeta, T), StoreError>> = entries
+    // Unreadable files are rare: they go aside, and the results are compacted in place
+    // (no second vector of every note alongside the first).
+    let unreadable = Mutex::new(Vec::new());
+    let results: Vec<Option<(FileMeta, T)>> = entries
         .into_par_iter()
-        .map(|(abs, meta)| {
-            let bytes = std::fs::read(&abs).map_err(|e| StoreError::io(&abs, e))?;
-            let value = read(&meta, bytes);
-            Ok((meta, value))
+        .map(|(abs, meta)| match std::fs::read(&abs) {
+            Ok(bytes) => {
+                let value = read(&meta, bytes);
+                Some((meta, value))
+            }
+            Err(e) => {
+                lock(&unreadable).push(StoreError::io(&abs, e));
+                None
+            }
         })
         .collect();
-    let mut notes = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(n) => notes.push(n),
-            Err(e) => errors.push(e),
-        }
-    }
+    let mut notes: Vec<(FileMeta, T)> = results.into_iter().flatten().collect();
+    notes.shrink_to_fit();
+    let mut unreadable = unreadable.into_inner().unwrap_or_else(|p| p.into_inner());
+    unreadable.sort_by_key(ToString::to_string);
+    errors.extend(unreadable);
     Ok(Scan {
         root: root.to_path_buf(),
         notes,

@@ -123,5 +123,28 @@ pub fn parse_note_text(source: String) -> Note {
         source,
     };
     crate::markdown::scan_note(&mut note);
+    note.shrink_to_fit();
     note
+}
+
+impl Note {
+    /// Give back the spare capacity of every list grown while parsing: a vault holds
+    /// every note at once, and amortised growth would otherwise leave most of a note's
+    /// memory unused (measured: about half of the heap at 10 000 notes).
+    fn shrink_to_fit(&mut self) {
+        if let Some(fm) = &mut self.frontmatter {
+            fm.fields.shrink_to_fit();
+            for field in &mut fm.fields {
+                field.item_spans.shrink_to_fit();
+                field.value.shrink_to_fit();
+            }
+        }
+        self.links.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.headings.shrink_to_fit();
+        self.inline_fields.shrink_to_fit();
+        self.query_blocks.shrink_to_fit();
+        self.tasks.shrink_to_fit();
+        self.diagnostics.shrink_to_fit();
+    }
 }

@@ -126,6 +126,21 @@ fn days_in_month(year: i16, month: u8) -> u8 {
 }
 
 impl Value {
+    /// Drop spare capacity in lists and maps, at any depth (after parsing).
+    pub(crate) fn shrink_to_fit(&mut self) {
+        match self {
+            Value::List(items) => {
+                items.shrink_to_fit();
+                items.iter_mut().for_each(Value::shrink_to_fit);
+            }
+            Value::Map(entries) => {
+                entries.shrink_to_fit();
+                entries.iter_mut().for_each(|(_, v)| v.shrink_to_fit());
+            }
+            _ => {}
+        }
+    }
+
     /// `Null`, empty text, or a list/map with nothing in it: what the owner sees as "not filled in".
     pub fn is_empty(&self) -> bool {
         match self {
