@@ -15,6 +15,8 @@ use crate::frontmatter::Field;
 use crate::markdown::LinkTarget;
 use crate::{Diagnostic, Span, Value};
 
+mod flat;
+
 /// Collections nested deeper than this are read as `Null`.
 pub const MAX_DEPTH: usize = 64;
 
@@ -110,19 +112,31 @@ struct Builder<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Parse the YAML text at `yaml` in `source` (the text between the fences).
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, base: usize) -> Builder<'a> {
+        Builder {
+            yaml: text,
+            base,
+            stack: Vec::new(),
+            skipped: 0,
+            anchors: Vec::new(),
+            root: None,
+            fields: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
+/// Parse the YAML text at `yaml` in `source` (the text between the fences): flat
+/// frontmatter by the fast reader in [`flat`], anything else by saphyr.
 pub(crate) fn parse(source: &str, yaml: Span) -> ParsedYaml {
+    flat::parse(source, yaml).unwrap_or_else(|| parse_with_saphyr(source, yaml))
+}
+
+/// Parse the YAML text at `yaml` in `source` with saphyr, whatever its shape.
+pub(crate) fn parse_with_saphyr(source: &str, yaml: Span) -> ParsedYaml {
     let text = &source[yaml.range()];
-    let mut builder = Builder {
-        yaml: text,
-        base: yaml.start as usize,
-        stack: Vec::new(),
-        skipped: 0,
-        anchors: Vec::new(),
-        root: None,
-        fields: Vec::new(),
-        diagnostics: Vec::new(),
-    };
+    let mut builder = Builder::new(text, yaml.start as usize);
     let mut pos = CharToByte::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut documents = 0;
