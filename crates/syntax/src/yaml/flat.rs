@@ -115,7 +115,8 @@ impl<'a> Reader<'a> {
             value: Value::Null,
             start,
             end: start + colon,
-            scalar: Some(key.to_owned()),
+            // `Builder::field` takes the key's text apart; the node gives only its place.
+            scalar: None,
             block_scalar: false,
             item_spans: Vec::new(),
         };
