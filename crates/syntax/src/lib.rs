@@ -11,7 +11,10 @@
 //! - frontmatter: `---` fences at the very start (after a BOM), CRLF or LF, read by saphyr
 //!   (strict YAML 1.2) into top-level [`Field`]s with key/value/line spans and a normalised
 //!   [`Value`]; a YAML error is one `yaml/invalid` diagnostic at the error's position, and the
-//!   note still loads (its frontmatter links are then found line by line);
+//!   note still loads (its frontmatter links are then found line by line). Flat frontmatter
+//!   (`key: scalar`, one-line `[flow, lists]`, `- item` lists, quoted scalars, comments: most
+//!   notes) is read by a hand-written reader that gives exactly saphyr's result and leaves
+//!   anything else to saphyr (tests compare the two on whole vaults and generated YAML);
 //! - body: wiki-links and embeds, `#tags`, ATX headings, Dataview inline fields, fenced query
 //!   blocks and tasks, by one hand-written pass over the lines with `memchr` (no Markdown
 //!   render). Code spans, fenced code (``` and ~~~) and `%% comments %%` hide links and tags.
