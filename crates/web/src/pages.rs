@@ -111,7 +111,22 @@ struct Item {
 
 struct ReviewGroup {
     label: String,
+    /// How many notes the group holds (only the first [`SHOWN`] are listed).
+    total: usize,
     items: Vec<Item>,
+}
+
+/// Notes listed per review group on the home page (a vault can hold thousands of stubs).
+const SHOWN: usize = 40;
+
+fn review_group(label: String, mut items: Vec<Item>) -> ReviewGroup {
+    let total = items.len();
+    items.truncate(SHOWN);
+    ReviewGroup {
+        label,
+        total,
+        items,
+    }
 }
 
 #[derive(Template)]
@@ -154,13 +169,13 @@ pub async fn home(State(state): State<AppState>) -> Page {
             to_review: waiting.len(),
         });
         if !waiting.is_empty() {
-            review.push(ReviewGroup {
-                label: format!("{label}: in progress or review"),
-                items: waiting
+            review.push(review_group(
+                format!("{label}: in progress or review"),
+                waiting
                     .into_iter()
                     .map(|i| item(&site, i, site.status(i).unwrap_or_default()))
                     .collect(),
-            });
+            ));
         }
     }
     let stubs: Vec<Item> = (0..site.entries.len())
@@ -170,10 +185,10 @@ pub async fn home(State(state): State<AppState>) -> Page {
     if !stubs.is_empty() {
         review.insert(
             0,
-            ReviewGroup {
-                label: "Empty stubs (created by a link, never filled in)".into(),
-                items: stubs,
-            },
+            review_group(
+                "Empty stubs (created by a link, never filled in)".into(),
+                stubs,
+            ),
         );
     }
     let mut by_time: Vec<usize> = (0..site.entries.len()).collect();
