@@ -49,6 +49,34 @@ fn base_letter(c: char) -> char {
     base.to_lowercase().next().unwrap_or(base)
 }
 
+/// A text's primary weights, computed once so a sort need not recompute them on every
+/// comparison: [`compare_text`] orders texts by these first. See [`compare_primary`].
+#[derive(Clone, Debug)]
+pub struct TextKey {
+    /// The weights [`compare_text`] uses when both texts are ASCII (`None`: not ASCII).
+    ascii: Option<Vec<(u8, u8)>>,
+    /// The weights it uses otherwise.
+    primary: Vec<(u8, char)>,
+}
+
+impl TextKey {
+    pub fn new(s: &str) -> TextKey {
+        TextKey {
+            ascii: s.is_ascii().then(|| s.bytes().map(ascii_class).collect()),
+            primary: s.chars().filter_map(primary).collect(),
+        }
+    }
+}
+
+/// [`compare_text`] of the two texts when their primary weights differ; `Equal` when they
+/// tie, and then only [`compare_text`] knows the order.
+pub fn compare_primary(a: &TextKey, b: &TextKey) -> Ordering {
+    match (&a.ascii, &b.ascii) {
+        (Some(x), Some(y)) => x.cmp(y),
+        _ => a.primary.cmp(&b.primary),
+    }
+}
+
 /// Compare two texts as `a.localeCompare(b)` would (approximately). Never `Equal` for
 /// different texts unless they differ only in ignorable characters.
 pub fn compare_text(a: &str, b: &str) -> Ordering {
@@ -154,6 +182,22 @@ fn compare_ascii(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Where two texts' primary keys differ, they decide the order exactly as
+        /// `compare_text` does (ASCII, non-ASCII and mixed pairs).
+        #[test]
+        fn primary_keys_agree_with_compare_text(
+            a in "[ a-zA-Z0-9_`^+|$.\\-]{0,6}|[ aAéÉ🎭\u{FE0F}\u{200B}z9_-]{0,6}",
+            b in "[ a-zA-Z0-9_`^+|$.\\-]{0,6}|[ aAéÉ🎭\u{FE0F}\u{200B}z9_-]{0,6}",
+        ) {
+            let by_key = compare_primary(&TextKey::new(&a), &TextKey::new(&b));
+            if by_key != Ordering::Equal {
+                prop_assert_eq!(by_key, compare_text(&a, &b));
+            }
+        }
+    }
 
     #[test]
     fn orders_like_locale_compare() {

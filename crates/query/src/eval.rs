@@ -66,6 +66,9 @@ pub(crate) struct Context<'s> {
     pub this: Option<PageId>,
     pub now: DateTime,
     regexes: RefCell<HashMap<String, Result<Regex, String>>>,
+    /// [`Context::normalize_link`]'s answers for the run: `None` when a path stays as
+    /// written. Sorting and grouping by links ask for the same few paths many times.
+    links: RefCell<HashMap<String, Option<String>>>,
 }
 
 impl<'s> Context<'s> {
@@ -79,6 +82,7 @@ impl<'s> Context<'s> {
             this,
             now,
             regexes: RefCell::new(HashMap::new()),
+            links: RefCell::new(HashMap::new()),
         }
     }
 
@@ -108,15 +112,25 @@ impl<'s> Context<'s> {
 
     /// The vault path a link path means from the query's note (unchanged when dangling).
     pub(crate) fn normalize_link<'p>(&self, path: &'p str) -> Cow<'p, str> {
-        if self.source.page_by_path(path).is_some() {
-            return Cow::Borrowed(path);
+        if let Some(known) = self.links.borrow().get(path) {
+            return match known {
+                Some(p) => Cow::Owned(p.clone()),
+                None => Cow::Borrowed(path),
+            };
         }
-        match self
-            .source
-            .resolve_link(self.this, path)
-            .and_then(|id| self.source.page(id))
-        {
-            Some(page) => Cow::Owned(page.path.clone()),
+        let resolved = if self.source.page_by_path(path).is_some() {
+            None
+        } else {
+            self.source
+                .resolve_link(self.this, path)
+                .and_then(|id| self.source.page(id))
+                .map(|page| page.path.clone())
+        };
+        self.links
+            .borrow_mut()
+            .insert(path.to_string(), resolved.clone());
+        match resolved {
+            Some(p) => Cow::Owned(p),
             None => Cow::Borrowed(path),
         }
     }

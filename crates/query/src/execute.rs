@@ -13,6 +13,7 @@ use std::sync::Arc;
 use jiff::civil::DateTime;
 
 use crate::ast::{Command, NamedExpr, Query, QueryKind, SortDirection, Source};
+use crate::collation::{TextKey, compare_primary};
 use crate::eval::{Context, Env, RowData};
 use crate::parser::{QueryError, parse_query};
 use crate::source::QuerySource;
@@ -338,14 +339,14 @@ fn run_command(
             ("WHERE", out)
         }
         Command::Sort(fields) => {
-            let mut keyed: Vec<(Vec<QValue>, Row)> = Vec::with_capacity(rows.len());
+            let mut keyed: Vec<(Vec<SortKey>, Row)> = Vec::with_capacity(rows.len());
             'rows: for row in rows {
                 let mut keys = Vec::with_capacity(fields.len());
                 for (expr, _) in fields {
                     match ctx.eval(expr, Env::row(&row.data)) {
                         // `SORT file`: compare the file objects, built once per row.
-                        Ok(QValue::File(id)) => keys.push(ctx.file_sort_key(id)),
-                        Ok(v) => keys.push(v),
+                        Ok(QValue::File(id)) => keys.push(SortKey::new(ctx, ctx.file_sort_key(id))),
+                        Ok(v) => keys.push(SortKey::new(ctx, v)),
                         Err(e) => {
                             errors.push(e);
                             continue 'rows;
@@ -356,7 +357,7 @@ fn run_command(
             }
             keyed.sort_by(|(a, _), (b, _)| {
                 for (i, (_, dir)) in fields.iter().enumerate() {
-                    let c = ctx.compare(&a[i], &b[i]);
+                    let c = a[i].compare(ctx, &b[i]);
                     let c = if *dir == SortDirection::Descending {
                         c.reverse()
                     } else {
@@ -468,6 +469,39 @@ fn run_command(
     Ok(out)
 }
 
+/// A value to sort by, with the primary collation weights of its text (or of a link's
+/// resolved path) computed once instead of on every comparison.
+struct SortKey {
+    value: QValue,
+    text: Option<TextKey>,
+}
+
+impl SortKey {
+    fn new(ctx: &Context<'_>, value: QValue) -> SortKey {
+        let text = match &value {
+            QValue::Text(t) => Some(TextKey::new(t)),
+            QValue::Link(l) => Some(TextKey::new(&ctx.normalize_link(&l.path))),
+            _ => None,
+        };
+        SortKey { value, text }
+    }
+
+    /// The same order as [`Context::compare`] of the values.
+    fn compare(&self, ctx: &Context<'_>, other: &SortKey) -> std::cmp::Ordering {
+        let same_kind = matches!(
+            (&self.value, &other.value),
+            (QValue::Text(_), QValue::Text(_)) | (QValue::Link(_), QValue::Link(_))
+        );
+        if same_kind && let (Some(a), Some(b)) = (&self.text, &other.text) {
+            let c = compare_primary(a, b);
+            if c != std::cmp::Ordering::Equal {
+                return c;
+            }
+        }
+        ctx.compare(&self.value, &other.value)
+    }
+}
+
 /// A group key that can be hashed: the common, simple keys. Other keys (lists, objects,
 /// durations) are grouped by sorting.
 #[derive(PartialEq, Eq, Hash)]
@@ -502,7 +536,7 @@ fn hash_key(ctx: &Context<'_>, key: &QValue) -> Option<HashKey> {
 /// key, stably, then merges equal neighbours). Simple keys are bucketed by hash, so only the
 /// distinct keys are sorted.
 fn group_rows(ctx: &Context<'_>, keyed: Vec<(QValue, Row)>) -> Vec<(QValue, Vec<QValue>)> {
-    let mut buckets: Vec<(QValue, Vec<(usize, RowData)>)> = Vec::new();
+    let mut buckets: Vec<(SortKey, Vec<(usize, RowData)>)> = Vec::new();
     let mut index: std::collections::HashMap<HashKey, usize> = std::collections::HashMap::new();
     for (position, (key, row)) in keyed.into_iter().enumerate() {
         match hash_key(ctx, &key) {
@@ -510,17 +544,17 @@ fn group_rows(ctx: &Context<'_>, keyed: Vec<(QValue, Row)>) -> Vec<(QValue, Vec<
                 Some(&b) => buckets[b].1.push((position, row.data)),
                 None => {
                     index.insert(h, buckets.len());
-                    buckets.push((key, vec![(position, row.data)]));
+                    buckets.push((SortKey::new(ctx, key), vec![(position, row.data)]));
                 }
             },
-            None => buckets.push((key, vec![(position, row.data)])),
+            None => buckets.push((SortKey::new(ctx, key), vec![(position, row.data)])),
         }
     }
-    buckets.sort_by(|(a, ma), (b, mb)| ctx.compare(a, b).then(ma[0].0.cmp(&mb[0].0)));
-    let mut groups: Vec<(QValue, Vec<(usize, RowData)>)> = Vec::new();
+    buckets.sort_by(|(a, ma), (b, mb)| a.compare(ctx, b).then(ma[0].0.cmp(&mb[0].0)));
+    let mut groups: Vec<(SortKey, Vec<(usize, RowData)>)> = Vec::new();
     for (key, members) in buckets {
         match groups.last_mut() {
-            Some((k, existing)) if ctx.compare(k, &key) == std::cmp::Ordering::Equal => {
+            Some((k, existing)) if k.compare(ctx, &key) == std::cmp::Ordering::Equal => {
                 existing.extend(members);
                 existing.sort_by_key(|(p, _)| *p);
             }
@@ -531,7 +565,7 @@ fn group_rows(ctx: &Context<'_>, keyed: Vec<(QValue, Row)>) -> Vec<(QValue, Vec<
         .into_iter()
         .map(|(key, members)| {
             (
-                key,
+                key.value,
                 members.into_iter().map(|(_, d)| d.into_value()).collect(),
             )
         })
