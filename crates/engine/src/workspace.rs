@@ -4,15 +4,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use attune_schema::{Class, Schema, SchemaInput, VaultFiles, load_schema};
+use attune_schema::{Class, Schema};
 use attune_syntax::Diagnostic;
 
 use crate::commit::EditError;
 use crate::naming::key;
-use crate::vault::{LoadError, Vault, VaultNote};
-
-/// Where the vault's own rules live, at its root.
-pub const ATTUNE_TOML: &str = "attune.toml";
+use crate::vault::{Vault, VaultNote};
 
 /// A vault with its schema.
 pub struct Workspace {
@@ -41,59 +38,20 @@ pub enum LinkResolution {
     Ambiguous(Vec<String>),
 }
 
-struct Files<'a> {
-    paths: Vec<&'a str>,
-    text: HashMap<&'a str, &'a str>,
-}
-
-impl VaultFiles for Files<'_> {
-    fn paths(&self) -> Vec<&str> {
-        self.paths.clone()
-    }
-    fn text(&self, path: &str) -> Option<&str> {
-        self.text.get(path).copied()
-    }
-}
-
 impl Workspace {
     /// Load the vault at `root` and its schema. Finishes any commit a crash interrupted first.
     pub fn load(root: &Path) -> Result<Workspace, EditError> {
         crate::commit::recover(root)?;
         let vault = Vault::load(root)?;
-        let toml = attune_store::read_optional(root, ATTUNE_TOML).map_err(LoadError::from)?;
-        Ok(Workspace::new(vault, toml.as_deref()))
+        Ok(Workspace::new(vault))
     }
 
-    /// Build from a loaded vault and the text of its `attune.toml` (if any).
-    pub fn new(vault: Vault, attune_toml: Option<&str>) -> Workspace {
-        let files = Files {
-            paths: vault
-                .notes
-                .iter()
-                .map(|n| n.meta.path.key.as_str())
-                .collect(),
-            text: vault
-                .notes
-                .iter()
-                .map(|n| (n.meta.path.key.as_str(), n.note.source.as_str()))
-                .collect(),
-        };
-        let input = SchemaInput {
-            metadata_menu_settings: vault.settings.raw.as_deref(),
-            attune_toml,
-            files: &files,
-        };
-        let (schema, schema_diagnostics) = load_schema(&input);
-        drop(files);
-        let classes: Vec<Option<String>> = vault
-            .notes
-            .iter()
-            .map(|n| {
-                schema
-                    .class_of(&n.meta.path.key, n.declared_file_class())
-                    .class
-            })
-            .collect();
+    /// Build from a loaded vault: its schema and each note's class come from the load, only
+    /// the write-side name lookups are added here.
+    pub fn new(vault: Vault) -> Workspace {
+        let schema = vault.schema.clone();
+        let schema_diagnostics = vault.schema_diagnostics.clone();
+        let classes: Vec<Option<String>> = vault.notes.iter().map(|n| n.class.clone()).collect();
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_path = HashMap::new();
         for (i, n) in vault.notes.iter().enumerate() {

@@ -115,7 +115,7 @@ mod tests {
             std::fs::write(path, t).unwrap();
         }
         let vault = Vault::load(dir.path()).unwrap();
-        let site = Site::from_vault(vault, None);
+        let site = Site::from_vault(vault);
         (dir, site)
     }
 

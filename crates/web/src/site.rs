@@ -91,14 +91,12 @@ pub fn name_key(text: &str) -> String {
 impl Site {
     /// Load the vault at `root` and derive everything the pages need.
     pub fn load(root: &Path) -> Result<Site, LoadError> {
-        let vault = Vault::load(root)?;
-        let attune_toml = attune_store::read_optional(&vault.root, "attune.toml")?;
-        Ok(Site::from_vault(vault, attune_toml.as_deref()))
+        Ok(Site::from_vault(Vault::load(root)?))
     }
 
     /// Derive a snapshot from a loaded vault.
-    pub fn from_vault(vault: Vault, attune_toml: Option<&str>) -> Site {
-        let ws = Workspace::new(vault, attune_toml);
+    pub fn from_vault(vault: Vault) -> Site {
+        let ws = Workspace::new(vault);
         let (vault, schema) = (&ws.vault, &ws.schema);
         let mut entries = Vec::new();
         // Exactly what `attune check` reports (parse, schema and index findings).
