@@ -35,6 +35,32 @@ const WEEKDAYS: [&str; 7] = [
     "Sunday",
 ];
 
+/// A civil date-time from its parts, `None` when any is out of range.
+fn civil(
+    year: i64,
+    month: i64,
+    day: i64,
+    hour: i64,
+    minute: i64,
+    second: i64,
+    milli: i64,
+) -> Option<DateTime> {
+    let date = Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()?;
+    let time = Time::new(
+        i8::try_from(hour).ok()?,
+        i8::try_from(minute).ok()?,
+        i8::try_from(second).ok()?,
+        i32::try_from(milli).ok()? * 1_000_000,
+    )
+    .ok()?;
+    Some(date.to_datetime(time))
+}
+
 fn digits(s: &[u8], at: usize, n: usize) -> Option<u32> {
     if at + n > s.len() {
         return None;
@@ -82,20 +108,18 @@ pub fn parse_date_prefix(text: &str) -> Option<(DateTime, usize)> {
             }
         }
     }
-    let date = Date::new(
-        i16::try_from(year).ok()?,
-        i8::try_from(month).ok()?,
-        i8::try_from(day).ok()?,
-    )
-    .ok()?;
-    let time = Time::new(
-        i8::try_from(hour).ok()?,
-        i8::try_from(minute).ok()?,
-        i8::try_from(second).ok()?,
-        i32::try_from(milli).ok()? * 1_000_000,
-    )
-    .ok()?;
-    Some((date.to_datetime(time), pos))
+    Some((
+        civil(
+            year.into(),
+            month.into(),
+            day.into(),
+            hour.into(),
+            minute.into(),
+            second.into(),
+            milli.into(),
+        )?,
+        pos,
+    ))
 }
 
 fn zone_suffix(s: &[u8]) -> usize {
@@ -403,20 +427,7 @@ pub fn parse_date_with_format(text: &str, format: &str) -> Option<DateTime> {
     if let Some(pm) = pm {
         hour = hour % 12 + if pm { 12 } else { 0 };
     }
-    let date = Date::new(
-        i16::try_from(year).ok()?,
-        i8::try_from(month).ok()?,
-        i8::try_from(day).ok()?,
-    )
-    .ok()?;
-    let time = Time::new(
-        i8::try_from(hour).ok()?,
-        i8::try_from(minute).ok()?,
-        i8::try_from(second).ok()?,
-        i32::try_from(milli).ok()? * 1_000_000,
-    )
-    .ok()?;
-    Some(date.to_datetime(time))
+    civil(year, month, day, hour, minute, second, milli)
 }
 
 /// `date + duration` (calendar months first, then exact time), `None` when out of range.

@@ -15,8 +15,8 @@ pub fn build_source(site: &Site) -> MemorySource {
     MemorySource::from_notes(site.ws.vault.notes.iter().map(|n| {
         let stats = attune_query::FileStats {
             size: n.meta.size,
-            ctime: local_time(n.meta.ctime_ms),
-            mtime: local_time(n.meta.mtime_ms),
+            ctime: attune_engine::query::local_time(n.meta.ctime_ms),
+            mtime: attune_engine::query::local_time(n.meta.mtime_ms),
         };
         (
             n.path().to_owned(),
@@ -24,15 +24,6 @@ pub fn build_source(site: &Site) -> MemorySource {
             stats,
         )
     }))
-}
-
-/// A file time (ms since the epoch) as local civil time, as Dataview shows `file.mtime`.
-fn local_time(ms: i64) -> Option<jiff::civil::DateTime> {
-    let ts = jiff::Timestamp::from_millisecond(ms).ok()?;
-    Some(
-        ts.to_zoned_datetime(jiff::tz::TimeZone::system())
-            .datetime(),
-    )
 }
 
 /// Run a query with `this` set to the note at `this_path` (when given).
