@@ -1027,32 +1027,9 @@ fn format_duration_with(d: crate::value::Duration, format: &str) -> String {
             remaining -= n * size;
         }
     }
-    let chars: Vec<char> = format.chars().collect();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\'' {
-            let mut j = i + 1;
-            while j < chars.len() && chars[j] != '\'' {
-                out.push(chars[j]);
-                j += 1;
-            }
-            i = j + 1;
-            continue;
-        }
-        let mut n = 1;
-        while i + n < chars.len() && chars[i + n] == c {
-            n += 1;
-        }
-        match UNITS.iter().position(|(u, _)| *u == c) {
-            Some(idx) => {
-                let v = format_number(values[idx]);
-                out.push_str(&format!("{v:0>n$}"));
-            }
-            None => out.extend(std::iter::repeat_n(c, n)),
-        }
-        i += n;
-    }
-    out
+    crate::time::format_tokens(format, |c, n| {
+        let idx = UNITS.iter().position(|(u, _)| *u == c)?;
+        let v = format_number(values[idx]);
+        Some(format!("{v:0>n$}"))
+    })
 }

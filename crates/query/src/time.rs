@@ -285,8 +285,10 @@ pub fn format_date_default(d: DateTime) -> String {
     }
 }
 
-/// Format with Luxon tokens (`yyyy MM dd HH mm ss`, `MMMM`, `EEEE`, `a`, `'literal'`, …).
-pub fn format_date(d: DateTime, format: &str) -> String {
+/// Walk a Luxon format string: `'literal'` text is copied, every run of one character
+/// (`yyyy`, `MM`, `-`) is handed to `token(char, run length)`; a run it returns `None` for is
+/// copied as written. Shared by date and duration formatting.
+pub fn format_tokens(format: &str, mut token: impl FnMut(char, usize) -> Option<String>) -> String {
     let chars: Vec<char> = format.chars().collect();
     let mut out = String::new();
     let mut i = 0;
@@ -301,22 +303,29 @@ pub fn format_date(d: DateTime, format: &str) -> String {
             i = j + 1;
             continue;
         }
-        if !c.is_ascii_alphabetic() {
-            out.push(c);
-            i += 1;
-            continue;
-        }
         let mut n = 1;
         while i + n < chars.len() && chars[i + n] == c {
             n += 1;
         }
-        let month = d.month() as usize;
-        let weekday = d.weekday().to_monday_zero_offset() as usize;
-        let hour12 = match d.hour() % 12 {
-            0 => 12,
-            h => h,
-        };
-        let text = match (c, n) {
+        match token(c, n) {
+            Some(text) => out.push_str(&text),
+            None => out.extend(std::iter::repeat_n(c, n)),
+        }
+        i += n;
+    }
+    out
+}
+
+/// Format with Luxon tokens (`yyyy MM dd HH mm ss`, `MMMM`, `EEEE`, `a`, `'literal'`, …).
+pub fn format_date(d: DateTime, format: &str) -> String {
+    let month = d.month() as usize;
+    let weekday = d.weekday().to_monday_zero_offset() as usize;
+    let hour12 = match d.hour() % 12 {
+        0 => 12,
+        h => h,
+    };
+    format_tokens(format, |c, n| {
+        Some(match (c, n) {
             ('y', 2) => format!("{:02}", d.year().rem_euclid(100)),
             ('y', _) => format!("{:0width$}", d.year(), width = n.max(4)),
             ('M', 1) | ('L', 1) => month.to_string(),
@@ -343,12 +352,9 @@ pub fn format_date(d: DateTime, format: &str) -> String {
             ('W', _) => format!("{:02}", d.date().iso_week_date().week()),
             ('k', _) => format!("{:04}", d.date().iso_week_date().year()),
             ('q', _) => ((month - 1) / 3 + 1).to_string(),
-            _ => std::iter::repeat_n(c, n).collect(),
-        };
-        out.push_str(&text);
-        i += n;
-    }
-    out
+            _ => return None,
+        })
+    })
 }
 
 /// Parse `text` with a Luxon format (the subset `yyyy yy MM M dd d HH H hh h mm m ss s SSS a`
