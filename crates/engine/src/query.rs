@@ -17,10 +17,9 @@ pub struct VaultPages<'v> {
     pages: Vec<Page>,
     /// Page of each index note.
     by_note: HashMap<NoteId, PageId>,
-    /// Index note of each page.
+    /// Index note of each page. Pages are built from the index's path-sorted map, so page
+    /// ids are in path order: sorting ids sorts by path.
     notes: Vec<NoteId>,
-    /// Pages in path order (`pages` is built in index order).
-    order: Vec<PageId>,
 }
 
 /// A file time (ms since the Unix epoch) as local civil time, as Dataview shows `file.mtime`.
@@ -86,14 +85,11 @@ impl<'v> VaultPages<'v> {
             pages.push(page);
             notes.push(from);
         }
-        let mut order: Vec<PageId> = (0..pages.len() as u32).map(PageId).collect();
-        order.sort_by(|a, b| pages[a.0 as usize].path.cmp(&pages[b.0 as usize].path));
         VaultPages {
             vault,
             pages,
             by_note,
             notes,
-            order,
         }
     }
 
@@ -106,6 +102,11 @@ impl<'v> VaultPages<'v> {
         attune_query::query(text, self, &options)
     }
 
+    /// Sort pages by path (page ids are assigned in path order).
+    fn in_path_order(ids: &mut [PageId]) {
+        ids.sort_unstable();
+    }
+
     fn page_of(&self, id: NoteId) -> Option<PageId> {
         self.by_note.get(&id).copied()
     }
@@ -113,7 +114,7 @@ impl<'v> VaultPages<'v> {
 
 impl QuerySource for VaultPages<'_> {
     fn all_pages(&self) -> Vec<PageId> {
-        self.order.clone()
+        (0..self.pages.len() as u32).map(PageId).collect()
     }
 
     fn page(&self, id: PageId) -> Option<&Page> {
@@ -153,17 +154,13 @@ impl QuerySource for VaultPages<'_> {
         {
             return vec![id];
         }
-        let mut out: Vec<PageId> = self
+        let out: Vec<PageId> = self
             .vault
             .index
             .notes_in_folder(folder)
             .filter_map(|n| self.page_of(n.id()))
             .collect();
-        out.sort_by(|a, b| {
-            self.pages[a.0 as usize]
-                .path
-                .cmp(&self.pages[b.0 as usize].path)
-        });
+        // `notes_in_folder` walks the index's path-sorted map: already in path order.
         out
     }
 
@@ -175,11 +172,7 @@ impl QuerySource for VaultPages<'_> {
             .into_iter()
             .filter_map(|id| self.page_of(id))
             .collect();
-        out.sort_by(|a, b| {
-            self.pages[a.0 as usize]
-                .path
-                .cmp(&self.pages[b.0 as usize].path)
-        });
+        Self::in_path_order(&mut out);
         out
     }
 
@@ -195,11 +188,7 @@ impl QuerySource for VaultPages<'_> {
             .into_iter()
             .filter_map(|id| self.page_of(id))
             .collect();
-        out.sort_by(|a, b| {
-            self.pages[a.0 as usize]
-                .path
-                .cmp(&self.pages[b.0 as usize].path)
-        });
+        Self::in_path_order(&mut out);
         out.dedup();
         out
     }
