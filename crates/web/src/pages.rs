@@ -475,7 +475,11 @@ pub async fn note_page(State(state): State<AppState>, Path(path): Path<String>) 
         let html = match &l.resolved {
             Resolved::Note(t) => view::entry_link(&site, *t),
             Resolved::Ambiguous(all) if !all.is_empty() => view::entry_link(&site, all[0]),
-            Resolved::File(p) => format!("<span class=\"file\">{}</span>", escape(p)),
+            Resolved::File(p) => format!(
+                "<a class=\"file\" href=\"{}\">{}</a>",
+                escape(&href::file(p)),
+                escape(p)
+            ),
             _ => format!(
                 "<a class=\"missing\" href=\"{}\">{}</a>",
                 escape(&href::missing(l.target.name())),

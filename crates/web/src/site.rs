@@ -5,7 +5,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use attune_engine::query::VaultPages;
 use attune_engine::workspace::Workspace;
 use attune_engine::{LoadError, Vault, VaultNote};
 use attune_schema::Class;
@@ -70,7 +72,7 @@ pub struct Entry {
 pub struct Site {
     pub root: PathBuf,
     /// The engine's view: the vault with its schema (what plans are made against).
-    pub ws: Workspace,
+    pub ws: Arc<Workspace>,
     /// Indexed notes (not under an excluded folder), sorted by path.
     pub entries: Vec<Entry>,
     by_path: HashMap<String, usize>,
@@ -79,9 +81,21 @@ pub struct Site {
     pub backlinks: Vec<Vec<BackLink>>,
     /// Everything `attune check` would report, sorted by path.
     pub diagnostics: Vec<Diagnostic>,
-    /// Dataview's view of the snapshot, built on first use.
-    query_source: std::sync::OnceLock<attune_query::MemorySource>,
+    /// Dataview's view of the snapshot (the engine's [`VaultPages`], the same source
+    /// `attune query` uses), built on first use.
+    pages: QueryPages,
 }
+
+type LazyPages<'a> = std::sync::OnceLock<VaultPages<'a>>;
+
+self_cell::self_cell!(
+    /// The workspace together with the query pages that borrow its vault.
+    struct QueryPages {
+        owner: Arc<Workspace>,
+        #[not_covariant]
+        dependent: LazyPages,
+    }
+);
 
 /// Lookup key of a note name or path: NFC, lower case (Obsidian matches names case-insensitively).
 pub fn name_key(text: &str) -> String {
@@ -96,7 +110,7 @@ impl Site {
 
     /// Derive a snapshot from a loaded vault.
     pub fn from_vault(vault: Vault) -> Site {
-        let ws = Workspace::new(vault);
+        let ws = Arc::new(Workspace::new(vault));
         let (vault, schema) = (&ws.vault, &ws.schema);
         let mut entries = Vec::new();
         // Exactly what `attune check` reports (parse, schema and index findings).
@@ -139,6 +153,7 @@ impl Site {
             .collect();
         let root = vault.root.clone();
         let mut site = Site {
+            pages: QueryPages::new(Arc::clone(&ws), |_| std::sync::OnceLock::new()),
             root,
             ws,
             entries,
@@ -147,7 +162,6 @@ impl Site {
             files,
             backlinks: Vec::new(),
             diagnostics,
-            query_source: std::sync::OnceLock::new(),
         };
         site.resolve_links();
         site
@@ -281,10 +295,10 @@ impl Site {
         }
     }
 
-    /// The query source of this snapshot (built once, on first use).
-    pub fn query_source(&self) -> &attune_query::MemorySource {
-        self.query_source
-            .get_or_init(|| crate::query::build_source(self))
+    /// Run `f` with the Dataview pages of this snapshot (built once, on first use).
+    pub fn with_pages<R>(&self, f: impl FnOnce(&VaultPages<'_>) -> R) -> R {
+        self.pages
+            .with_dependent(|ws, pages| f(pages.get_or_init(|| VaultPages::new(&ws.vault))))
     }
 
     /// The entry at a vault-relative path (with or without `.md`).
