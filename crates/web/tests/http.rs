@@ -1016,3 +1016,27 @@ async fn a_refresh_of_named_paths_announces_exactly_them() {
     let (status, _) = app.get("/notes/Notes/Loose.md").await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn binding_beyond_loopback_needs_a_token() {
+    let app = app();
+    let options = |listen: &str, token: Option<&str>| attune_web::ServeOptions {
+        vault: app.dir.path().to_path_buf(),
+        listen: listen.parse().unwrap(),
+        token: token.map(str::to_owned),
+        watch: false,
+    };
+    for listen in ["0.0.0.0:0", "[::]:0"] {
+        match attune_web::Server::bind(&options(listen, None)).await {
+            Err(attune_web::ServeError::NotLoopback(addr)) => {
+                assert_eq!(addr, listen.parse().unwrap())
+            }
+            Err(e) => panic!("{listen}: {e}"),
+            Ok(_) => panic!("{listen}: bound without a token"),
+        }
+    }
+    let server = attune_web::Server::bind(&options("127.0.0.1:0", None))
+        .await
+        .unwrap();
+    assert!(server.addr.ip().is_loopback());
+}
