@@ -890,6 +890,25 @@ pub async fn scenario_page(State(state): State<AppState>, Path(path): Path<Strin
                 escape(&status)
             ));
         }
+        // The write flows of a session: a new take, a new coaching note, linked to it.
+        let session_name = href::encode_component(&site.entries[s.session].name);
+        let mut actions = String::new();
+        for (short, label) in [
+            ("live_rehearsal", "New take"),
+            ("coaching", "New coaching note"),
+        ] {
+            if let Some(class) = site.class(short)
+                && forms::can_create(&site, class)
+            {
+                actions.push_str(&format!(
+                    "<a class=\"button\" href=\"{}?practice_session={session_name}&amp;scenario={scenario_name}\">{label}</a> ",
+                    escape(&href::new_note(class.short_name()))
+                ));
+            }
+        }
+        if !actions.is_empty() {
+            content.push_str(&format!("<p class=\"actions\">{actions}</p>"));
+        }
         for (label, list) in [("Takes", &s.takes), ("Coaching", &s.coaching)] {
             content.push_str(&format!("<h3>{label}</h3>"));
             if list.is_empty() {
