@@ -78,6 +78,8 @@ pub struct Site {
     by_path: HashMap<String, usize>,
     by_name: HashMap<String, Vec<usize>>,
     files: HashMap<String, String>,
+    /// Entries of each class (full name), sorted by name.
+    by_class: HashMap<String, Vec<usize>>,
     pub backlinks: Vec<Vec<BackLink>>,
     /// Everything `attune check` would report, sorted by path.
     pub diagnostics: Vec<Diagnostic>,
@@ -151,8 +153,19 @@ impl Site {
                     .map(|p| (name_key(file_name(&p.key)), p.on_disk.clone())),
             )
             .collect();
+        let mut by_class: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            if let Some(c) = &e.class {
+                by_class.entry(c.clone()).or_default().push(i);
+            }
+        }
+        for list in by_class.values_mut() {
+            // One lower-cased key per note, not two per comparison.
+            list.sort_by_cached_key(|&i| entries[i].name.to_lowercase());
+        }
         let root = vault.root.clone();
         let mut site = Site {
+            by_class,
             pages: QueryPages::new(Arc::clone(&ws), |_| std::sync::OnceLock::new()),
             root,
             ws,
@@ -325,31 +338,29 @@ impl Site {
             .and_then(|c| self.ws.schema.class(c))
     }
 
-    /// Entries of a class (full name), sorted by name.
+    /// Entries of a class (full name), sorted by name (computed once per snapshot).
     pub fn entries_of(&self, class: &str) -> Vec<usize> {
-        let mut out: Vec<usize> = (0..self.entries.len())
-            .filter(|&i| self.entries[i].class.as_deref() == Some(class))
-            .collect();
-        // One lower-cased key per note, not two per comparison.
-        out.sort_by_cached_key(|&i| self.entries[i].name.to_lowercase());
-        out
+        self.by_class.get(class).cloned().unwrap_or_default()
     }
 
     /// Number of notes per class (full name), over every class of the schema.
     pub fn class_counts(&self) -> BTreeMap<String, usize> {
-        let mut counts: BTreeMap<String, usize> = self
-            .ws
+        self.ws
             .schema
             .classes()
             .iter()
-            .map(|c| (c.name().to_owned(), 0))
-            .collect();
-        for e in &self.entries {
-            if let Some(c) = &e.class {
-                *counts.entry(c.clone()).or_default() += 1;
-            }
-        }
-        counts
+            .map(|c| {
+                let n = self.by_class.get(c.name()).map_or(0, Vec::len);
+                (c.name().to_owned(), n)
+            })
+            .chain(
+                // A class the schema does not know (it cannot happen today; kept honest).
+                self.by_class
+                    .iter()
+                    .filter(|(c, _)| self.ws.schema.class(c).is_none())
+                    .map(|(c, l)| (c.clone(), l.len())),
+            )
+            .collect()
     }
 
     /// A frontmatter field's value.

@@ -142,7 +142,11 @@ impl AppState {
         changed: &[PathBuf],
     ) -> Result<Option<VaultChange>, StateError> {
         let mut vault = self.site().ws.vault.clone();
-        vault.refresh(changed)?;
+        if vault.refresh(changed)?.is_empty() {
+            // Only files outside the vault's notes (`.attune/`, a dot-folder, a path that
+            // is already gone): nothing to build.
+            return Ok(None);
+        }
         self.swap_in(Site::from_vault(vault), origin)
     }
 

@@ -81,6 +81,7 @@ pub fn start(state: AppState) -> Result<Watcher, String> {
 fn is_noise(path: &std::path::Path) -> bool {
     let text = path.to_string_lossy();
     text.contains("/.git/")
+        || text.contains("/.attune/")
         || text.contains("/.trash/")
         || text.ends_with(".swp")
         || text.ends_with('~')

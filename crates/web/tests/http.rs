@@ -1040,3 +1040,52 @@ async fn binding_beyond_loopback_needs_a_token() {
         .unwrap();
     assert!(server.addr.ip().is_loopback());
 }
+
+#[tokio::test]
+async fn long_type_pages_show_their_first_rows_and_search_on_the_server() {
+    let mut files: Vec<(String, String)> = FIXTURE
+        .iter()
+        .map(|(p, t)| ((*p).to_owned(), (*t).to_owned()))
+        .collect();
+    for i in 0..230 {
+        files.push((
+            format!("Emotions/Feeling {i:03}.md"),
+            "---\nstatus: 🟩 complete\n---\n".to_owned(),
+        ));
+    }
+    files.push((
+        "Emotions/Café Calm.md".to_owned(),
+        "---\nstatus: 🟩 complete\n---\n".to_owned(),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let app = App::new(&refs);
+    let rows = |page: &str| page.matches("<tr><th scope=\"row\"").count();
+    let (status, page) = app.get("/types/emotion").await;
+    assert_eq!(status, 200);
+    // "To Review" holds the empty stub; "Completed" holds 232 notes, shown up to the cap.
+    assert_eq!(rows(&page), 1 + attune_web::pages::TYPE_PAGE_ROWS, "capped");
+    assert!(
+        page.contains("href=\"/types/emotion?all=1\""),
+        "show-all link"
+    );
+    assert!(page.contains("(first 200)"), "says it is capped");
+    let (_, page) = app.get("/types/emotion?all=1").await;
+    assert_eq!(
+        rows(&page),
+        232 + 1,
+        "every emotion (Calm, Empty stub, 230, Café Calm)"
+    );
+    // Server-side search: words, accents and case ignored; the show-all link keeps it.
+    let (_, page) = app.get("/types/emotion?q=feeling+01").await;
+    // Every word anywhere in the row: 001, 010..019, 101, 201.
+    assert_eq!(rows(&page), 13);
+    let (_, page) = app.get("/types/emotion?q=CAFE").await;
+    assert_eq!(rows(&page), 1);
+    assert!(page.contains(">Café Calm<"), "{page}");
+    let (_, page) = app.get("/types/emotion?q=nothing-like-this").await;
+    assert_eq!(rows(&page), 0);
+    assert!(page.contains("No match."));
+}
