@@ -238,6 +238,22 @@ async function liveUpdate(base, triggers) {
   const tableText = await script("return document.querySelector('#chart-emotions') ? document.querySelector('#insights').textContent : ''");
   if (!tableText.includes("Anxiety")) fail("the emotions chart's table lacks Anxiety");
 
+  step("a phone-width window: no page scrolls sideways; the skip link is the first stop of the keyboard");
+  await wd("POST", "/window/rect", { width: 390, height: 844 });
+  for (const path of ["/", "/types/trigger", "/insights", "/check", "/lab",
+    "/notes/" + encodeURIComponent("ME/🏛️ Foundations/⚡ Triggers/Being Interrupted.md").replace(/%2F/g, "/"),
+    "/new/trigger"]) {
+    await go(base + path);
+    await sleep(300);
+    const overflow = await script("return document.documentElement.scrollWidth - window.innerWidth");
+    if (overflow > 1) fail(`${path} is ${overflow}px wider than a phone-width window`);
+  }
+  await wd("POST", "/window/rect", { width: 1200, height: 900 });
+  await go(base + "/");
+  await wd("POST", "/actions", { actions: [{ type: "key", id: "kb", actions: [{ type: "keyDown", value: "\uE004" }, { type: "keyUp", value: "\uE004" }] }] });
+  const focused = await script("return document.activeElement ? document.activeElement.className + ' ' + document.activeElement.getAttribute('href') : ''");
+  if (focused !== "skip #main") fail(`first Tab stop: ${focused}`);
+
   step("no Content-Security-Policy violations or script errors");
   const logs = await fetch(`${driver}/session/${session}/se/log`, {
     method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ type: "browser" }),
