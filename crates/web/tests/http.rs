@@ -1089,3 +1089,75 @@ async fn long_type_pages_show_their_first_rows_and_search_on_the_server() {
     assert_eq!(rows(&page), 0);
     assert!(page.contains("No match."));
 }
+
+/// The built-in demo vault (the self-work pack and its notes) as fixture files.
+fn demo_app() -> App {
+    let files: Vec<(String, String)> = attune_engine::demo::files()
+        .into_iter()
+        .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    App::new(&refs)
+}
+
+#[tokio::test]
+async fn practice_lab_shows_a_scenarios_sessions_takes_and_coaching_in_order() {
+    let app = demo_app();
+    let (status, lab) = app.get("/lab").await;
+    assert_eq!(status, 200);
+    let scenario =
+        "/lab/ME/%F0%9F%A7%AA%20Practice%20Lab/%F0%9F%8E%B2%20Scenarios/The%20Late%20Reply.md";
+    assert!(lab.contains(&format!("href=\"{scenario}\"")), "{lab}");
+    assert!(lab.contains("1 sessions"), "{lab}");
+    let (status, page) = app.get(scenario).await;
+    assert_eq!(status, 200);
+    let at = |needle: &str| {
+        page.find(needle)
+            .unwrap_or_else(|| panic!("no {needle} in {page}"))
+    };
+    // Session, then its takes, then its coaching notes.
+    assert!(
+        at(">The Late Reply_Session-1<") < at(">The Late Reply_Session-1_Live Rehearsal_Take-1<")
+    );
+    assert!(
+        at(">The Late Reply_Session-1_Live Rehearsal_Take-1<")
+            < at(">The Late Reply_Session-1_Coaching Session-1<")
+    );
+    for (label, href) in [
+        (
+            "New session",
+            "/new/practice_session?scenario=The%20Late%20Reply",
+        ),
+        (
+            "New take",
+            "/new/live_rehearsal?practice_session=The%20Late%20Reply_Session-1&amp;scenario=The%20Late%20Reply",
+        ),
+        (
+            "New coaching note",
+            "/new/coaching?practice_session=The%20Late%20Reply_Session-1&amp;scenario=The%20Late%20Reply",
+        ),
+    ] {
+        assert!(
+            page.contains(&format!("href=\"{href}\">{label}</a>")),
+            "{label}: {page}"
+        );
+        let (status, form) = app.get(&href.replace("&amp;", "&")).await;
+        assert_eq!(status, 200, "{href}");
+        assert!(form.contains("The Late Reply"), "{href} is prefilled");
+    }
+    // "New take" plans the next take of that session and links it back.
+    let (status, body) = app
+        .post_json(
+            "/api/plans",
+            r#"{"create": {"class": "live_rehearsal", "title": "", "values": [["practice_session", "The Late Reply_Session-1"], ["scenario", "The Late Reply"]], "create_missing": false}}"#,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("The Late Reply_Session-1_Live Rehearsal_Take-2"),
+        "{body}"
+    );
+}
