@@ -10,6 +10,16 @@ use unicode_normalization::char::decompose_canonical;
 
 /// Primary weight of one character: (class, folded char). `None` for ignorable characters.
 fn primary(c: char) -> Option<(u8, char)> {
+    if c.is_ascii() {
+        // The answers of the general rules below, without their Unicode tables.
+        return match c {
+            _ if c.is_ascii_control() && !c.is_whitespace() => None,
+            _ if c.is_whitespace() => Some((0, ' ')),
+            _ if c.is_ascii_alphabetic() => Some((4, c.to_ascii_lowercase())),
+            _ if c.is_ascii_digit() => Some((3, c)),
+            _ => Some((1, c)),
+        };
+    }
     if is_ignorable(c) {
         return None;
     }
@@ -79,15 +89,19 @@ impl KeyArena {
         let start = self.weights.len();
         let ascii = s.is_ascii();
         if ascii {
+            self.weights.reserve(s.len() * 2);
             for b in s.bytes() {
                 let (class, byte) = ascii_class(b);
                 self.weights.push(class);
                 self.weights.push(byte);
             }
         } else {
+            self.weights.reserve(s.len() * 3);
             for (class, c) in s.chars().filter_map(primary) {
-                let packed = (u32::from(class) << 21) | u32::from(c);
-                self.weights.extend_from_slice(&packed.to_be_bytes()[1..]);
+                let [_, a, b, c] = ((u32::from(class) << 21) | u32::from(c)).to_be_bytes();
+                self.weights.push(a);
+                self.weights.push(b);
+                self.weights.push(c);
             }
         }
         match (u32::try_from(start), u32::try_from(self.weights.len())) {
@@ -297,6 +311,27 @@ mod tests {
             b in "[ aA\u{FE0F}\u{200B}\u{1}é🎭]{0,5}",
         ) {
             prop_assert_eq!(text_equal(&a, &b), compare_text(&a, &b) == Ordering::Equal);
+        }
+    }
+
+    #[test]
+    fn ascii_primary_weights_follow_the_general_rules() {
+        for b in 0u8..=127 {
+            let c = char::from(b);
+            let general = if is_ignorable(c) {
+                None
+            } else if c.is_whitespace() {
+                Some((0, ' '))
+            } else if c.is_alphabetic() {
+                Some((4, base_letter(c)))
+            } else if c.is_numeric() {
+                Some((3, c))
+            } else if c.is_ascii_punctuation() || is_general_punctuation(c) {
+                Some((1, c))
+            } else {
+                Some((2, c))
+            };
+            assert_eq!(primary(c), general, "{c:?}");
         }
     }
 

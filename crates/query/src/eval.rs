@@ -101,6 +101,11 @@ impl<'s> Context<'s> {
         }
     }
 
+    /// Whether the source knows that none of its pages has a field `name`.
+    pub(crate) fn no_page_has(&self, name: &str) -> bool {
+        self.key_id(name) == Some(KeyId::Absent)
+    }
+
     /// A field name's id in the source's [`FieldKeys`] (`None`: the source has no table).
     fn key_id(&self, name: &str) -> Option<KeyId> {
         let keys = self.keys?;

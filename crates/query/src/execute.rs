@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use jiff::civil::DateTime;
 
-use crate::ast::{Command, NamedExpr, Query, QueryKind, SortDirection, Source};
+use crate::ast::{Command, Expr, ExprKind, NamedExpr, Query, QueryKind, SortDirection, Source};
 use crate::collation::{KeyArena, TextKey};
 use crate::eval::{Context, Env, RowData};
 use crate::hash::FxHashMap;
@@ -136,6 +136,8 @@ pub fn run_query(
         .now
         .unwrap_or_else(|| jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now()));
     let ctx = Context::new(source, options.this, now);
+    let folded = fold_query(&ctx, query);
+    let query = &folded;
     let pages = match &query.source {
         Some(s) => resolve_source(&ctx, s)?,
         None => source.all_pages(),
@@ -640,7 +642,11 @@ fn group_rows(
         }
         group_of_bucket[b] = leaders.len() - 1;
     }
-    let mut members: Vec<Vec<QValue>> = vec![Vec::new(); leaders.len()];
+    let mut sizes: Vec<usize> = vec![0; leaders.len()];
+    for b in bucket_of.iter().flatten() {
+        sizes[group_of_bucket[*b]] += 1;
+    }
+    let mut members: Vec<Vec<QValue>> = sizes.into_iter().map(Vec::with_capacity).collect();
     for (row, bucket) in rows.into_iter().zip(bucket_of) {
         if let Some(b) = bucket {
             members[group_of_bucket[b]].push(row.data.into_value());
@@ -658,6 +664,88 @@ fn group_rows(
             (key, members)
         })
         .collect()
+}
+
+/// The query with its row-independent parts computed once: `this.field` (and anything built
+/// only from it, literals and the clock) becomes a literal where every row would read the
+/// same value, that is when no row can have a field named `this`: the source's key table
+/// knows no page has one, and no FLATTEN or GROUP BY before the command introduces one.
+/// A part that fails to evaluate is left as written, so its error still drops each row.
+fn fold_query(ctx: &Context<'_>, query: &Query) -> Query {
+    let mut query = query.clone();
+    let mut this_plain = ctx.no_page_has("this");
+    for command in &mut query.commands {
+        match command {
+            Command::Where(expr) | Command::Limit(expr) => fold(ctx, expr, this_plain),
+            Command::Sort(fields) => fields
+                .iter_mut()
+                .for_each(|(expr, _)| fold(ctx, expr, this_plain)),
+            Command::GroupBy(NamedExpr { name, expr })
+            | Command::Flatten(NamedExpr { name, expr }) => {
+                fold(ctx, expr, this_plain);
+                this_plain &= name != "this";
+            }
+        }
+    }
+    match &mut query.kind {
+        QueryKind::Table { columns, .. } => columns
+            .iter_mut()
+            .for_each(|c| fold(ctx, &mut c.expr, this_plain)),
+        QueryKind::List {
+            expr: Some(expr), ..
+        } => fold(ctx, expr, this_plain),
+        QueryKind::List { expr: None, .. } | QueryKind::Task => {}
+    }
+    query
+}
+
+/// Whether `expr` has the same value on every row (see [`fold_query`]).
+fn row_independent(expr: &Expr, this_plain: bool) -> bool {
+    match &expr.kind {
+        ExprKind::Literal(_) | ExprKind::DateShorthand(_) => true,
+        ExprKind::Variable(name) => this_plain && name == "this",
+        ExprKind::List(items) => items.iter().all(|e| row_independent(e, this_plain)),
+        ExprKind::Object(fields) => fields.iter().all(|(_, e)| row_independent(e, this_plain)),
+        ExprKind::Negate(e) => row_independent(e, this_plain),
+        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
+            row_independent(a, this_plain) && row_independent(b, this_plain)
+        }
+        ExprKind::Call(_, args) => args.iter().all(|e| row_independent(e, this_plain)),
+        // Lambdas bind names that may shadow `this`.
+        ExprKind::CallValue(..) | ExprKind::Lambda(..) => false,
+    }
+}
+
+fn fold(ctx: &Context<'_>, expr: &mut Expr, this_plain: bool) {
+    if matches!(expr.kind, ExprKind::Literal(_)) {
+        return;
+    }
+    if row_independent(expr, this_plain)
+        && let Ok(value) = ctx.eval(expr, Env::empty())
+        // Lazy page views stay expressions (cheap to build, and never literals elsewhere).
+        && !matches!(value, QValue::Page(_) | QValue::File(_))
+    {
+        expr.kind = ExprKind::Literal(value);
+        return;
+    }
+    match &mut expr.kind {
+        ExprKind::List(items) | ExprKind::Call(_, items) => {
+            items.iter_mut().for_each(|e| fold(ctx, e, this_plain))
+        }
+        ExprKind::Object(fields) => fields
+            .iter_mut()
+            .for_each(|(_, e)| fold(ctx, e, this_plain)),
+        ExprKind::Negate(e) => fold(ctx, e, this_plain),
+        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
+            fold(ctx, a, this_plain);
+            fold(ctx, b, this_plain);
+        }
+        ExprKind::Literal(_)
+        | ExprKind::DateShorthand(_)
+        | ExprKind::Variable(_)
+        | ExprKind::CallValue(..)
+        | ExprKind::Lambda(..) => {}
+    }
 }
 
 /// Pages matching a FROM source, in id order without duplicates.
