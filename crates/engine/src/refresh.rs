@@ -233,8 +233,15 @@ impl Vault {
 
     /// `path` as a vault-relative path with `/`, when it is inside the vault.
     fn relative(&self, path: &Path) -> Option<String> {
-        let rel = if path.is_absolute() {
-            path.strip_prefix(&self.root).ok()?
+        // A watcher reports paths below the folder it watches, as that folder was written
+        // (`self.root`, absolute or not); a caller may name them vault-relative or by the
+        // root's real path.
+        let canonical;
+        let rel = if let Ok(rel) = path.strip_prefix(&self.root) {
+            rel
+        } else if path.is_absolute() {
+            canonical = self.root.canonicalize().ok()?;
+            path.strip_prefix(&canonical).ok()?
         } else {
             path
         };
@@ -749,6 +756,14 @@ mod tests {
         // Read again (it may or may not differ); never a full load for one note.
         assert!(!report.full_reload && !report.schema_changed, "{report:?}");
         assert_eq!(report.notes_changed, vec![rel.clone()]);
+        // As a watcher names it: below the root as the vault was opened, or its real path.
+        for path in [
+            root.join(&rel),
+            root.canonicalize().expect("real root").join(&rel),
+        ] {
+            let report = vault.refresh(&[path]).expect("refresh");
+            assert_eq!(report.notes_changed, vec![rel.clone()], "{report:?}");
+        }
         let report = vault.refresh(&["Nowhere/x.md"]).expect("refresh");
         assert!(report.is_empty(), "{report:?}");
         let report = vault.refresh(std::slice::from_ref(&root)).expect("refresh");
