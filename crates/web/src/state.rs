@@ -141,12 +141,27 @@ impl AppState {
         origin: Origin,
         changed: &[PathBuf],
     ) -> Result<Option<VaultChange>, StateError> {
-        let mut vault = self.site().ws.vault.clone();
-        if vault.refresh(changed)?.is_empty() {
-            // Only files outside the vault's notes (`.attune/`, a dot-folder, a path that
-            // is already gone): nothing to build.
+        let old = self.site();
+        let mut vault = old.ws.vault.clone();
+        let report = vault.refresh(changed)?;
+        // Only files outside the vault's notes (`.attune/`, a dot-folder, a path that is
+        // already gone), or notes read again exactly as they were (the watcher's echo of
+        // attune's own write): nothing to build.
+        let same = |path: &String| match (old.ws.vault.note_by_path(path), vault.note_by_path(path))
+        {
+            (Some(a), Some(b)) => a.meta == b.meta && a.note.source == b.note.source,
+            _ => false,
+        };
+        if report.is_empty()
+            || (!report.full_reload
+                && !report.schema_changed
+                && report.notes_removed.is_empty()
+                && report.files_changed.is_empty()
+                && report.notes_changed.iter().all(same))
+        {
             return Ok(None);
         }
+        drop(old);
         self.swap_in(Site::from_vault(vault), origin)
     }
 
