@@ -55,14 +55,14 @@ impl<'v> VaultPages<'v> {
         for note in index.notes().filter(|n| !n.excluded() && visible(n.path())) {
             // The index already resolved every link with its field's relation class; reuse
             // its answers so a query sees the same targets as `attune check`.
-            let mut resolved: HashMap<&str, String> = HashMap::new();
+            // A note has a handful of links: a list (first answer per text wins) borrowing
+            // the index's paths is cheaper than a map of copied paths.
+            let mut resolved: Vec<(&str, &str)> = Vec::new();
             for (link, target) in note.links() {
                 if let Target::Note(id) = target
                     && let Some(t) = index.note(*id)
                 {
-                    resolved
-                        .entry(link.target.target.as_str())
-                        .or_insert_with(|| t.path().to_owned());
+                    resolved.push((link.target.target.as_str(), t.path()));
                 }
             }
             let meta = note.meta();
@@ -73,8 +73,8 @@ impl<'v> VaultPages<'v> {
             };
             let from = note.id();
             let resolve = |text: &str| -> Option<String> {
-                if let Some(p) = resolved.get(text) {
-                    return Some(p.clone());
+                if let Some((_, p)) = resolved.iter().find(|(t, _)| *t == text) {
+                    return Some((*p).to_owned());
                 }
                 let target = LinkTarget {
                     target: text.to_owned(),
