@@ -30,6 +30,8 @@ pub const ENTRY_CLASSES: [&str; 8] = [
 
 /// How many bars a "most frequent" chart shows.
 const TOP: usize = 12;
+/// How many scenarios the practice charts name (the rest are "other scenarios").
+const SCENARIOS: usize = 8;
 /// How many months a "per month" chart shows at most (the latest).
 const MONTHS: usize = 36;
 
@@ -344,14 +346,42 @@ pub fn charts(site: &Site) -> Vec<Chart> {
         "Every typed note by its status (empty stubs left out).",
     ));
 
-    // Practice: sessions per scenario per month, and grades over time.
-    if let Some(scenario) = site.class("scenario") {
+    // Practice: sessions per scenario per month, and grades over time. One pass over the
+    // sessions (each names its scenario in `scenario`), the busiest scenarios by name.
+    if let (Some(scenario), Some(session_class)) =
+        (site.class("scenario"), site.class("practice_session"))
+    {
+        let mut by_scenario: HashMap<usize, Vec<usize>> = HashMap::new();
+        for session in site.entries_of(session_class.name()) {
+            let mut seen = BTreeSet::new();
+            for l in &site.entries[session].links {
+                if l.field.as_deref() == Some("scenario")
+                    && let Some(s) = l.resolved.note()
+                    && site.entries[s].class.as_deref() == Some(scenario.name())
+                    && seen.insert(s)
+                {
+                    by_scenario.entry(s).or_default().push(session);
+                }
+            }
+        }
+        let mut busiest: Vec<(usize, Vec<usize>)> = by_scenario.into_iter().collect();
+        busiest.sort_by(|a, b| {
+            b.1.len()
+                .cmp(&a.1.len())
+                .then(site.entries[a.0].name.cmp(&site.entries[b.0].name))
+        });
+        let other = busiest.len() > SCENARIOS;
         let mut sessions: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
-        let mut grades: Vec<(String, String, f64)> = Vec::new();
-        for s in site.entries_of(scenario.name()) {
-            let name = site.entries[s].name.clone();
-            for session in crate::lab::sessions_of(site, s) {
-                let Some((month, day)) = written_on(site, session.session) else {
+        // (day, scenario) → the grades of that day's sessions.
+        let mut grades: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
+        for (rank, (s, list)) in busiest.iter().enumerate() {
+            let name = if rank < SCENARIOS {
+                site.entries[*s].name.clone()
+            } else {
+                "other scenarios".to_owned()
+            };
+            for &session in list {
+                let Some((month, day)) = written_on(site, session) else {
                     continue;
                 };
                 *sessions
@@ -359,25 +389,30 @@ pub fn charts(site: &Site) -> Vec<Chart> {
                     .or_default()
                     .entry(month)
                     .or_default() += 1.0;
-                let grade = site.field(session.session, "grade").and_then(number);
-                if let Some(g) = grade {
-                    grades.push((day, name.clone(), g));
+                if rank < SCENARIOS
+                    && let Some(g) = site.field(session, "grade").and_then(number)
+                {
+                    grades.entry((day, name.clone())).or_default().push(g);
                 }
             }
         }
         out.push(per_month(
             "sessions",
             "Practice sessions per month",
-            "Practice sessions by scenario and the month they were held.",
+            if other {
+                "Practice sessions by scenario (the busiest ones by name) and the month they were held."
+            } else {
+                "Practice sessions by scenario and the month they were held."
+            },
             &sessions,
         ));
         let days: Vec<String> = grades
-            .iter()
-            .map(|(d, _, _)| d.clone())
+            .keys()
+            .map(|(d, _)| d.clone())
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let names: BTreeSet<&String> = grades.iter().map(|(_, n, _)| n).collect();
+        let names: BTreeSet<&String> = grades.keys().map(|(_, n)| n).collect();
         let series = names
             .into_iter()
             .map(|name| Series {
@@ -386,9 +421,8 @@ pub fn charts(site: &Site) -> Vec<Chart> {
                     .iter()
                     .map(|d| {
                         grades
-                            .iter()
-                            .find(|(gd, gn, _)| gd == d && gn == name)
-                            .map(|(_, _, g)| *g)
+                            .get(&(d.clone(), name.clone()))
+                            .map(|g| g.iter().sum::<f64>() / g.len() as f64)
                     })
                     .collect(),
             })
@@ -396,7 +430,8 @@ pub fn charts(site: &Site) -> Vec<Chart> {
         out.push(Chart {
             id: "grades",
             title: "Session grades over time".to_owned(),
-            caption: "The grade you gave each practice session, by scenario.".to_owned(),
+            caption: "The grade you gave each practice session (a day's average), by scenario."
+                .to_owned(),
             kind: "line",
             links: vec![None; days.len()],
             labels: days,
