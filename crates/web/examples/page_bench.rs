@@ -108,6 +108,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         vault.refresh(&changed)?;
         let engine = t.elapsed();
         let t = Instant::now();
+        let findings = attune_engine::check::check(&vault).len();
+        println!(
+            "  (of which attune check: {:?}, {findings} findings)",
+            t.elapsed()
+        );
+        let t = Instant::now();
         let rebuilt = attune_web::site::Site::from_vault(vault);
         let derive = t.elapsed();
         drop((rebuilt, site));

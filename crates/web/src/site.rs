@@ -202,25 +202,26 @@ impl Site {
             }
             all.push(links);
         }
-        let mut backlinks = vec![Vec::new(); self.entries.len()];
+        let mut backlinks: Vec<Vec<BackLink>> = vec![Vec::new(); self.entries.len()];
         for (from, links) in all.iter().enumerate() {
             for l in links {
-                if let Some(to) = l.resolved.note() {
-                    let b = BackLink {
+                if let Some(to) = l.resolved.note()
+                    && to != from
+                {
+                    backlinks[to].push(BackLink {
                         from,
                         field: l.field.clone(),
-                    };
-                    if to != from && !backlinks[to].contains(&b) {
-                        backlinks[to].push(b);
-                    }
+                    });
                 }
             }
         }
         for (e, links) in self.entries.iter_mut().zip(all) {
             e.links = links;
         }
+        // Sorted, each (note, field) once (a hub note can have thousands).
         for b in &mut backlinks {
             b.sort();
+            b.dedup();
         }
         self.backlinks = backlinks;
     }
@@ -240,15 +241,18 @@ impl Site {
         let mut found: Vec<usize> = if target.contains('/') {
             match self.by_path.get(&key) {
                 Some(&i) => vec![i],
-                None => self
-                    .entries
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| {
-                        name_key(e.path.trim_end_matches(".md")).ends_with(&format!("/{key}"))
-                    })
-                    .map(|(i, _)| i)
-                    .collect(),
+                None => {
+                    // A partial path (`Folder/Note`): every note whose path ends with it.
+                    let suffix = format!("/{key}");
+                    let mut found: Vec<usize> = self
+                        .by_path
+                        .iter()
+                        .filter(|(k, _)| k.ends_with(&suffix))
+                        .map(|(_, &i)| i)
+                        .collect();
+                    found.sort_unstable();
+                    found
+                }
             }
         } else {
             self.by_name.get(&key).cloned().unwrap_or_default()
