@@ -12,6 +12,7 @@ pub mod import;
 pub mod naming;
 pub mod plan;
 pub mod query;
+pub mod refresh;
 pub mod settings;
 pub mod show;
 pub mod stats;
@@ -19,5 +20,6 @@ pub mod update;
 pub mod vault;
 pub mod workspace;
 
+pub use refresh::RefreshReport;
 pub use settings::Settings;
 pub use vault::{LoadError, Vault, VaultNote};

@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use attune_index::{NoteId, Target};
-use attune_query::{FileStats, Page, PageId, QueryError, QueryOutput, QuerySource, RunOptions};
+use attune_query::{
+    FieldKeys, FileStats, Page, PageId, QueryError, QueryOutput, QuerySource, RunOptions,
+};
 use attune_syntax::LinkTarget;
 
 use crate::Vault;
@@ -20,6 +22,11 @@ pub struct VaultPages<'v> {
     /// Index note of each page. Pages are built from the index's path-sorted map, so page
     /// ids are in path order: sorting ids sorts by path.
     notes: Vec<NoteId>,
+    /// Whether page paths are strictly increasing byte strings (checked when built), so a
+    /// folder's pages are one range of ids found by binary search.
+    paths_sorted: bool,
+    /// Field keys of `pages`, numbered (see [`FieldKeys`]).
+    keys: Option<FieldKeys>,
 }
 
 /// A file time (ms since the Unix epoch) as local civil time, as Dataview shows `file.mtime`.
@@ -85,11 +92,15 @@ impl<'v> VaultPages<'v> {
             pages.push(page);
             notes.push(from);
         }
+        let paths_sorted = pages.windows(2).all(|w| w[0].path < w[1].path);
+        let keys = FieldKeys::index(&mut pages);
         VaultPages {
             vault,
             pages,
             by_note,
             notes,
+            paths_sorted,
+            keys,
         }
     }
 
@@ -154,6 +165,17 @@ impl QuerySource for VaultPages<'_> {
         {
             return vec![id];
         }
+        if self.paths_sorted {
+            // Every path under `folder/` sorts after the prefix and before anything else that
+            // follows it: one range of ids.
+            let prefix = format!("{folder}/");
+            let start = self
+                .pages
+                .partition_point(|p| p.path.as_str() < prefix.as_str());
+            let len = self.pages[start..]
+                .partition_point(|p| p.path.as_bytes().starts_with(prefix.as_bytes()));
+            return (start..start + len).map(|i| PageId(i as u32)).collect();
+        }
         let out: Vec<PageId> = self
             .vault
             .index
@@ -162,6 +184,10 @@ impl QuerySource for VaultPages<'_> {
             .collect();
         // `notes_in_folder` walks the index's path-sorted map: already in path order.
         out
+    }
+
+    fn field_keys(&self) -> Option<&FieldKeys> {
+        self.keys.as_ref()
     }
 
     fn pages_with_tag(&self, tag: &str) -> Vec<PageId> {

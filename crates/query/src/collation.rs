@@ -10,6 +10,16 @@ use unicode_normalization::char::decompose_canonical;
 
 /// Primary weight of one character: (class, folded char). `None` for ignorable characters.
 fn primary(c: char) -> Option<(u8, char)> {
+    if c.is_ascii() {
+        // The answers of the general rules below, without their Unicode tables.
+        return match c {
+            _ if c.is_ascii_control() && !c.is_whitespace() => None,
+            _ if c.is_whitespace() => Some((0, ' ')),
+            _ if c.is_ascii_alphabetic() => Some((4, c.to_ascii_lowercase())),
+            _ if c.is_ascii_digit() => Some((3, c)),
+            _ => Some((1, c)),
+        };
+    }
     if is_ignorable(c) {
         return None;
     }
@@ -49,31 +59,110 @@ fn base_letter(c: char) -> char {
     base.to_lowercase().next().unwrap_or(base)
 }
 
-/// A text's primary weights, computed once so a sort need not recompute them on every
-/// comparison: [`compare_text`] orders texts by these first. See [`compare_primary`].
-#[derive(Clone, Debug)]
-pub struct TextKey {
-    /// The weights [`compare_text`] uses when both texts are ASCII (`None`: not ASCII).
-    ascii: Option<Vec<(u8, u8)>>,
-    /// The weights it uses otherwise.
-    primary: Vec<(u8, char)>,
+/// Texts' primary weights, computed once so a sort need not recompute them on every
+/// comparison: [`compare_text`] orders texts by these first (see [`KeyArena::compare`]).
+/// All keys of one sort live in one buffer, side by side, so comparing them reads memory
+/// that is close together.
+#[derive(Clone, Debug, Default)]
+pub struct KeyArena {
+    weights: Vec<u8>,
 }
 
-impl TextKey {
-    pub fn new(s: &str) -> TextKey {
-        TextKey {
-            ascii: s.is_ascii().then(|| s.bytes().map(ascii_class).collect()),
-            primary: s.chars().filter_map(primary).collect(),
+/// Where one text's weights lie in its [`KeyArena`]: for an ASCII text, the weights
+/// [`compare_text`] uses when both texts are ASCII, as `[class, byte]` pairs; for any other
+/// text, its primary weights `(class, char)`, three big-endian bytes each
+/// (`class << 21 | char`). Either way two keys of the same kind compare as byte strings.
+#[derive(Clone, Copy, Debug)]
+pub struct TextKey {
+    ascii: bool,
+    start: u32,
+    end: u32,
+}
+
+impl KeyArena {
+    pub fn new() -> KeyArena {
+        KeyArena::default()
+    }
+
+    /// Compute and store the weights of `s`.
+    pub fn push(&mut self, s: &str) -> TextKey {
+        let start = self.weights.len();
+        let ascii = s.is_ascii();
+        if ascii {
+            self.weights.reserve(s.len() * 2);
+            for b in s.bytes() {
+                let (class, byte) = ascii_class(b);
+                self.weights.push(class);
+                self.weights.push(byte);
+            }
+        } else {
+            self.weights.reserve(s.len() * 3);
+            for (class, c) in s.chars().filter_map(primary) {
+                let [_, a, b, c] = ((u32::from(class) << 21) | u32::from(c)).to_be_bytes();
+                self.weights.push(a);
+                self.weights.push(b);
+                self.weights.push(c);
+            }
+        }
+        match (u32::try_from(start), u32::try_from(self.weights.len())) {
+            (Ok(start), Ok(end)) => TextKey { ascii, start, end },
+            // Past 4 GiB of weights: no key; such texts compare by `compare_text` alone.
+            _ => TextKey {
+                ascii,
+                start: 1,
+                end: 0,
+            },
+        }
+    }
+
+    fn slice(&self, key: TextKey) -> &[u8] {
+        self.weights
+            .get(key.start as usize..key.end as usize)
+            .unwrap_or_default()
+    }
+
+    /// The primary weights ([`primary`] of each character), also for an ASCII key.
+    fn primary(&self, key: TextKey) -> impl Iterator<Item = (u8, char)> + '_ {
+        let (ascii, other): (&[u8], &[u8]) = if key.ascii {
+            (self.slice(key), &[])
+        } else {
+            (&[], self.slice(key))
+        };
+        ascii
+            .chunks_exact(2)
+            .filter_map(|pair| primary_of_ascii_weight(pair[0], pair[1]))
+            .chain(other.chunks_exact(3).map(|w| {
+                let packed = u32::from_be_bytes([0, w[0], w[1], w[2]]);
+                let c = char::from_u32(packed & 0x1F_FFFF).unwrap_or('\u{FFFD}');
+                ((packed >> 21) as u8, c)
+            }))
+    }
+
+    /// [`compare_text`] of the two texts when their primary weights differ; `Equal` when
+    /// they tie, and then only [`compare_text`] knows the order.
+    pub fn compare(&self, a: TextKey, b: TextKey) -> Ordering {
+        if a.start > a.end || b.start > b.end {
+            return Ordering::Equal;
+        }
+        if a.ascii == b.ascii {
+            self.slice(a).cmp(self.slice(b))
+        } else {
+            self.primary(a).cmp(self.primary(b))
         }
     }
 }
 
-/// [`compare_text`] of the two texts when their primary weights differ; `Equal` when they
-/// tie, and then only [`compare_text`] knows the order.
-pub fn compare_primary(a: &TextKey, b: &TextKey) -> Ordering {
-    match (&a.ascii, &b.ascii) {
-        (Some(x), Some(y)) => x.cmp(y),
-        _ => a.primary.cmp(&b.primary),
+/// [`primary`] of the ASCII character whose [`ascii_class`] is `(class, byte)`: the class
+/// keeps enough of the character to recover it (letters only lose their case, which
+/// `primary` drops too).
+fn primary_of_ascii_weight(class: u8, byte: u8) -> Option<(u8, char)> {
+    let c = char::from(byte);
+    match class {
+        // Whitespace (stored as ' '), or a control character `ascii_class` keeps as itself.
+        0 => primary(c),
+        // Punctuation; `primary` has no separate class for the ASCII symbols.
+        1 | 2 => Some((1, c)),
+        _ => Some((class, c)),
     }
 }
 
@@ -130,6 +219,19 @@ pub fn compare_text(a: &str, b: &str) -> Ordering {
     } else {
         a.cmp(b)
     }
+}
+
+/// `compare_text(a, b) == Equal`, without computing collation weights: the same bytes, or
+/// (unless both are ASCII) the same characters once ignorable ones are dropped.
+pub(crate) fn text_equal(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        return false;
+    }
+    let visible = |c: &char| !is_ignorable(*c);
+    a.chars().filter(visible).eq(b.chars().filter(visible))
 }
 
 fn ascii_class(c: u8) -> (u8, u8) {
@@ -189,13 +291,47 @@ mod tests {
         /// `compare_text` does (ASCII, non-ASCII and mixed pairs).
         #[test]
         fn primary_keys_agree_with_compare_text(
-            a in "[ a-zA-Z0-9_`^+|$.\\-]{0,6}|[ aAéÉ🎭\u{FE0F}\u{200B}z9_-]{0,6}",
-            b in "[ a-zA-Z0-9_`^+|$.\\-]{0,6}|[ aAéÉ🎭\u{FE0F}\u{200B}z9_-]{0,6}",
+            a in "[ \t\u{1}\u{b}a-zA-Z0-9_`^+|$.\\-]{0,6}|[ \t\u{1}aAéÉ🎭\u{FE0F}\u{200B}z9_^-]{0,6}",
+            b in "[ \t\u{1}\u{b}a-zA-Z0-9_`^+|$.\\-]{0,6}|[ \t\u{1}aAéÉ🎭\u{FE0F}\u{200B}z9_^-]{0,6}",
         ) {
-            let by_key = compare_primary(&TextKey::new(&a), &TextKey::new(&b));
+            let mut arena = KeyArena::new();
+            let (ka, kb) = (arena.push(&a), arena.push(&b));
+            let by_key = arena.compare(ka, kb);
             if by_key != Ordering::Equal {
                 prop_assert_eq!(by_key, compare_text(&a, &b));
             }
+        }
+    }
+
+    proptest! {
+        /// `text_equal` is exactly `compare_text(..) == Equal`.
+        #[test]
+        fn text_equal_agrees_with_compare_text(
+            a in "[ aA\u{FE0F}\u{200B}\u{1}é🎭]{0,5}",
+            b in "[ aA\u{FE0F}\u{200B}\u{1}é🎭]{0,5}",
+        ) {
+            prop_assert_eq!(text_equal(&a, &b), compare_text(&a, &b) == Ordering::Equal);
+        }
+    }
+
+    #[test]
+    fn ascii_primary_weights_follow_the_general_rules() {
+        for b in 0u8..=127 {
+            let c = char::from(b);
+            let general = if is_ignorable(c) {
+                None
+            } else if c.is_whitespace() {
+                Some((0, ' '))
+            } else if c.is_alphabetic() {
+                Some((4, base_letter(c)))
+            } else if c.is_numeric() {
+                Some((3, c))
+            } else if c.is_ascii_punctuation() || is_general_punctuation(c) {
+                Some((1, c))
+            } else {
+                Some((2, c))
+            };
+            assert_eq!(primary(c), general, "{c:?}");
         }
     }
 

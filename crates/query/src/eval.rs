@@ -15,12 +15,18 @@ use jiff::civil::DateTime;
 use regex::Regex;
 
 use crate::ast::{BinaryOp, Expr, ExprKind};
+use crate::collation::text_equal;
 use crate::functions;
-use crate::source::{Page, QuerySource, TaskItem};
+use crate::hash::FxHashMap;
+use crate::source::{FieldKeys, KeyId, Page, QuerySource, TaskItem};
 use crate::time::{add_duration, date_shorthand, diff_dates};
 use crate::value::{Duration, Link, PageId, PageValue, QValue, compare_values, value_to_string};
 
 pub(crate) type EvalResult = Result<QValue, String>;
+
+/// A value borrowed from the query, the row or the pages where it can be (no clone for a
+/// field read or a literal), owned where evaluation computed it.
+pub(crate) type RefResult<'x> = Result<Cow<'x, QValue>, String>;
 
 /// The data of one row while a query runs.
 #[derive(Clone, Debug)]
@@ -68,7 +74,13 @@ pub(crate) struct Context<'s> {
     regexes: RefCell<HashMap<String, Result<Regex, String>>>,
     /// [`Context::normalize_link`]'s answers for the run: `None` when a path stays as
     /// written. Sorting and grouping by links ask for the same few paths many times.
-    links: RefCell<HashMap<String, Option<String>>>,
+    links: RefCell<FxHashMap<String, Option<String>>>,
+    /// The empty override list every plain page view shares (one allocation per run).
+    no_overrides: Arc<Vec<(String, QValue)>>,
+    /// The source's numbering of field keys, if it keeps one.
+    keys: Option<&'s FieldKeys>,
+    /// The ids of the names this run has read (a query reads a handful, on every row).
+    key_ids: RefCell<Vec<(Box<str>, KeyId)>>,
 }
 
 impl<'s> Context<'s> {
@@ -82,7 +94,39 @@ impl<'s> Context<'s> {
             this,
             now,
             regexes: RefCell::new(HashMap::new()),
-            links: RefCell::new(HashMap::new()),
+            links: RefCell::new(FxHashMap::default()),
+            no_overrides: Arc::new(Vec::new()),
+            keys: source.field_keys(),
+            key_ids: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Whether the source knows that none of its pages has a field `name`.
+    pub(crate) fn no_page_has(&self, name: &str) -> bool {
+        self.key_id(name) == Some(KeyId::Absent)
+    }
+
+    /// A field name's id in the source's [`FieldKeys`] (`None`: the source has no table).
+    fn key_id(&self, name: &str) -> Option<KeyId> {
+        let keys = self.keys?;
+        let mut known = self.key_ids.borrow_mut();
+        if let Some((_, id)) = known.iter().find(|(k, _)| **k == *name) {
+            return Some(*id);
+        }
+        let id = keys.id(name);
+        // Names computed per row (`row[x]`) could be many: remember the first few only.
+        if known.len() < 32 {
+            known.push((name.into(), id));
+        }
+        Some(id)
+    }
+
+    /// A plain view of a page (no FLATTEN/GROUP BY names, not a task).
+    pub(crate) fn page_view(&self, page: PageId) -> PageValue {
+        PageValue {
+            page,
+            task: None,
+            overrides: self.no_overrides.clone(),
         }
     }
 
@@ -187,76 +231,79 @@ impl<'s> Context<'s> {
 
     fn this_value(&self) -> QValue {
         match self.this {
-            Some(page) => QValue::Page(PageValue {
-                page,
-                task: None,
-                overrides: Arc::new(Vec::new()),
-            }),
+            Some(page) => QValue::Page(self.page_view(page)),
             None => QValue::Object(Vec::new()),
         }
     }
 
     pub(crate) fn eval(&self, expr: &Expr, env: Env<'_>) -> EvalResult {
-        match &expr.kind {
-            ExprKind::Literal(v) => Ok(v.clone()),
+        self.eval_ref(expr, env).map(Cow::into_owned)
+    }
+
+    /// [`Context::eval`] without cloning what it reads: literals, row fields, page fields and
+    /// parts of them come back borrowed.
+    pub(crate) fn eval_ref<'x>(&'x self, expr: &'x Expr, env: Env<'x>) -> RefResult<'x> {
+        let owned = match &expr.kind {
+            ExprKind::Literal(v) => return Ok(Cow::Borrowed(v)),
             ExprKind::DateShorthand(name) => {
-                Ok(date_shorthand(name, self.now).map_or(QValue::Null, QValue::Date))
+                date_shorthand(name, self.now).map_or(QValue::Null, QValue::Date)
             }
-            ExprKind::Variable(name) => Ok(self.variable(name, env)),
+            ExprKind::Variable(name) => return Ok(self.variable_ref(name, env)),
             ExprKind::List(items) => items
                 .iter()
                 .map(|e| self.eval(e, env))
                 .collect::<Result<Vec<_>, _>>()
-                .map(QValue::List),
+                .map(QValue::List)?,
             ExprKind::Object(fields) => fields
                 .iter()
                 .map(|(k, e)| self.eval(e, env).map(|v| (k.clone(), v)))
                 .collect::<Result<Vec<_>, _>>()
-                .map(QValue::Object),
-            ExprKind::Negate(inner) => Ok(QValue::Bool(!self.eval(inner, env)?.is_truthy())),
+                .map(QValue::Object)?,
+            ExprKind::Negate(inner) => QValue::Bool(!self.eval_ref(inner, env)?.is_truthy()),
             ExprKind::Binary(op, left, right) => {
-                let a = self.eval(left, env)?;
-                let b = self.eval(right, env)?;
-                self.binary(*op, &a, &b)
+                let a = self.eval_ref(left, env)?;
+                let b = self.eval_ref(right, env)?;
+                self.binary(*op, &a, &b)?
             }
             ExprKind::Index(object, index) => {
-                let index = self.eval(index, env)?;
+                let index = self.eval_ref(index, env)?;
                 if let ExprKind::Variable(name) = &object.kind
                     && name == "row"
                     && !env.locals.iter().any(|(k, _)| k == "row")
                 {
-                    return match index {
-                        QValue::Null => Ok(QValue::Null),
-                        QValue::Text(key) => {
-                            Ok(self.variable_in_row(&key, env).unwrap_or(QValue::Null))
-                        }
+                    return match &*index {
+                        QValue::Null => Ok(Cow::Owned(QValue::Null)),
+                        QValue::Text(key) => Ok(self
+                            .variable_in_row_ref(key, env)
+                            .unwrap_or(Cow::Owned(QValue::Null))),
                         _ => Err("Can only index with a string or number".to_string()),
                     };
                 }
-                let object = self.eval(object, env)?;
-                self.index(&object, &index)
+                let object = self.eval_ref(object, env)?;
+                return self.index_ref(object, &index);
             }
-            ExprKind::Call(func, args) => functions::call(self, env, *func, args),
+            ExprKind::Call(func, args) => return functions::call(self, env, *func, args),
             ExprKind::CallValue(callee, args) => match &callee.kind {
                 ExprKind::Lambda(params, body) => {
                     let values = args
                         .iter()
                         .map(|a| self.eval(a, env))
                         .collect::<Result<Vec<_>, _>>()?;
-                    self.apply_lambda(params, body, env, &values)
+                    self.apply_lambda(params, body, env, &values)?
                 }
                 _ => {
-                    let v = self.eval(callee, env)?;
-                    Err(format!(
+                    let v = self.eval_ref(callee, env)?;
+                    return Err(format!(
                         "Cannot call type '{}' as a function",
                         v.type_name()
-                    ))
+                    ));
                 }
             },
             ExprKind::Lambda(..) => {
-                Err("a lambda `(x) => …` can only be passed to a function".to_string())
+                return Err("a lambda `(x) => …` can only be passed to a function".to_string());
             }
-        }
+        };
+        Ok(Cow::Owned(owned))
     }
 
     pub(crate) fn apply_lambda(
@@ -279,33 +326,32 @@ impl<'s> Context<'s> {
         )
     }
 
-    fn variable(&self, name: &str, env: Env<'_>) -> QValue {
+    /// A variable: lambda parameters, then the row's names, then `this`; else null.
+    fn variable_ref<'x>(&'x self, name: &str, env: Env<'x>) -> Cow<'x, QValue> {
         if let Some((_, v)) = env.locals.iter().rev().find(|(k, _)| k == name) {
-            return v.clone();
+            return Cow::Borrowed(v);
         }
-        if let Some(v) = self.variable_in_row(name, env) {
-            return v;
-        }
-        QValue::Null
+        self.variable_in_row_ref(name, env)
+            .unwrap_or(Cow::Owned(QValue::Null))
     }
 
     /// A name in the row data, then the globals (`this`); `None` when absent.
-    fn variable_in_row(&self, name: &str, env: Env<'_>) -> Option<QValue> {
+    fn variable_in_row_ref<'x>(&'x self, name: &str, env: Env<'x>) -> Option<Cow<'x, QValue>> {
         match env.row {
             Some(RowData::Page(pv)) => {
-                if let Some(v) = self.page_value_field(pv, name) {
+                if let Some(v) = self.page_value_field_ref(pv, name) {
                     return Some(v);
                 }
             }
             Some(RowData::Object(fields)) => {
                 if let Some((_, v)) = fields.iter().find(|(k, _)| k == name) {
-                    return Some(v.clone());
+                    return Some(Cow::Borrowed(v));
                 }
             }
             None => {}
         }
         if name == "this" {
-            return Some(self.this_value());
+            return Some(Cow::Owned(self.this_value()));
         }
         None
     }
@@ -313,19 +359,100 @@ impl<'s> Context<'s> {
     /// A field of a page row: FLATTEN/GROUP names, then task fields, then `file`, then the
     /// page's own fields.
     pub(crate) fn page_value_field(&self, pv: &PageValue, name: &str) -> Option<QValue> {
+        self.page_value_field_ref(pv, name).map(Cow::into_owned)
+    }
+
+    /// [`Context::page_value_field`], borrowed from the row or the page where it can be.
+    fn page_value_field_ref<'x>(
+        &'x self,
+        pv: &'x PageValue,
+        name: &str,
+    ) -> Option<Cow<'x, QValue>> {
         if let Some((_, v)) = pv.overrides.iter().find(|(k, _)| k == name) {
-            return Some(v.clone());
+            return Some(Cow::Borrowed(v));
         }
-        let page = self.source.page(pv.page)?;
-        if let Some(task) = pv.task.and_then(|i| page.tasks.get(i as usize))
+        self.page_own_field(pv.page, pv.task, name)
+    }
+
+    /// A field of a page (or of one of its tasks) itself, without FLATTEN/GROUP names.
+    fn page_own_field<'x>(
+        &'x self,
+        id: PageId,
+        task: Option<u32>,
+        name: &str,
+    ) -> Option<Cow<'x, QValue>> {
+        let page: &'x Page = self.source.page(id)?;
+        if let Some(task) = task.and_then(|i| page.tasks.get(i as usize))
             && let Some(v) = task_field(page, task, name)
         {
-            return Some(v);
+            return Some(Cow::Owned(v));
         }
         if name == "file" {
-            return Some(QValue::File(pv.page));
+            return Some(Cow::Owned(QValue::File(id)));
         }
-        page.field(name).cloned()
+        match self.key_id(name) {
+            // No page has it (`this` read on every row, a misspelt field): skip the page.
+            Some(KeyId::Absent) => None,
+            Some(KeyId::Id(key)) => page.field_by_id(key, name).map(Cow::Borrowed),
+            None => page.field(name).map(Cow::Borrowed),
+        }
+    }
+
+    /// [`Context::index`] of a value that may be borrowed: a field or an element read from a
+    /// borrowed object, page, link target or list stays borrowed.
+    pub(crate) fn index_ref<'x>(
+        &'x self,
+        object: Cow<'x, QValue>,
+        index: &QValue,
+    ) -> RefResult<'x> {
+        let null = || Cow::Owned(QValue::Null);
+        match (object, index) {
+            (Cow::Borrowed(QValue::Object(fields)), QValue::Text(key)) => Ok(fields
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or_else(null, |(_, v)| Cow::Borrowed(v))),
+            (Cow::Owned(QValue::Object(fields)), QValue::Text(key)) => Ok(fields
+                .into_iter()
+                .find(|(k, _)| k == key)
+                .map_or_else(null, |(_, v)| Cow::Owned(v))),
+            (Cow::Borrowed(QValue::Page(pv)), QValue::Text(key)) => {
+                Ok(self.page_value_field_ref(pv, key).unwrap_or_else(null))
+            }
+            (Cow::Owned(QValue::Page(pv)), QValue::Text(key)) => {
+                match pv.overrides.iter().find(|(k, _)| k == key) {
+                    Some((_, v)) => Ok(Cow::Owned(v.clone())),
+                    None => Ok(self
+                        .page_own_field(pv.page, pv.task, key)
+                        .unwrap_or_else(null)),
+                }
+            }
+            (object, QValue::Text(key)) if key == "name" && matches!(&*object, QValue::File(_)) => {
+                let QValue::File(id) = *object else {
+                    return Ok(null());
+                };
+                Ok(self
+                    .source
+                    .page(id)
+                    .map_or_else(null, |p| Cow::Borrowed(p.name_value())))
+            }
+            (object, QValue::Text(key)) if matches!(&*object, QValue::Link(_)) => {
+                let QValue::Link(link) = &*object else {
+                    return Ok(null());
+                };
+                match self.source.resolve_link(self.this, &link.path) {
+                    Some(page) => Ok(self.page_own_field(page, None, key).unwrap_or_else(null)),
+                    None => Ok(null()),
+                }
+            }
+            (Cow::Borrowed(QValue::List(items)), QValue::Number(n)) => {
+                if *n >= 0.0 && n.fract() == 0.0 && (*n as usize) < items.len() {
+                    Ok(Cow::Borrowed(&items[*n as usize]))
+                } else {
+                    Ok(null())
+                }
+            }
+            (object, index) => self.index(&object, index).map(Cow::Owned),
+        }
     }
 
     pub(crate) fn index(&self, object: &QValue, index: &QValue) -> EvalResult {
@@ -348,14 +475,9 @@ impl<'s> Context<'s> {
             }
             (QValue::Link(link), QValue::Text(key)) => {
                 match self.source.resolve_link(self.this, &link.path) {
-                    Some(page) => {
-                        let pv = PageValue {
-                            page,
-                            task: None,
-                            overrides: Arc::new(Vec::new()),
-                        };
-                        Ok(self.page_value_field(&pv, key).unwrap_or(QValue::Null))
-                    }
+                    Some(page) => Ok(self
+                        .page_own_field(page, None, key)
+                        .map_or(QValue::Null, Cow::into_owned)),
                     None => Ok(QValue::Null),
                 }
             }
@@ -560,6 +682,10 @@ impl<'s> Context<'s> {
     /// A binary operator (Dataview's dispatch table in `binaryop.ts`).
     pub(crate) fn binary(&self, op: BinaryOp, a: &QValue, b: &QValue) -> EvalResult {
         use QValue::*;
+        // The same answer as `compare(a, b) == Equal`, without collation weights.
+        if let (BinaryOp::Eq | BinaryOp::Ne, Text(x), Text(y)) = (op, a, b) {
+            return Ok(Bool(text_equal(x, y) == (op == BinaryOp::Eq)));
+        }
         let cmp = || self.compare(a, b);
         Ok(match op {
             BinaryOp::Eq => Bool(cmp() == Ordering::Equal),

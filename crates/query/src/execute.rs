@@ -8,13 +8,15 @@
 //! the order written), "Query Types" (TABLE, LIST, TASK, the File column, WITHOUT ID),
 //! "Sources".
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use jiff::civil::DateTime;
 
-use crate::ast::{Command, NamedExpr, Query, QueryKind, SortDirection, Source};
-use crate::collation::{TextKey, compare_primary};
+use crate::ast::{Command, Expr, ExprKind, NamedExpr, Query, QueryKind, SortDirection, Source};
+use crate::collation::{KeyArena, TextKey};
 use crate::eval::{Context, Env, RowData};
+use crate::hash::FxHashMap;
 use crate::parser::{QueryError, parse_query};
 use crate::source::QuerySource;
 use crate::value::{Link, PageId, PageValue, QValue};
@@ -134,6 +136,8 @@ pub fn run_query(
         .now
         .unwrap_or_else(|| jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now()));
     let ctx = Context::new(source, options.this, now);
+    let folded = fold_query(&ctx, query);
+    let query = &folded;
     let pages = match &query.source {
         Some(s) => resolve_source(&ctx, s)?,
         None => source.all_pages(),
@@ -330,34 +334,51 @@ fn run_command(
         Command::Where(expr) => {
             let mut out = Vec::with_capacity(rows.len());
             for row in rows {
-                match ctx.eval(expr, Env::row(&row.data)) {
-                    Ok(v) if v.is_truthy() => out.push(row),
-                    Ok(_) => {}
+                // Borrowed: a WHERE only asks whether the value is truthy.
+                let keep = ctx
+                    .eval_ref(expr, Env::row(&row.data))
+                    .map(|v| v.is_truthy());
+                match keep {
+                    Ok(true) => out.push(row),
+                    Ok(false) => {}
                     Err(e) => errors.push(e),
                 }
             }
             ("WHERE", out)
         }
         Command::Sort(fields) => {
-            let mut keyed: Vec<(Vec<SortKey>, Row)> = Vec::with_capacity(rows.len());
-            'rows: for row in rows {
-                let mut keys = Vec::with_capacity(fields.len());
+            // Keys are computed once per row, borrowed from the rows and pages where they can
+            // be (`n` per row, flat); the sort orders row positions, then moves the rows.
+            let n = fields.len();
+            let mut keys: Vec<SortKey<'_>> = Vec::with_capacity(rows.len() * n);
+            let mut arena = KeyArena::new();
+            let mut kept: Vec<usize> = Vec::with_capacity(rows.len());
+            'rows: for (position, row) in rows.iter().enumerate() {
+                let start = keys.len();
                 for (expr, _) in fields {
-                    match ctx.eval(expr, Env::row(&row.data)) {
+                    match ctx.eval_ref(expr, Env::row(&row.data)) {
                         // `SORT file`: compare the file objects, built once per row.
-                        Ok(QValue::File(id)) => keys.push(SortKey::new(ctx, ctx.file_sort_key(id))),
-                        Ok(v) => keys.push(SortKey::new(ctx, v)),
+                        Ok(v) => match *v {
+                            QValue::File(id) => {
+                                let key = Cow::Owned(ctx.file_sort_key(id));
+                                keys.push(SortKey::new(ctx, key, &mut arena))
+                            }
+                            _ => keys.push(SortKey::new(ctx, v, &mut arena)),
+                        },
                         Err(e) => {
                             errors.push(e);
+                            keys.truncate(start);
                             continue 'rows;
                         }
                     }
                 }
-                keyed.push((keys, row));
+                kept.push(position);
             }
-            keyed.sort_by(|(a, _), (b, _)| {
+            let mut order: Vec<usize> = (0..kept.len()).collect();
+            order.sort_by(|&a, &b| {
+                let (a, b) = (&keys[a * n..a * n + n], &keys[b * n..b * n + n]);
                 for (i, (_, dir)) in fields.iter().enumerate() {
-                    let c = a[i].compare(ctx, &b[i]);
+                    let c = a[i].compare(ctx, &b[i], &arena);
                     let c = if *dir == SortDirection::Descending {
                         c.reverse()
                     } else {
@@ -369,7 +390,13 @@ fn run_command(
                 }
                 std::cmp::Ordering::Equal
             });
-            ("SORT", keyed.into_iter().map(|(_, r)| r).collect())
+            drop(keys);
+            let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
+            let sorted = order
+                .into_iter()
+                .filter_map(|k| slots[kept[k]].take())
+                .collect();
+            ("SORT", sorted)
         }
         Command::Limit(expr) => {
             let amount = ctx.eval(expr, Env::empty()).map_err(|e| {
@@ -386,14 +413,7 @@ fn run_command(
             ("LIMIT", rows)
         }
         Command::GroupBy(NamedExpr { name, expr }) => {
-            let mut keyed: Vec<(QValue, Row)> = Vec::with_capacity(rows.len());
-            for row in rows {
-                match ctx.eval(expr, Env::row(&row.data)) {
-                    Ok(key) => keyed.push((key, row)),
-                    Err(e) => errors.push(e),
-                }
-            }
-            let groups = group_rows(ctx, keyed);
+            let groups = group_rows(ctx, expr, rows, &mut errors);
             let out = groups
                 .into_iter()
                 .map(|(key, members)| {
@@ -417,16 +437,18 @@ fn run_command(
         Command::Flatten(NamedExpr { name, expr }) => {
             let mut out = Vec::with_capacity(rows.len());
             for row in rows {
-                let value = match ctx.eval(expr, Env::row(&row.data)) {
+                let value = match ctx.eval_ref(expr, Env::row(&row.data)) {
                     Ok(v) => v,
                     Err(e) => {
                         errors.push(e);
                         continue;
                     }
                 };
+                // A borrowed list is cloned item by item: each item becomes a row's own value.
                 let values = match value {
-                    QValue::List(items) => items,
-                    other => vec![other],
+                    Cow::Owned(QValue::List(items)) => items,
+                    Cow::Borrowed(QValue::List(items)) => items.clone(),
+                    other => vec![other.into_owned()],
                 };
                 for v in values {
                     let data = match &row.data {
@@ -471,29 +493,40 @@ fn run_command(
 
 /// A value to sort by, with the primary collation weights of its text (or of a link's
 /// resolved path) computed once instead of on every comparison.
-struct SortKey {
-    value: QValue,
-    text: Option<TextKey>,
+/// The weights live in the sort's [`KeyArena`]; `kind` says whether the value is a text or
+/// a link, so comparing two keys does not read the values unless their weights tie.
+struct SortKey<'x> {
+    value: Cow<'x, QValue>,
+    text: Option<(TextKind, TextKey)>,
 }
 
-impl SortKey {
-    fn new(ctx: &Context<'_>, value: QValue) -> SortKey {
-        let text = match &value {
-            QValue::Text(t) => Some(TextKey::new(t)),
-            QValue::Link(l) => Some(TextKey::new(&ctx.normalize_link(&l.path))),
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TextKind {
+    Text,
+    Link,
+}
+
+impl<'x> SortKey<'x> {
+    fn new(ctx: &Context<'_>, value: Cow<'x, QValue>, arena: &mut KeyArena) -> SortKey<'x> {
+        let text = match &*value {
+            QValue::Text(t) => Some((TextKind::Text, arena.push(t))),
+            QValue::Link(l) => Some((TextKind::Link, arena.push(&ctx.normalize_link(&l.path)))),
             _ => None,
         };
         SortKey { value, text }
     }
 
     /// The same order as [`Context::compare`] of the values.
-    fn compare(&self, ctx: &Context<'_>, other: &SortKey) -> std::cmp::Ordering {
-        let same_kind = matches!(
-            (&self.value, &other.value),
-            (QValue::Text(_), QValue::Text(_)) | (QValue::Link(_), QValue::Link(_))
-        );
-        if same_kind && let (Some(a), Some(b)) = (&self.text, &other.text) {
-            let c = compare_primary(a, b);
+    fn compare(
+        &self,
+        ctx: &Context<'_>,
+        other: &SortKey<'_>,
+        arena: &KeyArena,
+    ) -> std::cmp::Ordering {
+        if let (Some((ka, a)), Some((kb, b))) = (self.text, other.text)
+            && ka == kb
+        {
+            let c = arena.compare(a, b);
             if c != std::cmp::Ordering::Equal {
                 return c;
             }
@@ -502,74 +535,217 @@ impl SortKey {
     }
 }
 
-/// A group key that can be hashed: the common, simple keys. Other keys (lists, objects,
-/// durations) are grouped by sorting.
+/// A group key that can be hashed: the common, simple keys, borrowed from the rows where
+/// they can be. Other keys (lists, objects, durations) are grouped by sorting.
 #[derive(PartialEq, Eq, Hash)]
-enum HashKey {
+enum HashKey<'x> {
     Null,
     Bool(bool),
     Number(u64),
-    Text(String),
+    Text(Cow<'x, str>),
     Date(jiff::civil::DateTime),
-    Link(String, &'static str, Option<String>),
+    Link(Cow<'x, str>, &'static str, Option<Cow<'x, str>>),
 }
 
-fn hash_key(ctx: &Context<'_>, key: &QValue) -> Option<HashKey> {
+fn hash_key<'x>(ctx: &Context<'_>, key: &'x QValue) -> Option<HashKey<'x>> {
     Some(match key {
         QValue::Null => HashKey::Null,
         QValue::Bool(b) => HashKey::Bool(*b),
         QValue::Number(n) if !n.is_nan() => {
             HashKey::Number(if *n == 0.0 { 0 } else { n.to_bits() })
         }
-        QValue::Text(t) => HashKey::Text(t.clone()),
+        QValue::Text(t) => HashKey::Text(Cow::Borrowed(t)),
         QValue::Date(d) => HashKey::Date(*d),
         QValue::Link(l) => HashKey::Link(
-            ctx.normalize_link(&l.path).into_owned(),
+            ctx.normalize_link(&l.path),
             l.kind.as_str(),
-            l.subpath.clone(),
+            l.subpath.as_deref().map(Cow::Borrowed),
         ),
         _ => return None,
     })
 }
 
+impl HashKey<'_> {
+    fn into_owned(self) -> HashKey<'static> {
+        let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        match self {
+            HashKey::Null => HashKey::Null,
+            HashKey::Bool(b) => HashKey::Bool(b),
+            HashKey::Number(n) => HashKey::Number(n),
+            HashKey::Text(t) => HashKey::Text(own(t)),
+            HashKey::Date(d) => HashKey::Date(d),
+            HashKey::Link(p, k, s) => HashKey::Link(own(p), k, s.map(own)),
+        }
+    }
+}
+
 /// GROUP BY: groups in key order, members in their incoming order (Dataview sorts rows by
-/// key, stably, then merges equal neighbours). Simple keys are bucketed by hash, so only the
-/// distinct keys are sorted.
-fn group_rows(ctx: &Context<'_>, keyed: Vec<(QValue, Row)>) -> Vec<(QValue, Vec<QValue>)> {
-    let mut buckets: Vec<(SortKey, Vec<(usize, RowData)>)> = Vec::new();
-    let mut index: std::collections::HashMap<HashKey, usize> = std::collections::HashMap::new();
-    for (position, (key, row)) in keyed.into_iter().enumerate() {
-        match hash_key(ctx, &key) {
-            Some(h) => match index.get(&h) {
-                Some(&b) => buckets[b].1.push((position, row.data)),
-                None => {
-                    index.insert(h, buckets.len());
-                    buckets.push((SortKey::new(ctx, key), vec![(position, row.data)]));
+/// key, stably, then merges equal neighbours). Keys are read borrowed; simple keys are
+/// bucketed by hash, so only the distinct keys are cloned and sorted. A row whose key fails
+/// is dropped with its error.
+fn group_rows(
+    ctx: &Context<'_>,
+    expr: &crate::ast::Expr,
+    rows: Vec<Row>,
+    errors: &mut Vec<String>,
+) -> Vec<(QValue, Vec<QValue>)> {
+    // Each bucket: its key and the position of its first row.
+    let mut buckets: Vec<(SortKey<'static>, usize)> = Vec::new();
+    let mut bucket_of: Vec<Option<usize>> = Vec::with_capacity(rows.len());
+    let mut arena = KeyArena::new();
+    {
+        let mut index: FxHashMap<HashKey<'_>, usize> = FxHashMap::default();
+        for (position, row) in rows.iter().enumerate() {
+            let key = match ctx.eval_ref(expr, Env::row(&row.data)) {
+                Ok(key) => key,
+                Err(e) => {
+                    errors.push(e);
+                    bucket_of.push(None);
+                    continue;
                 }
-            },
-            None => buckets.push((SortKey::new(ctx, key), vec![(position, row.data)])),
-        }
-    }
-    buckets.sort_by(|(a, ma), (b, mb)| a.compare(ctx, b).then(ma[0].0.cmp(&mb[0].0)));
-    let mut groups: Vec<(SortKey, Vec<(usize, RowData)>)> = Vec::new();
-    for (key, members) in buckets {
-        match groups.last_mut() {
-            Some((k, existing)) if k.compare(ctx, &key) == std::cmp::Ordering::Equal => {
-                existing.extend(members);
-                existing.sort_by_key(|(p, _)| *p);
+            };
+            let hashed = match &key {
+                Cow::Borrowed(k) => hash_key(ctx, k),
+                Cow::Owned(k) => hash_key(ctx, k).map(HashKey::into_owned),
+            };
+            let bucket = match hashed {
+                Some(h) => match index.get(&h) {
+                    Some(&b) => b,
+                    None => {
+                        index.insert(h, buckets.len());
+                        buckets.len()
+                    }
+                },
+                None => buckets.len(),
+            };
+            if bucket == buckets.len() {
+                let owned = Cow::Owned(key.into_owned());
+                buckets.push((SortKey::new(ctx, owned, &mut arena), position));
             }
-            _ => groups.push((key, members)),
+            bucket_of.push(Some(bucket));
         }
     }
-    groups
+    let mut order: Vec<usize> = (0..buckets.len()).collect();
+    order.sort_by(|&a, &b| {
+        let ((ka, pa), (kb, pb)) = (&buckets[a], &buckets[b]);
+        ka.compare(ctx, kb, &arena).then(pa.cmp(pb))
+    });
+    // Merge equal neighbours into groups.
+    let mut group_of_bucket: Vec<usize> = vec![0; buckets.len()];
+    let mut leaders: Vec<usize> = Vec::new();
+    for &b in &order {
+        match leaders.last() {
+            Some(&leader)
+                if buckets[leader].0.compare(ctx, &buckets[b].0, &arena)
+                    == std::cmp::Ordering::Equal => {}
+            _ => leaders.push(b),
+        }
+        group_of_bucket[b] = leaders.len() - 1;
+    }
+    let mut sizes: Vec<usize> = vec![0; leaders.len()];
+    for b in bucket_of.iter().flatten() {
+        sizes[group_of_bucket[*b]] += 1;
+    }
+    let mut members: Vec<Vec<QValue>> = sizes.into_iter().map(Vec::with_capacity).collect();
+    for (row, bucket) in rows.into_iter().zip(bucket_of) {
+        if let Some(b) = bucket {
+            members[group_of_bucket[b]].push(row.data.into_value());
+        }
+    }
+    let mut keys: Vec<Option<SortKey<'static>>> =
+        buckets.into_iter().map(|(k, _)| Some(k)).collect();
+    leaders
         .into_iter()
-        .map(|(key, members)| {
-            (
-                key.value,
-                members.into_iter().map(|(_, d)| d.into_value()).collect(),
-            )
+        .zip(members)
+        .map(|(leader, members)| {
+            let key = keys[leader]
+                .take()
+                .map_or(QValue::Null, |k| k.value.into_owned());
+            (key, members)
         })
         .collect()
+}
+
+/// The query with its row-independent parts computed once: `this.field` (and anything built
+/// only from it, literals and the clock) becomes a literal where every row would read the
+/// same value, that is when no row can have a field named `this`: the source's key table
+/// knows no page has one, and no FLATTEN or GROUP BY before the command introduces one.
+/// A part that fails to evaluate is left as written, so its error still drops each row.
+fn fold_query(ctx: &Context<'_>, query: &Query) -> Query {
+    let mut query = query.clone();
+    let mut this_plain = ctx.no_page_has("this");
+    for command in &mut query.commands {
+        match command {
+            Command::Where(expr) | Command::Limit(expr) => fold(ctx, expr, this_plain),
+            Command::Sort(fields) => fields
+                .iter_mut()
+                .for_each(|(expr, _)| fold(ctx, expr, this_plain)),
+            Command::GroupBy(NamedExpr { name, expr })
+            | Command::Flatten(NamedExpr { name, expr }) => {
+                fold(ctx, expr, this_plain);
+                this_plain &= name != "this";
+            }
+        }
+    }
+    match &mut query.kind {
+        QueryKind::Table { columns, .. } => columns
+            .iter_mut()
+            .for_each(|c| fold(ctx, &mut c.expr, this_plain)),
+        QueryKind::List {
+            expr: Some(expr), ..
+        } => fold(ctx, expr, this_plain),
+        QueryKind::List { expr: None, .. } | QueryKind::Task => {}
+    }
+    query
+}
+
+/// Whether `expr` has the same value on every row (see [`fold_query`]).
+fn row_independent(expr: &Expr, this_plain: bool) -> bool {
+    match &expr.kind {
+        ExprKind::Literal(_) | ExprKind::DateShorthand(_) => true,
+        ExprKind::Variable(name) => this_plain && name == "this",
+        ExprKind::List(items) => items.iter().all(|e| row_independent(e, this_plain)),
+        ExprKind::Object(fields) => fields.iter().all(|(_, e)| row_independent(e, this_plain)),
+        ExprKind::Negate(e) => row_independent(e, this_plain),
+        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
+            row_independent(a, this_plain) && row_independent(b, this_plain)
+        }
+        ExprKind::Call(_, args) => args.iter().all(|e| row_independent(e, this_plain)),
+        // Lambdas bind names that may shadow `this`.
+        ExprKind::CallValue(..) | ExprKind::Lambda(..) => false,
+    }
+}
+
+fn fold(ctx: &Context<'_>, expr: &mut Expr, this_plain: bool) {
+    if matches!(expr.kind, ExprKind::Literal(_)) {
+        return;
+    }
+    if row_independent(expr, this_plain)
+        && let Ok(value) = ctx.eval(expr, Env::empty())
+        // Lazy page views stay expressions (cheap to build, and never literals elsewhere).
+        && !matches!(value, QValue::Page(_) | QValue::File(_))
+    {
+        expr.kind = ExprKind::Literal(value);
+        return;
+    }
+    match &mut expr.kind {
+        ExprKind::List(items) | ExprKind::Call(_, items) => {
+            items.iter_mut().for_each(|e| fold(ctx, e, this_plain))
+        }
+        ExprKind::Object(fields) => fields
+            .iter_mut()
+            .for_each(|(_, e)| fold(ctx, e, this_plain)),
+        ExprKind::Negate(e) => fold(ctx, e, this_plain),
+        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
+            fold(ctx, a, this_plain);
+            fold(ctx, b, this_plain);
+        }
+        ExprKind::Literal(_)
+        | ExprKind::DateShorthand(_)
+        | ExprKind::Variable(_)
+        | ExprKind::CallValue(..)
+        | ExprKind::Lambda(..) => {}
+    }
 }
 
 /// Pages matching a FROM source, in id order without duplicates.

@@ -4,10 +4,11 @@
 //! Dataview docs: "Functions" (Constructors, Numeric Operations, Objects/Arrays/Strings,
 //! String Operations, Utility Functions). Source: `expression/functions.ts`.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::ast::{BinaryOp, Expr, ExprKind};
-use crate::eval::{Context, Env, EvalResult};
+use crate::eval::{Context, Env, EvalResult, RefResult};
 use crate::time::{
     date_shorthand, format_date, number_prefix, parse_date, parse_date_with_format, parse_duration,
 };
@@ -55,7 +56,8 @@ functions! {
 
 /// A function argument: a value, or a lambda (only functions taking one accept it).
 enum Arg<'e> {
-    Value(QValue),
+    /// Borrowed when the argument is a field read or a literal.
+    Value(Cow<'e, QValue>),
     Lambda(&'e [String], &'e Expr),
 }
 
@@ -103,12 +105,50 @@ fn no_impl(name: &str, args: &[QValue]) -> String {
     )
 }
 
-pub(crate) fn call(ctx: &Context<'_>, env: Env<'_>, func: Function, exprs: &[Expr]) -> EvalResult {
+pub(crate) fn call<'x>(
+    ctx: &'x Context<'_>,
+    env: Env<'x>,
+    func: Function,
+    exprs: &'x [Expr],
+) -> RefResult<'x> {
+    call_args(ctx, env, func, exprs).map(Cow::Owned)
+}
+
+fn call_args<'x>(
+    ctx: &'x Context<'_>,
+    env: Env<'x>,
+    func: Function,
+    exprs: &'x [Expr],
+) -> EvalResult {
+    // The calls a WHERE makes on every row, without an argument list: the same answers as
+    // the general path below.
+    let is_lambda = |e: &Expr| matches!(e.kind, ExprKind::Lambda(..));
+    match (func, exprs) {
+        (Function::Contains | Function::Icontains | Function::Econtains, [h, n])
+            if !is_lambda(h) && !is_lambda(n) =>
+        {
+            let hay = ctx.eval_ref(h, env)?;
+            let needle = ctx.eval_ref(n, env)?;
+            if !matches!(*needle, QValue::List(_)) {
+                return contains(ctx, func, &hay, &needle).map(QValue::Bool);
+            }
+            return call_values(ctx, func, &[hay.into_owned(), needle.into_owned()]);
+        }
+        (Function::Length, [e]) if !is_lambda(e) => {
+            let value = ctx.eval_ref(e, env)?;
+            return match &*value {
+                QValue::List(items) => Ok(QValue::Number(items.len() as f64)),
+                QValue::Object(fields) => Ok(QValue::Number(fields.len() as f64)),
+                _ => call_values(ctx, func, &[value.into_owned()]),
+            };
+        }
+        _ => {}
+    }
     let mut args = Vec::with_capacity(exprs.len());
     for e in exprs {
         match &e.kind {
             ExprKind::Lambda(params, body) => args.push(Arg::Lambda(params, body)),
-            _ => args.push(Arg::Value(ctx.eval(e, env)?)),
+            _ => args.push(Arg::Value(ctx.eval_ref(e, env)?)),
         }
     }
     // Higher-order functions take a lambda as their second argument.
@@ -119,7 +159,7 @@ pub(crate) fn call(ctx: &Context<'_>, env: Env<'_>, func: Function, exprs: &[Exp
     let mut values = Vec::with_capacity(args.len());
     for a in args {
         match a {
-            Arg::Value(v) => values.push(v),
+            Arg::Value(v) => values.push(v.into_owned()),
             Arg::Lambda(..) => {
                 return Err(format!("'{}' does not take a function here", func.name()));
             }
@@ -717,7 +757,7 @@ fn contains(
         }
         (QValue::Text(h), QValue::Text(n)) => {
             if func == Function::Icontains {
-                Ok(h.to_lowercase().contains(&n.to_lowercase()))
+                Ok(icontains_text(h, n))
             } else {
                 Ok(h.contains(n.as_str()))
             }
@@ -726,6 +766,19 @@ fn contains(
         (QValue::Page(pv), QValue::Text(key)) => Ok(ctx.page_value_field(pv, key).is_some()),
         _ => Ok(ctx.compare(hay, needle) == Ordering::Equal),
     }
+}
+
+/// `h.to_lowercase().contains(&n.to_lowercase())`, without allocating when it can: an
+/// empty needle is in every text, and ASCII texts lower-case byte by byte.
+fn icontains_text(h: &str, n: &str) -> bool {
+    if n.is_empty() {
+        return true;
+    }
+    if h.is_ascii() && n.is_ascii() {
+        let (h, n) = (h.as_bytes(), n.as_bytes());
+        return h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    }
+    h.to_lowercase().contains(&n.to_lowercase())
 }
 
 fn min_max(ctx: &Context<'_>, min: bool, a: &[QValue]) -> QValue {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use attune_syntax::{Note, parse_note};
 
-use crate::source::{FileStats, Page, QuerySource};
+use crate::source::{FieldKeys, FileStats, Page, QuerySource};
 use crate::value::{PageId, file_title};
 
 #[derive(Clone, Debug, Default)]
@@ -20,6 +20,8 @@ pub struct MemorySource {
     /// Lower-cased tag (with parents, without `#`) → pages.
     by_tag: HashMap<String, Vec<PageId>>,
     inlinks: Vec<Vec<PageId>>,
+    /// Field keys of `pages`, numbered once they are built.
+    keys: Option<FieldKeys>,
 }
 
 impl MemorySource {
@@ -71,6 +73,7 @@ impl MemorySource {
     pub fn from_pages(mut pages: Vec<Page>) -> MemorySource {
         pages.sort_by(|a, b| a.path.cmp(&b.path));
         pages.dedup_by(|a, b| a.path == b.path);
+        pages.iter_mut().for_each(Page::index_fields);
         let mut source = MemorySource::default();
         for (i, page) in pages.iter().enumerate() {
             let id = PageId(i as u32);
@@ -96,6 +99,7 @@ impl MemorySource {
     }
 
     fn build_maps(&mut self) {
+        self.keys = FieldKeys::index(&mut self.pages);
         let mut inlinks = vec![Vec::new(); self.pages.len()];
         for (i, page) in self.pages.iter().enumerate() {
             let from = PageId(i as u32);
@@ -216,6 +220,10 @@ impl QuerySource for MemorySource {
             .get(&tag.trim_start_matches('#').to_lowercase())
             .cloned()
             .unwrap_or_default()
+    }
+
+    fn field_keys(&self) -> Option<&FieldKeys> {
+        self.keys.as_ref()
     }
 
     fn inlinks(&self, target: PageId) -> Vec<PageId> {

@@ -10,6 +10,7 @@ use attune_syntax::Note;
 use attune_syntax::Value;
 use jiff::civil::{Date, DateTime};
 
+use crate::hash::FxHashMap;
 use crate::lexer::is_emoji;
 use crate::time::{number_prefix, parse_date, parse_duration};
 use crate::value::{Link, LinkKind, PageId, QValue, file_title};
@@ -55,6 +56,12 @@ pub trait QuerySource {
             })
             .collect()
     }
+    /// The numbering of every field key of this source's pages, when it keeps one (see
+    /// [`FieldKeys`]); `None`: pages are read by key text.
+    fn field_keys(&self) -> Option<&FieldKeys> {
+        None
+    }
+
     /// Pages with a link that resolves to `target`.
     fn inlinks(&self, target: PageId) -> Vec<PageId> {
         self.all_pages()
@@ -108,13 +115,49 @@ pub struct Page {
     pub stats: FileStats,
     /// `file.day`: a `date`/`day` field, else a date in the file name.
     pub day: Option<DateTime>,
+    /// A number per key of `fields`, in the same order, so a lookup compares two bytes per
+    /// key instead of strings: a short hash ([`Page::index_fields`]), or the key's id in its
+    /// source's [`FieldKeys`]. When its length differs from `fields` (fields changed since),
+    /// lookups scan `fields` directly.
+    field_hashes: FieldHashes,
+    /// `file.name` as a value, so queries read it without building a string per row. Set
+    /// from `path` by [`Page::new`] and [`Page::index_fields`].
+    name_value: QValue,
+}
+
+/// See `Page::field_hashes`. Equal for any two pages: it only mirrors `fields`.
+#[derive(Clone, Debug, Default)]
+enum FieldHashes {
+    #[default]
+    None,
+    /// [`key_hash`] of each key.
+    Hashes(Vec<u16>),
+    /// Each key's id in the source's [`FieldKeys`]: equal ids are equal keys.
+    Ids(Vec<u16>),
+}
+
+impl PartialEq for FieldHashes {
+    fn eq(&self, _: &FieldHashes) -> bool {
+        true
+    }
+}
+
+/// The 16-bit key hash of [`Page::field`]'s index (FNV-1a, folded).
+fn key_hash(key: &str) -> u16 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in key.bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    (h ^ (h >> 16)) as u16
 }
 
 impl Page {
     /// An empty page at `path`.
     pub fn new(path: impl Into<String>) -> Page {
+        let path = path.into();
+        let name_value = QValue::text(file_title(&path));
         Page {
-            path: path.into(),
+            path,
             fields: Vec::new(),
             frontmatter: Vec::new(),
             tags: Vec::new(),
@@ -123,7 +166,23 @@ impl Page {
             tasks: Vec::new(),
             stats: FileStats::default(),
             day: None,
+            field_hashes: FieldHashes::default(),
+            name_value,
         }
+    }
+
+    /// Rebuild what queries precompute from `fields` and `path`; call it after changing them
+    /// by hand (a page whose `fields` grew or shrank since is still read correctly, only
+    /// slower).
+    pub fn index_fields(&mut self) {
+        self.field_hashes =
+            FieldHashes::Hashes(self.fields.iter().map(|(k, _)| key_hash(k)).collect());
+        self.name_value = QValue::text(file_title(&self.path));
+    }
+
+    /// `file.name` as a text value.
+    pub(crate) fn name_value(&self) -> &QValue {
+        &self.name_value
     }
 
     /// Build a page from a parsed note. `resolve` maps a link target as written to the vault
@@ -170,6 +229,7 @@ impl Page {
             add(&field.key, parse_inline_value(&field.value, resolve));
         }
         page.fields = finalize_fields(raw);
+        page.index_fields();
         for tag in &note.tags {
             let tag = format!("#{}", tag.name.trim_start_matches('#'));
             if !page.tags.contains(&tag) {
@@ -207,7 +267,29 @@ impl Page {
 
     /// A field by exact key (`fields` holds the normalised keys too).
     pub fn field(&self, key: &str) -> Option<&QValue> {
-        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        match &self.field_hashes {
+            FieldHashes::Hashes(hashes) if hashes.len() == self.fields.len() => {
+                let wanted = key_hash(key);
+                hashes
+                    .iter()
+                    .zip(&self.fields)
+                    .find(|(h, (k, _))| **h == wanted && k == key)
+                    .map(|(_, (_, v))| v)
+            }
+            _ => self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+        }
+    }
+
+    /// A field by its key's id in the source's [`FieldKeys`] (`key` is that key's text, read
+    /// when this page was not numbered with it).
+    pub(crate) fn field_by_id(&self, id: u16, key: &str) -> Option<&QValue> {
+        match &self.field_hashes {
+            FieldHashes::Ids(ids) if ids.len() == self.fields.len() => ids
+                .iter()
+                .position(|i| *i == id)
+                .map(|at| &self.fields[at].1),
+            _ => self.field(key),
+        }
     }
 
     /// `file.name`: the file name without `.md`.
@@ -218,6 +300,55 @@ impl Page {
     /// `file.folder`: the folder path (`""` at the root).
     pub fn folder(&self) -> &str {
         self.path.rsplit_once('/').map_or("", |(folder, _)| folder)
+    }
+}
+
+/// Every field key of a source's pages, numbered (as many as fit in 16 bits): pages numbered
+/// with the same table find a field by comparing numbers, and a key no page has is known to
+/// be absent without reading any page. A source builds it once over all its pages (which it
+/// then never changes) and hands it out through [`QuerySource::field_keys`].
+#[derive(Clone, Debug, Default)]
+pub struct FieldKeys {
+    ids: FxHashMap<Box<str>, u16>,
+}
+
+/// What a [`FieldKeys`] table says about a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyId {
+    /// No page of the source has the key.
+    Absent,
+    Id(u16),
+}
+
+impl FieldKeys {
+    /// Number every key of `pages` and record the numbers in each page. `None` (and the pages
+    /// keep their hashes) when there are more distinct keys than 16 bits hold.
+    pub fn index(pages: &mut [Page]) -> Option<FieldKeys> {
+        let mut ids: FxHashMap<Box<str>, u16> = FxHashMap::default();
+        for page in pages.iter() {
+            for (key, _) in &page.fields {
+                if !ids.contains_key(key.as_str()) {
+                    let id = u16::try_from(ids.len()).ok()?;
+                    ids.insert(key.as_str().into(), id);
+                }
+            }
+        }
+        for page in pages.iter_mut() {
+            let numbered: Option<Vec<u16>> = page
+                .fields
+                .iter()
+                .map(|(k, _)| ids.get(k.as_str()).copied())
+                .collect();
+            if let Some(numbered) = numbered {
+                page.field_hashes = FieldHashes::Ids(numbered);
+            }
+        }
+        Some(FieldKeys { ids })
+    }
+
+    /// The id of a key, or that no page has it.
+    pub(crate) fn id(&self, key: &str) -> KeyId {
+        self.ids.get(key).map_or(KeyId::Absent, |&id| KeyId::Id(id))
     }
 }
 

@@ -115,10 +115,70 @@
     });
   }
 
+  // ---- insights: charts drawn with the vendored Chart.js from /api/insights
+  var drawn = [];
+  function drawInsights(root) {
+    var box = root.querySelector("#insights[data-src]");
+    if (!box || typeof window.Chart !== "function") return;
+    fetch(box.dataset.src, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
+      drawn.forEach(function (c) { c.destroy(); });
+      drawn = [];
+      var css = window.getComputedStyle(document.documentElement);
+      var fg = css.getPropertyValue("--fg").trim() || "#24221f";
+      var line = css.getPropertyValue("--line").trim() || "#e4e0d8";
+      window.Chart.defaults.color = css.getPropertyValue("--muted").trim() || fg;
+      window.Chart.defaults.borderColor = line;
+      window.Chart.defaults.font.family = css.getPropertyValue("font-family");
+      (data.charts || []).forEach(function (chart) {
+        var canvas = box.querySelector('canvas[data-chart="' + chart.id + '"]');
+        if (!canvas) return;
+        var kind = chart.kind;
+        var many = chart.series.length > 1 || kind === "doughnut";
+        var datasets = chart.series.map(function (s, i) {
+          var colour = palette[i % palette.length];
+          return {
+            label: s.label,
+            data: s.data,
+            backgroundColor: kind === "doughnut" ? chart.labels.map(function (_, j) { return palette[j % palette.length]; }) : colour,
+            borderColor: kind === "doughnut" ? css.getPropertyValue("--card").trim() || "#fff" : colour,
+            borderWidth: kind === "line" ? 2 : 1,
+            spanGaps: true,
+            pointRadius: 3
+          };
+        });
+        var config = {
+          type: kind === "doughnut" ? "doughnut" : kind === "line" ? "line" : "bar",
+          data: { labels: chart.labels, datasets: datasets },
+          options: {
+            animation: false,
+            responsive: true,
+            maintainAspectRatio: false,
+            indexAxis: kind === "hbar" ? "y" : "x",
+            plugins: { legend: { display: many, position: "bottom" } },
+            onClick: function (evt, elements) {
+              if (!elements.length) return;
+              var link = chart.links[elements[0].index];
+              if (link) window.location.href = link;
+            }
+          }
+        };
+        if (kind !== "doughnut") {
+          var stacked = kind === "stacked";
+          var value = { beginAtZero: true, stacked: stacked, ticks: { precision: 0 } };
+          var category = { stacked: stacked };
+          config.options.scales = kind === "hbar" ? { x: value, y: category } : { x: category, y: value };
+        }
+        drawn.push(new window.Chart(canvas, config));
+        canvas.dataset.drawn = "1";
+      });
+    });
+  }
+
   function enhance(root) {
     enhanceTables(root);
     enhanceForms(root);
     drawGraph(root);
+    drawInsights(root);
   }
 
   // ---- live updates: when the vault changes, fetch this page again and swap <main>

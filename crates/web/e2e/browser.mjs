@@ -6,7 +6,8 @@
 // It opens the demo vault, creates a trigger through the form choosing a group and a type
 // (checking the type list follows the group), sees it on the type page, edits a field,
 // checks the files on disk, and checks that an edit made on disk by another program shows
-// up on an open page without a reload. Exits non-zero on the first failure.
+// up on an open page without a reload, that an embedded image shows, and that the Insights
+// page draws its charts. Exits non-zero on the first failure.
 
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -214,6 +215,44 @@ async function liveUpdate(base, triggers) {
   await go(base + "/search");
   await type(await find("#q"), "interrupt");
   await until("live results", async () => (await source()).includes("<mark>Interrupt"));
+
+  step("an image embedded with ![[…]] shows on the open page (served from /file/)");
+  // A 2×2 PNG, written next to the note, then embedded by an edit on disk: the watcher
+  // picks up both files and the open page swaps in the picture.
+  const png = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAEUlEQVR4nGM4UWHzH4QZYAwAWIwJ7cmdKOcAAAAASUVORK5CYII=";
+  writeFileSync(join(triggers, "calm sea.png"), Buffer.from(png, "base64"));
+  writeFileSync(other, readFileSync(other, "utf8") + "\n\n![[calm sea.png]]\n");
+  await go(base + "/notes/" + encodeURIComponent("ME/🏛️ Foundations/⚡ Triggers/Being Interrupted.md").replace(/%2F/g, "/"));
+  await until("the embedded image", async () => (await script(
+    "var i = document.querySelector('img[src^=\"/file/\"]'); return !!(i && i.complete && i.naturalWidth === 2);")), 15000);
+
+  step("insights: the charts draw (Chart.js under the CSP)");
+  await go(base + "/insights");
+  await until("a drawn chart", async () => (await script(
+    "return Array.from(document.querySelectorAll('#insights canvas[data-drawn]')).filter(c => c.width > 0 && c.height > 0).length")) >= 3);
+  const painted = await script(
+    "var c = document.querySelector('canvas[data-chart=emotions]'); if (!c) return 'no emotions chart';" +
+    "var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;" +
+    "for (var i = 3; i < d.length; i += 4) if (d[i] !== 0) return 'painted'; return 'blank';");
+  if (painted !== "painted") fail(`the emotions chart: ${painted}`);
+  const tableText = await script("return document.querySelector('#chart-emotions') ? document.querySelector('#insights').textContent : ''");
+  if (!tableText.includes("Anxiety")) fail("the emotions chart's table lacks Anxiety");
+
+  step("a phone-width window: no page scrolls sideways; the skip link is the first stop of the keyboard");
+  await wd("POST", "/window/rect", { width: 390, height: 844 });
+  for (const path of ["/", "/types/trigger", "/insights", "/check", "/lab",
+    "/notes/" + encodeURIComponent("ME/🏛️ Foundations/⚡ Triggers/Being Interrupted.md").replace(/%2F/g, "/"),
+    "/new/trigger"]) {
+    await go(base + path);
+    await sleep(300);
+    const overflow = await script("return document.documentElement.scrollWidth - window.innerWidth");
+    if (overflow > 1) fail(`${path} is ${overflow}px wider than a phone-width window`);
+  }
+  await wd("POST", "/window/rect", { width: 1200, height: 900 });
+  await go(base + "/");
+  await wd("POST", "/actions", { actions: [{ type: "key", id: "kb", actions: [{ type: "keyDown", value: "\uE004" }, { type: "keyUp", value: "\uE004" }] }] });
+  const focused = await script("return document.activeElement ? document.activeElement.className + ' ' + document.activeElement.getAttribute('href') : ''");
+  if (focused !== "skip #main") fail(`first Tab stop: ${focused}`);
 
   step("no Content-Security-Policy violations or script errors");
   const logs = await fetch(`${driver}/session/${session}/se/log`, {

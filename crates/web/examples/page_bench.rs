@@ -45,7 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .first()
         .map(|&i| site.entries[i].path.clone());
     drop(site);
-    let app = router(state);
+    let app = router(state.clone());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -56,6 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
         ("home".to_owned(), "/".to_owned()),
     ];
+    let first_note_path = first_note.clone();
     if let Some(p) = first_note {
         pages.push(("a note page".to_owned(), href::note(&p)));
     }
@@ -80,6 +81,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             times[runs * 9 / 10],
             times[runs - 1],
             bytes / 1024
+        );
+    }
+    // What the watcher does for one changed note (the file is only read: nothing changes,
+    // so nothing is announced), against reading the whole vault again.
+    if let Some(p) = first_note_path {
+        let changed = [std::path::PathBuf::from(&p)];
+        let mut refresh = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            state.refresh(attune_web::Origin::External, &changed)?;
+            refresh.push(t.elapsed());
+        }
+        refresh.sort();
+        let t = Instant::now();
+        state.reload(attune_web::Origin::External)?;
+        println!(
+            "watcher, one changed note: refresh median {:?}; full reload {:?}",
+            refresh[refresh.len() / 2],
+            t.elapsed()
         );
     }
     Ok(())

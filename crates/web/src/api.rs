@@ -413,9 +413,12 @@ pub async fn commit(State(state): State<AppState>, Json(request): Json<ChangeReq
     let root = state.0.root.clone();
     let s = state.clone();
     let result = tokio::task::spawn_blocking(move || {
+        let written: Vec<std::path::PathBuf> =
+            plan.files.iter().map(|f| f.path.clone().into()).collect();
         let committed = attune_engine::commit::commit(&root, &plan).map(|_| plan);
         if committed.is_ok() {
-            let _ = s.reload(Origin::Attune);
+            // Load what was written now, so the watcher's echo finds nothing new.
+            let _ = s.refresh(Origin::Attune, &written);
         }
         committed
     })

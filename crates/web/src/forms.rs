@@ -517,7 +517,9 @@ async fn commit_plan(
         let committed = attune_engine::commit::commit(&root, &plan);
         if committed.is_ok() {
             // Load what was written now, so the watcher's echo finds nothing new.
-            let _ = s.reload(Origin::Attune);
+            let written: Vec<std::path::PathBuf> =
+                plan.files.iter().map(|f| f.path.clone().into()).collect();
+            let _ = s.refresh(Origin::Attune, &written);
         }
         committed.map(|_| ())
     })

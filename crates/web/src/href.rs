@@ -24,6 +24,11 @@ pub fn note(path: &str) -> String {
     format!("/notes/{}", encode_path(path))
 }
 
+/// An attachment of the vault (`/file/…`).
+pub fn file(path: &str) -> String {
+    format!("/file/{}", encode_path(path))
+}
+
 /// A note's edit form.
 pub fn edit(path: &str) -> String {
     format!("/edit/{}", encode_path(path))

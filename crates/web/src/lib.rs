@@ -12,9 +12,11 @@
 
 pub mod api;
 pub mod assets;
+pub mod files;
 pub mod forms;
 pub mod graph;
 pub mod href;
+pub mod insights;
 pub mod lab;
 pub mod live;
 pub mod markdown;
@@ -46,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .route("/check", get(pages::check_page))
         .route("/graph", get(pages::graph_page))
         .route("/lab", get(pages::lab_page))
+        .route("/insights", get(insights::insights_page))
         .route("/lab/{*path}", get(pages::scenario_page))
         .route("/new/{class}", get(pages::new_form).post(pages::new_submit))
         .route(
@@ -54,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/events", get(live::events))
         .route("/assets/{*path}", get(assets::serve_asset))
+        .route("/file/{*path}", get(files::serve_file))
         .route("/api/session", get(api::session))
         .route("/api/classes", get(api::classes))
         .route("/api/classes/{class}", get(api::class))
@@ -63,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/query", post(api::query))
         .route("/api/check", get(api::check))
         .route("/api/graph", get(api::graph))
+        .route("/api/insights", get(insights::api_insights))
         .route("/api/forms/{class}", get(api::form))
         .route("/api/plans", post(api::plan))
         .route("/api/commits", post(api::commit))

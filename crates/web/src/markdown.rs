@@ -3,7 +3,7 @@
 //! escaped (never passed through), and each ` ```dataview ` block replaced by what the
 //! caller renders for it.
 
-use comrak::nodes::NodeValue;
+use comrak::nodes::{NodeLink, NodeValue};
 use comrak::{Arena, Options, parse_document};
 
 use attune_syntax::LinkTarget;
@@ -45,6 +45,19 @@ pub fn render(
         match &mut data.value {
             NodeValue::WikiLink(link) => {
                 let target = LinkTarget::parse(&link.url);
+                if let Resolved::File(p) = site.resolve(from, &target, None) {
+                    // `![[pic.png]]` shows the picture; other files are links to them.
+                    let url = href::file(&p);
+                    if link.embed && crate::files::is_image(&p) {
+                        data.value = NodeValue::Image(Box::new(NodeLink {
+                            url,
+                            title: String::new(),
+                        }));
+                    } else {
+                        link.url = url;
+                    }
+                    continue;
+                }
                 link.url = match site.resolve(from, &target, None) {
                     r @ (Resolved::Note(_) | Resolved::Ambiguous(_)) => {
                         let i = r.note().expect("a note was found");
@@ -55,7 +68,7 @@ pub fn render(
                         }
                         url
                     }
-                    Resolved::File(_) => String::new(),
+                    Resolved::File(p) => href::file(&p),
                     Resolved::Missing if target.target.is_empty() => target
                         .fragment
                         .as_deref()
@@ -63,6 +76,23 @@ pub fn render(
                         .unwrap_or_default(),
                     Resolved::Missing => href::missing(target.name()),
                 };
+            }
+            NodeValue::Image(image) if is_local(&image.url) => {
+                // `![](pic.png)`: a file of the vault, by path or name.
+                let written = percent_decode(&image.url);
+                let folder = from.map_or("", |i| crate::site::parent(&site.entries[i].path));
+                let candidates = [
+                    relative_to(folder, &written),
+                    written.clone(),
+                    crate::site::file_name(&written).to_owned(),
+                ];
+                image.url = candidates
+                    .iter()
+                    .find_map(|c| match site.resolve(from, &LinkTarget::parse(c), None) {
+                        Resolved::File(p) => Some(href::file(&p)),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
             }
             NodeValue::CodeBlock(block) => {
                 let lang = block
@@ -90,6 +120,46 @@ pub fn render(
         out = out.replacen(&placeholder, html, 1);
     }
     out
+}
+
+/// A link or image address without a scheme: a path inside the vault.
+fn is_local(url: &str) -> bool {
+    !url.is_empty() && !url.starts_with('/') && !url.starts_with('#') && !url.contains(':')
+}
+
+/// `path` (with `./` and `../`) read from `folder`, as a vault path.
+fn relative_to(folder: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// `%20` and the like decoded (Markdown links encode spaces in paths).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = text.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The `id` a heading gets (lower case, spaces as dashes), for `[[Note#Heading]]`.

@@ -119,16 +119,6 @@ struct ReviewGroup {
 /// Notes listed per review group on the home page (a vault can hold thousands of stubs).
 const SHOWN: usize = 40;
 
-fn review_group(label: String, mut items: Vec<Item>) -> ReviewGroup {
-    let total = items.len();
-    items.truncate(SHOWN);
-    ReviewGroup {
-        label,
-        total,
-        items,
-    }
-}
-
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
@@ -169,33 +159,46 @@ pub async fn home(State(state): State<AppState>) -> Page {
             to_review: waiting.len(),
         });
         if !waiting.is_empty() {
-            review.push(review_group(
-                format!("{label}: in progress or review"),
-                waiting
+            let total = waiting.len();
+            review.push(ReviewGroup {
+                label: format!("{label}: in progress or review"),
+                total,
+                items: waiting
                     .into_iter()
+                    .take(SHOWN)
                     .map(|i| item(&site, i, site.status(i).unwrap_or_default()))
                     .collect(),
-            ));
+            });
         }
     }
-    let stubs: Vec<Item> = (0..site.entries.len())
+    let stubs: Vec<usize> = (0..site.entries.len())
         .filter(|&i| site.entries[i].stub)
-        .map(|i| item(&site, i, String::new()))
         .collect();
     if !stubs.is_empty() {
         review.insert(
             0,
-            review_group(
-                "Empty stubs (created by a link, never filled in)".into(),
-                stubs,
-            ),
+            ReviewGroup {
+                label: "Empty stubs (created by a link, never filled in)".into(),
+                total: stubs.len(),
+                items: stubs
+                    .iter()
+                    .take(SHOWN)
+                    .map(|&i| item(&site, i, String::new()))
+                    .collect(),
+            },
         );
     }
     let mut by_time: Vec<usize> = (0..site.entries.len()).collect();
+    let newest = 12.min(by_time.len());
+    if newest > 0 {
+        by_time.select_nth_unstable_by_key(newest - 1, |&i| {
+            std::cmp::Reverse(site.vault_note(i).meta.mtime_ms)
+        });
+    }
+    by_time.truncate(newest);
     by_time.sort_by_key(|&i| std::cmp::Reverse(site.vault_note(i).meta.mtime_ms));
     let recent = by_time
         .into_iter()
-        .take(12)
         .map(|i| item(&site, i, format_time(site.vault_note(i).meta.mtime_ms)))
         .collect();
     let count = |s: Severity| site.diagnostics.iter().filter(|d| d.severity == s).count();
@@ -246,6 +249,8 @@ struct Row {
 
 struct Split {
     label: String,
+    /// Notes in the split (matching the search); `rows` may show only the first ones.
+    total: usize,
     rows: Vec<Row>,
 }
 
@@ -260,6 +265,12 @@ struct ClassPage {
     can_create: bool,
     new_href: String,
     graph_href: String,
+    /// The server-side search (`?q=`).
+    q: String,
+    /// Some split shows only its first rows.
+    capped: bool,
+    all_href: String,
+    page_href: String,
 }
 
 /// The columns of a class's table: its own fields in `fieldsOrder`, then status and priority.
@@ -283,7 +294,34 @@ pub fn table_columns(class: &attune_schema::Class) -> Vec<String> {
     cols
 }
 
-pub async fn class_page(State(state): State<AppState>, Path(name): Path<String>) -> Page {
+/// Rows a type page shows per split unless `?all=1` (a class can hold thousands of notes;
+/// the search box narrows them on the server).
+pub const TYPE_PAGE_ROWS: usize = 200;
+
+#[derive(Deserialize, Default)]
+pub struct ClassQuery {
+    /// Words every listed note must contain (name or any column), accents and case ignored.
+    #[serde(default)]
+    q: String,
+    /// Show every row.
+    #[serde(default)]
+    all: Option<String>,
+}
+
+/// Lower case without accents (`Café` → `cafe`), as the search box compares.
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+pub async fn class_page(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(query): Query<ClassQuery>,
+) -> Page {
     let site = state.site();
     let Some(class) = site.class(&name) else {
         return message_page(
@@ -295,10 +333,38 @@ pub async fn class_page(State(state): State<AppState>, Path(name): Path<String>)
     };
     let columns = table_columns(class);
     let entries = site.entries_of(class.name());
-    let mut to_review = Vec::new();
-    let mut completed = Vec::new();
-    let mut other = Vec::new();
+    let words: Vec<String> = fold(&query.q)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let show_all = query.all.is_some();
+    // Which split each note belongs to, and whether it matches the words; the cells (the
+    // costly part) are built only for the rows shown.
+    let mut split_entries: [Vec<usize>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     for &i in &entries {
+        if !words.is_empty() {
+            let mut text = fold(&site.entries[i].name);
+            for c in &columns {
+                if let Some(v) = site.field(i, c) {
+                    text.push(' ');
+                    text.push_str(&fold(&view::value_text(v)));
+                }
+            }
+            if !words.iter().all(|w| text.contains(w.as_str())) {
+                continue;
+            }
+        }
+        let status = site.status(i);
+        let at = if view::is_complete(status.as_deref()) {
+            1
+        } else if view::needs_review(status.as_deref()) {
+            0
+        } else {
+            2
+        };
+        split_entries[at].push(i);
+    }
+    let row = |i: usize| {
         let e = &site.entries[i];
         let cells = columns
             .iter()
@@ -307,37 +373,41 @@ pub async fn class_page(State(state): State<AppState>, Path(name): Path<String>)
                 None => (String::new(), String::new()),
             })
             .collect();
-        let row = Row {
+        Row {
             name: e.name.clone(),
             href: href::note(&e.path),
             cells,
-        };
-        let status = site.status(i);
-        if view::is_complete(status.as_deref()) {
-            completed.push(row);
-        } else if view::needs_review(status.as_deref()) {
-            to_review.push(row);
-        } else {
-            other.push(row);
         }
-    }
-    let mut splits = vec![
-        Split {
-            label: "🟨 To Review".into(),
-            rows: to_review,
-        },
-        Split {
-            label: "🟩 Completed".into(),
-            rows: completed,
-        },
-    ];
-    if !other.is_empty() {
+    };
+    let mut splits = Vec::new();
+    let mut capped = false;
+    for (at, label) in ["🟨 To Review", "🟩 Completed", "Other statuses"]
+        .into_iter()
+        .enumerate()
+    {
+        let list = &split_entries[at];
+        if at == 2 && list.is_empty() {
+            continue;
+        }
+        let shown = if show_all {
+            list.len()
+        } else {
+            list.len().min(TYPE_PAGE_ROWS)
+        };
+        capped |= shown < list.len();
         splits.push(Split {
-            label: "Other statuses".into(),
-            rows: other,
+            label: label.into(),
+            total: list.len(),
+            rows: list[..shown].iter().map(|&i| row(i)).collect(),
         });
     }
     let label = class.short_name().to_owned();
+    let base = href::class(&label);
+    let all_href = if query.q.is_empty() {
+        format!("{base}?all=1")
+    } else {
+        format!("{base}?all=1&q={}", href::encode_component(&query.q))
+    };
     ok(&ClassPage {
         layout: layout(&state, &site, &label),
         total: entries.len(),
@@ -346,6 +416,10 @@ pub async fn class_page(State(state): State<AppState>, Path(name): Path<String>)
         can_create: forms::can_create(&site, class),
         new_href: href::new_note(&label),
         graph_href: format!("/graph?class={}", href::encode_component(&label)),
+        q: query.q.clone(),
+        capped,
+        all_href,
+        page_href: base,
         label,
     })
 }
@@ -475,7 +549,11 @@ pub async fn note_page(State(state): State<AppState>, Path(path): Path<String>) 
         let html = match &l.resolved {
             Resolved::Note(t) => view::entry_link(&site, *t),
             Resolved::Ambiguous(all) if !all.is_empty() => view::entry_link(&site, all[0]),
-            Resolved::File(p) => format!("<span class=\"file\">{}</span>", escape(p)),
+            Resolved::File(p) => format!(
+                "<a class=\"file\" href=\"{}\">{}</a>",
+                escape(&href::file(p)),
+                escape(p)
+            ),
             _ => format!(
                 "<a class=\"missing\" href=\"{}\">{}</a>",
                 escape(&href::missing(l.target.name())),
@@ -885,6 +963,25 @@ pub async fn scenario_page(State(state): State<AppState>, Path(path): Path<Strin
                 "<p><span class=\"chip\">{}</span></p>",
                 escape(&status)
             ));
+        }
+        // The write flows of a session: a new take, a new coaching note, linked to it.
+        let session_name = href::encode_component(&site.entries[s.session].name);
+        let mut actions = String::new();
+        for (short, label) in [
+            ("live_rehearsal", "New take"),
+            ("coaching", "New coaching note"),
+        ] {
+            if let Some(class) = site.class(short)
+                && forms::can_create(&site, class)
+            {
+                actions.push_str(&format!(
+                    "<a class=\"button\" href=\"{}?practice_session={session_name}&amp;scenario={scenario_name}\">{label}</a> ",
+                    escape(&href::new_note(class.short_name()))
+                ));
+            }
+        }
+        if !actions.is_empty() {
+            content.push_str(&format!("<p class=\"actions\">{actions}</p>"));
         }
         for (label, list) in [("Takes", &s.takes), ("Coaching", &s.coaching)] {
             content.push_str(&format!("<h3>{label}</h3>"));

@@ -1,43 +1,24 @@
 //! Dataview queries on the site: a note's ` ```dataview ` blocks rendered as live tables and
-//! lists (attune-query's evaluator over the current snapshot), and ad-hoc queries for the API.
+//! lists (attune-query's evaluator over the engine's `VaultPages` of the current snapshot), and ad-hoc queries for the API.
 //! `dataviewjs` blocks are shown as written: attune never runs a note's JavaScript.
 
 use std::fmt::Write;
 
-use attune_query::{MemorySource, QValue, QueryOutput, QueryResult, QuerySource, RunOptions};
+use attune_query::{QValue, QueryOutput, QueryResult};
 
 use crate::href;
 use crate::site::Site;
 use crate::view::escape;
 
-/// The query source of a snapshot: every note of the vault.
-pub fn build_source(site: &Site) -> MemorySource {
-    MemorySource::from_notes(site.ws.vault.notes.iter().map(|n| {
-        let stats = attune_query::FileStats {
-            size: n.meta.size,
-            ctime: attune_engine::query::local_time(n.meta.ctime_ms),
-            mtime: attune_engine::query::local_time(n.meta.mtime_ms),
-        };
-        (
-            n.path().to_owned(),
-            attune_syntax::Note::clone(&n.note),
-            stats,
-        )
-    }))
-}
-
-/// Run a query with `this` set to the note at `this_path` (when given).
+/// Run a query with `this` set to the note at `this_path` (when given), over the engine's
+/// [`attune_engine::query::VaultPages`] of the snapshot: links resolve exactly as in
+/// `attune query` and `attune check`.
 pub fn run(
     site: &Site,
     text: &str,
     this_path: Option<&str>,
 ) -> Result<QueryOutput, attune_query::QueryError> {
-    let source = site.query_source();
-    let options = RunOptions {
-        this: this_path.and_then(|p| source.page_by_path(p)),
-        now: None,
-    };
-    attune_query::query(text, source, &options)
+    site.with_pages(|pages| pages.run(text, this_path))
 }
 
 /// HTML for one query block of note `entry`.

@@ -5,7 +5,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use attune_engine::query::VaultPages;
 use attune_engine::workspace::Workspace;
 use attune_engine::{LoadError, Vault, VaultNote};
 use attune_schema::Class;
@@ -70,18 +72,32 @@ pub struct Entry {
 pub struct Site {
     pub root: PathBuf,
     /// The engine's view: the vault with its schema (what plans are made against).
-    pub ws: Workspace,
+    pub ws: Arc<Workspace>,
     /// Indexed notes (not under an excluded folder), sorted by path.
     pub entries: Vec<Entry>,
     by_path: HashMap<String, usize>,
     by_name: HashMap<String, Vec<usize>>,
     files: HashMap<String, String>,
+    /// Entries of each class (full name), sorted by name.
+    by_class: HashMap<String, Vec<usize>>,
     pub backlinks: Vec<Vec<BackLink>>,
     /// Everything `attune check` would report, sorted by path.
     pub diagnostics: Vec<Diagnostic>,
-    /// Dataview's view of the snapshot, built on first use.
-    query_source: std::sync::OnceLock<attune_query::MemorySource>,
+    /// Dataview's view of the snapshot (the engine's [`VaultPages`], the same source
+    /// `attune query` uses), built on first use.
+    pages: QueryPages,
 }
+
+type LazyPages<'a> = std::sync::OnceLock<VaultPages<'a>>;
+
+self_cell::self_cell!(
+    /// The workspace together with the query pages that borrow its vault.
+    struct QueryPages {
+        owner: Arc<Workspace>,
+        #[not_covariant]
+        dependent: LazyPages,
+    }
+);
 
 /// Lookup key of a note name or path: NFC, lower case (Obsidian matches names case-insensitively).
 pub fn name_key(text: &str) -> String {
@@ -96,7 +112,7 @@ impl Site {
 
     /// Derive a snapshot from a loaded vault.
     pub fn from_vault(vault: Vault) -> Site {
-        let ws = Workspace::new(vault);
+        let ws = Arc::new(Workspace::new(vault));
         let (vault, schema) = (&ws.vault, &ws.schema);
         let mut entries = Vec::new();
         // Exactly what `attune check` reports (parse, schema and index findings).
@@ -137,8 +153,20 @@ impl Site {
                     .map(|p| (name_key(file_name(&p.key)), p.on_disk.clone())),
             )
             .collect();
+        let mut by_class: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            if let Some(c) = &e.class {
+                by_class.entry(c.clone()).or_default().push(i);
+            }
+        }
+        for list in by_class.values_mut() {
+            // One lower-cased key per note, not two per comparison.
+            list.sort_by_cached_key(|&i| entries[i].name.to_lowercase());
+        }
         let root = vault.root.clone();
         let mut site = Site {
+            by_class,
+            pages: QueryPages::new(Arc::clone(&ws), |_| std::sync::OnceLock::new()),
             root,
             ws,
             entries,
@@ -147,7 +175,6 @@ impl Site {
             files,
             backlinks: Vec::new(),
             diagnostics,
-            query_source: std::sync::OnceLock::new(),
         };
         site.resolve_links();
         site
@@ -281,10 +308,10 @@ impl Site {
         }
     }
 
-    /// The query source of this snapshot (built once, on first use).
-    pub fn query_source(&self) -> &attune_query::MemorySource {
-        self.query_source
-            .get_or_init(|| crate::query::build_source(self))
+    /// Run `f` with the Dataview pages of this snapshot (built once, on first use).
+    pub fn with_pages<R>(&self, f: impl FnOnce(&VaultPages<'_>) -> R) -> R {
+        self.pages
+            .with_dependent(|ws, pages| f(pages.get_or_init(|| VaultPages::new(&ws.vault))))
     }
 
     /// The entry at a vault-relative path (with or without `.md`).
@@ -311,35 +338,29 @@ impl Site {
             .and_then(|c| self.ws.schema.class(c))
     }
 
-    /// Entries of a class (full name), sorted by name.
+    /// Entries of a class (full name), sorted by name (computed once per snapshot).
     pub fn entries_of(&self, class: &str) -> Vec<usize> {
-        let mut out: Vec<usize> = (0..self.entries.len())
-            .filter(|&i| self.entries[i].class.as_deref() == Some(class))
-            .collect();
-        out.sort_by(|&a, &b| {
-            self.entries[a]
-                .name
-                .to_lowercase()
-                .cmp(&self.entries[b].name.to_lowercase())
-        });
-        out
+        self.by_class.get(class).cloned().unwrap_or_default()
     }
 
     /// Number of notes per class (full name), over every class of the schema.
     pub fn class_counts(&self) -> BTreeMap<String, usize> {
-        let mut counts: BTreeMap<String, usize> = self
-            .ws
+        self.ws
             .schema
             .classes()
             .iter()
-            .map(|c| (c.name().to_owned(), 0))
-            .collect();
-        for e in &self.entries {
-            if let Some(c) = &e.class {
-                *counts.entry(c.clone()).or_default() += 1;
-            }
-        }
-        counts
+            .map(|c| {
+                let n = self.by_class.get(c.name()).map_or(0, Vec::len);
+                (c.name().to_owned(), n)
+            })
+            .chain(
+                // A class the schema does not know (it cannot happen today; kept honest).
+                self.by_class
+                    .iter()
+                    .filter(|(c, _)| self.ws.schema.class(c).is_none())
+                    .map(|(c, l)| (c.clone(), l.len())),
+            )
+            .collect()
     }
 
     /// A frontmatter field's value.

@@ -130,6 +130,27 @@ impl AppState {
     /// the current snapshot holds (as after attune's own write has been loaded already).
     pub fn reload(&self, origin: Origin) -> Result<Option<VaultChange>, StateError> {
         let new = Site::load(&self.0.root)?;
+        self.swap_in(new, origin)
+    }
+
+    /// Like [`AppState::reload`], but only the files at `changed` (absolute, or relative to
+    /// the vault) are read again: [`attune_engine::Vault::refresh`] on a copy of the current
+    /// vault (the copy shares every unchanged parsed note).
+    pub fn refresh(
+        &self,
+        origin: Origin,
+        changed: &[PathBuf],
+    ) -> Result<Option<VaultChange>, StateError> {
+        let mut vault = self.site().ws.vault.clone();
+        if vault.refresh(changed)?.is_empty() {
+            // Only files outside the vault's notes (`.attune/`, a dot-folder, a path that
+            // is already gone): nothing to build.
+            return Ok(None);
+        }
+        self.swap_in(Site::from_vault(vault), origin)
+    }
+
+    fn swap_in(&self, new: Site, origin: Origin) -> Result<Option<VaultChange>, StateError> {
         let old = self.site();
         let paths = changed_paths(&old, &new);
         if paths.is_empty() {
@@ -168,21 +189,29 @@ impl AppState {
     }
 }
 
-/// Paths whose text differs between two snapshots (added and removed included).
+/// Paths whose text differs between two snapshots (added and removed included). A note the
+/// two snapshots share (an unchanged note kept by a refresh) is not compared at all.
 fn changed_paths(old: &Site, new: &Site) -> Vec<String> {
-    let texts = |s: &Site| -> HashMap<String, String> {
+    fn notes(s: &Site) -> HashMap<&str, &Arc<attune_syntax::Note>> {
         s.ws.vault
             .notes
             .iter()
-            .map(|n| (n.path().to_owned(), n.note.source.clone()))
+            .map(|n| (n.path(), &n.note))
             .collect()
+    }
+    let (a, b) = (notes(old), notes(new));
+    let same = |x: &Arc<attune_syntax::Note>, y: &Arc<attune_syntax::Note>| {
+        Arc::ptr_eq(x, y) || x.source == y.source
     };
-    let (a, b) = (texts(old), texts(new));
     let mut out: Vec<String> = a
         .iter()
-        .filter(|(p, t)| b.get(*p) != Some(t))
-        .map(|(p, _)| p.clone())
-        .chain(b.keys().filter(|p| !a.contains_key(*p)).cloned())
+        .filter(|(p, t)| b.get(*p).is_none_or(|u| !same(t, u)))
+        .map(|(p, _)| (*p).to_owned())
+        .chain(
+            b.keys()
+                .filter(|p| !a.contains_key(*p))
+                .map(|p| (*p).to_owned()),
+        )
         .collect();
     out.sort();
     out

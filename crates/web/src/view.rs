@@ -108,7 +108,8 @@ fn write_value(
                 Resolved::File(p) => {
                     let _ = write!(
                         out,
-                        "<span class=\"file\" title=\"{}\">{}</span>",
+                        "<a class=\"file\" href=\"{}\" title=\"{}\">{}</a>",
+                        escape(&href::file(&p)),
                         escape(&p),
                         escape(label)
                     );

@@ -1,7 +1,10 @@
-//! The file watcher: `notify` events, debounced, trigger a reload of the vault; the reload
-//! compares the files with the current snapshot, so attune's own writes (already loaded when
-//! the commit returned) come back as "nothing changed" and are never reported as external.
+//! The file watcher: `notify` events, debounced, name the paths that changed; only those are
+//! read again ([`AppState::refresh`], the engine's `Vault::refresh`: it falls back to a full
+//! load when the settings change). The new snapshot is compared with the current one, so
+//! attune's own writes (already loaded when the commit returned) come back as "nothing
+//! changed" and are never reported as external.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
@@ -16,15 +19,27 @@ pub struct Watcher {
 
 /// Start watching the vault of `state`. Must be called inside a tokio runtime.
 pub fn start(state: AppState) -> Result<Watcher, String> {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<PathBuf>>();
     let mut debouncer = new_debouncer(
         Duration::from_millis(150),
         None,
         move |result: DebounceEventResult| {
-            if let Ok(events) = result
-                && events.iter().any(|e| !e.paths.iter().all(|p| is_noise(p)))
-            {
-                let _ = tx.send(());
+            match result {
+                Ok(events) => {
+                    let paths: Vec<PathBuf> = events
+                        .iter()
+                        .flat_map(|e| e.paths.iter())
+                        .filter(|p| !is_noise(p))
+                        .cloned()
+                        .collect();
+                    if !paths.is_empty() {
+                        let _ = tx.send(paths);
+                    }
+                }
+                // The watcher lost track (overflow, …): read everything again.
+                Err(_) => {
+                    let _ = tx.send(Vec::new());
+                }
             }
         },
     )
@@ -33,14 +48,27 @@ pub fn start(state: AppState) -> Result<Watcher, String> {
         .watch(&state.0.root, RecursiveMode::Recursive)
         .map_err(|e| e.to_string())?;
     tokio::spawn(async move {
-        while rx.recv().await.is_some() {
-            // Coalesce a burst into one reload.
-            while rx.try_recv().is_ok() {}
+        while let Some(mut paths) = rx.recv().await {
+            // Coalesce a burst into one refresh; an empty list means "everything".
+            let mut everything = paths.is_empty();
+            while let Ok(more) = rx.try_recv() {
+                everything |= more.is_empty();
+                paths.extend(more);
+            }
+            paths.sort();
+            paths.dedup();
             let _guard = state.0.writing.lock().await;
             let s = state.clone();
-            let result = tokio::task::spawn_blocking(move || s.reload(Origin::External)).await;
+            let result = tokio::task::spawn_blocking(move || {
+                if everything {
+                    s.reload(Origin::External)
+                } else {
+                    s.refresh(Origin::External, &paths)
+                }
+            })
+            .await;
             if let Ok(Err(e)) = result {
-                eprintln!("attune serve: reloading the vault failed: {e}");
+                eprintln!("attune serve: reading the changed files failed: {e}");
             }
         }
     });
@@ -53,6 +81,7 @@ pub fn start(state: AppState) -> Result<Watcher, String> {
 fn is_noise(path: &std::path::Path) -> bool {
     let text = path.to_string_lossy();
     text.contains("/.git/")
+        || text.contains("/.attune/")
         || text.contains("/.trash/")
         || text.ends_with(".swp")
         || text.ends_with('~')

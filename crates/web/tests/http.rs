@@ -105,8 +105,11 @@ fields:
     ("Emotions/Empty.md", ""),
     (
         "Notes/Loose.md",
-        "An untyped note that links to [[Missing Note]] and [[Calm]]. ⚡ energy\n",
+        "An untyped note that links to [[Missing Note]] and [[Calm]]. ⚡ energy\n\n![[calm sea.png]] and [[page.html]] and ![](../Emotions/calm%20sea.png)\n",
     ),
+    ("Emotions/calm sea.png", "not really a png"),
+    ("Notes/page.html", "<script>alert('from a file')</script>"),
+    (".obsidian/app.json", "{\"secret\": true}"),
 ];
 
 fn app() -> App {
@@ -139,6 +142,8 @@ async fn every_page_and_api_route_answers() {
         "/graph?note=Triggers/Crowded%20Rooms.md&depth=2",
         "/graph?class=trigger",
         "/lab",
+        "/insights",
+        "/file/Emotions/calm%20sea.png",
         "/new/trigger",
         "/edit/Triggers/Crowded%20Rooms.md",
         "/assets/app.css",
@@ -158,6 +163,8 @@ async fn every_page_and_api_route_answers() {
         "/api/graph?class=emotion",
         "/api/forms/trigger",
         "/api/forms/trigger?path=Triggers/Crowded%20Rooms.md",
+        "/api/insights",
+        "/assets/vendor/chart-4.6.1.umd.min.js",
     ];
     for uri in ok {
         let (status, body) = app.get(uri).await;
@@ -178,6 +185,7 @@ async fn every_page_and_api_route_answers() {
         "/api/forms/trigger?path=Nope.md",
         "/api/graph?note=Nope.md",
         "/api/graph",
+        "/file/nope.png",
     ];
     for uri in missing {
         let (status, body) = app.get(uri).await;
@@ -214,6 +222,7 @@ async fn hostile_names_and_values_are_escaped_everywhere() {
         "/search?q=alert",
         "/check",
         "/graph?class=trigger",
+        "/insights",
         "/edit/Triggers/%3Cscript%3Ealert%281%29%3C/script%3E.md",
     ] {
         let (status, body) = app.get(uri).await;
@@ -826,4 +835,329 @@ async fn create_form_is_prefilled_from_the_address() {
         "{form}"
     );
     assert!(form.contains("<option selected>Calm</option>"), "{form}");
+}
+
+#[tokio::test]
+async fn attachments_are_served_from_inside_the_vault_only() {
+    let app = app();
+    // Shown in the page: an embedded picture, a link to a file, a Markdown image by path.
+    let (_, page) = app.get("/notes/Notes/Loose.md").await;
+    assert!(
+        page.contains("<img src=\"/file/Emotions/calm%20sea.png\" alt=\"calm sea.png\""),
+        "{page}"
+    );
+    assert!(page.contains("href=\"/file/Notes/page.html\""), "{page}");
+    assert_eq!(
+        page.matches("src=\"/file/Emotions/calm%20sea.png\"")
+            .count(),
+        2,
+        "{page}"
+    );
+
+    let get = |uri: &str| {
+        Request::get(uri)
+            .header(header::HOST, "127.0.0.1")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, response, body) = app.send(get("/file/Emotions/calm%20sea.png")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body, "not really a png");
+    let h = response.headers();
+    assert_eq!(h[header::CONTENT_TYPE], "image/png");
+    assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(
+        h[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .ends_with("sandbox")
+    );
+
+    // HTML (or script) from the vault never renders in the app's origin: a download.
+    let (status, response, _) = app.send(get("/file/Notes/page.html")).await;
+    assert_eq!(status, 200);
+    let h = response.headers();
+    assert_eq!(h[header::CONTENT_TYPE], "application/octet-stream");
+    assert!(
+        h[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+
+    // Outside the vault, dot-folders, notes, traversal, links out: nothing.
+    let outside = app
+        .dir
+        .path()
+        .parent()
+        .unwrap()
+        .join("attune-outside-secret.txt");
+    std::fs::write(&outside, "secret").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, app.dir.path().join("Notes/link.png")).unwrap();
+    app.state.reload(Origin::External).unwrap();
+    for uri in [
+        "/file/.obsidian/app.json",
+        "/file/.obsidian/plugins/metadata-menu/data.json",
+        "/file/Notes/Loose.md",
+        "/file/../attune-outside-secret.txt",
+        "/file/%2E%2E/attune-outside-secret.txt",
+        "/file/Notes/..%2F..%2Fattune-outside-secret.txt",
+        "/file/Notes/%2e%2e/%2e%2e/etc/passwd",
+        "/file//etc/passwd",
+        "/file/Notes/link.png",
+        "/file/attune.toml/../Emotions/calm%20sea.png",
+    ] {
+        let (status, body) = app.get(uri).await;
+        assert_eq!(status, 404, "{uri}: {body}");
+        assert!(!body.contains("secret"), "{uri}");
+    }
+    std::fs::remove_file(outside).unwrap();
+}
+
+#[tokio::test]
+async fn insights_count_what_the_vault_holds() {
+    let app = app();
+    let (status, body) = app.get("/api/insights").await;
+    assert_eq!(status, 200);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let chart = |id: &str| {
+        json["charts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("no chart {id}: {body}"))
+            .clone()
+    };
+    let groups = chart("trigger-groups");
+    assert_eq!(
+        groups["labels"],
+        serde_json::json!(["Relational", "Environmental"])
+    );
+    assert_eq!(groups["series"][0]["data"], serde_json::json!([2.0, 1.0]));
+    // Calm is named by a trigger and by an untyped note.
+    let emotions = chart("emotions");
+    assert_eq!(emotions["labels"], serde_json::json!(["Calm"]));
+    assert_eq!(emotions["series"][0]["data"], serde_json::json!([2.0]));
+    assert_eq!(
+        emotions["links"],
+        serde_json::json!(["/notes/Emotions/Calm.md"])
+    );
+    let status = chart("status");
+    assert!(
+        status["labels"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("🟩 complete")),
+        "{status}"
+    );
+    let (_, page) = app.get("/insights").await;
+    assert!(page.contains("data-chart=\"emotions\""), "{page}");
+    assert!(
+        page.contains("/assets/vendor/chart-4.6.1.umd.min.js"),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"/insights\""),
+        "the nav links the page"
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_of_named_paths_announces_exactly_them() {
+    let app = app();
+    let mut events = app.state.subscribe();
+    let dir = app.dir.path();
+    std::fs::write(
+        dir.join("Emotions/Calm.md"),
+        "---\nstatus: 🟨 review\n---\ncalmer now\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("Triggers/Fresh One.md"), "[[Calm]]\n").unwrap();
+    std::fs::remove_file(dir.join("Notes/Loose.md")).unwrap();
+    let paths: Vec<std::path::PathBuf> = [
+        "Emotions/Calm.md",
+        "Triggers/Fresh One.md",
+        "Notes/Loose.md",
+    ]
+    .iter()
+    .map(|p| dir.join(p))
+    .collect();
+    let change = app
+        .state
+        .refresh(Origin::External, &paths)
+        .unwrap()
+        .expect("a change");
+    assert_eq!(
+        change.paths,
+        [
+            "Emotions/Calm.md",
+            "Notes/Loose.md",
+            "Triggers/Fresh One.md"
+        ]
+    );
+    assert_eq!(events.try_recv().unwrap().version, change.version);
+    // The same paths again: nothing new (how attune's own writes stay quiet).
+    assert!(
+        app.state
+            .refresh(Origin::External, &paths)
+            .unwrap()
+            .is_none()
+    );
+    let (_, page) = app.get("/notes/Emotions/Calm.md").await;
+    assert!(page.contains("calmer now"), "{page}");
+    assert!(
+        page.contains("Fresh One"),
+        "the new backlink is shown: {page}"
+    );
+    let (_, hits) = app.get("/api/search?q=calmer").await;
+    assert!(hits.contains("Emotions/Calm.md"), "{hits}");
+    let (status, _) = app.get("/notes/Notes/Loose.md").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn binding_beyond_loopback_needs_a_token() {
+    let app = app();
+    let options = |listen: &str, token: Option<&str>| attune_web::ServeOptions {
+        vault: app.dir.path().to_path_buf(),
+        listen: listen.parse().unwrap(),
+        token: token.map(str::to_owned),
+        watch: false,
+    };
+    for listen in ["0.0.0.0:0", "[::]:0"] {
+        match attune_web::Server::bind(&options(listen, None)).await {
+            Err(attune_web::ServeError::NotLoopback(addr)) => {
+                assert_eq!(addr, listen.parse().unwrap())
+            }
+            Err(e) => panic!("{listen}: {e}"),
+            Ok(_) => panic!("{listen}: bound without a token"),
+        }
+    }
+    let server = attune_web::Server::bind(&options("127.0.0.1:0", None))
+        .await
+        .unwrap();
+    assert!(server.addr.ip().is_loopback());
+}
+
+#[tokio::test]
+async fn long_type_pages_show_their_first_rows_and_search_on_the_server() {
+    let mut files: Vec<(String, String)> = FIXTURE
+        .iter()
+        .map(|(p, t)| ((*p).to_owned(), (*t).to_owned()))
+        .collect();
+    for i in 0..230 {
+        files.push((
+            format!("Emotions/Feeling {i:03}.md"),
+            "---\nstatus: 🟩 complete\n---\n".to_owned(),
+        ));
+    }
+    files.push((
+        "Emotions/Café Calm.md".to_owned(),
+        "---\nstatus: 🟩 complete\n---\n".to_owned(),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let app = App::new(&refs);
+    let rows = |page: &str| page.matches("<tr><th scope=\"row\"").count();
+    let (status, page) = app.get("/types/emotion").await;
+    assert_eq!(status, 200);
+    // "To Review" holds the empty stub; "Completed" holds 232 notes, shown up to the cap.
+    assert_eq!(rows(&page), 1 + attune_web::pages::TYPE_PAGE_ROWS, "capped");
+    assert!(
+        page.contains("href=\"/types/emotion?all=1\""),
+        "show-all link"
+    );
+    assert!(page.contains("(first 200)"), "says it is capped");
+    let (_, page) = app.get("/types/emotion?all=1").await;
+    assert_eq!(
+        rows(&page),
+        232 + 1,
+        "every emotion (Calm, Empty stub, 230, Café Calm)"
+    );
+    // Server-side search: words, accents and case ignored; the show-all link keeps it.
+    let (_, page) = app.get("/types/emotion?q=feeling+01").await;
+    // Every word anywhere in the row: 001, 010..019, 101, 201.
+    assert_eq!(rows(&page), 13);
+    let (_, page) = app.get("/types/emotion?q=CAFE").await;
+    assert_eq!(rows(&page), 1);
+    assert!(page.contains(">Café Calm<"), "{page}");
+    let (_, page) = app.get("/types/emotion?q=nothing-like-this").await;
+    assert_eq!(rows(&page), 0);
+    assert!(page.contains("No match."));
+}
+
+/// The built-in demo vault (the self-work pack and its notes) as fixture files.
+fn demo_app() -> App {
+    let files: Vec<(String, String)> = attune_engine::demo::files()
+        .into_iter()
+        .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    App::new(&refs)
+}
+
+#[tokio::test]
+async fn practice_lab_shows_a_scenarios_sessions_takes_and_coaching_in_order() {
+    let app = demo_app();
+    let (status, lab) = app.get("/lab").await;
+    assert_eq!(status, 200);
+    let scenario =
+        "/lab/ME/%F0%9F%A7%AA%20Practice%20Lab/%F0%9F%8E%B2%20Scenarios/The%20Late%20Reply.md";
+    assert!(lab.contains(&format!("href=\"{scenario}\"")), "{lab}");
+    assert!(lab.contains("1 sessions"), "{lab}");
+    let (status, page) = app.get(scenario).await;
+    assert_eq!(status, 200);
+    let at = |needle: &str| {
+        page.find(needle)
+            .unwrap_or_else(|| panic!("no {needle} in {page}"))
+    };
+    // Session, then its takes, then its coaching notes.
+    assert!(
+        at(">The Late Reply_Session-1<") < at(">The Late Reply_Session-1_Live Rehearsal_Take-1<")
+    );
+    assert!(
+        at(">The Late Reply_Session-1_Live Rehearsal_Take-1<")
+            < at(">The Late Reply_Session-1_Coaching Session-1<")
+    );
+    for (label, href) in [
+        (
+            "New session",
+            "/new/practice_session?scenario=The%20Late%20Reply",
+        ),
+        (
+            "New take",
+            "/new/live_rehearsal?practice_session=The%20Late%20Reply_Session-1&amp;scenario=The%20Late%20Reply",
+        ),
+        (
+            "New coaching note",
+            "/new/coaching?practice_session=The%20Late%20Reply_Session-1&amp;scenario=The%20Late%20Reply",
+        ),
+    ] {
+        assert!(
+            page.contains(&format!("href=\"{href}\">{label}</a>")),
+            "{label}: {page}"
+        );
+        let (status, form) = app.get(&href.replace("&amp;", "&")).await;
+        assert_eq!(status, 200, "{href}");
+        assert!(form.contains("The Late Reply"), "{href} is prefilled");
+    }
+    // "New take" plans the next take of that session and links it back.
+    let (status, body) = app
+        .post_json(
+            "/api/plans",
+            r#"{"create": {"class": "live_rehearsal", "title": "", "values": [["practice_session", "The Late Reply_Session-1"], ["scenario", "The Late Reply"]], "create_missing": false}}"#,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("The Late Reply_Session-1_Live Rehearsal_Take-2"),
+        "{body}"
+    );
 }

@@ -33,26 +33,41 @@ pub struct Args {
     no_watch: bool,
 }
 
+/// Decide the access token from `--listen`, `--allow-remote` and `--token` / `ATTUNE_TOKEN`:
+/// `Ok(None)` on loopback (no token needed), `Ok(Some(token))` for an allowed remote address,
+/// `Err(message)` when listening there is refused.
+pub fn remote_token(
+    ip: IpAddr,
+    allow_remote: bool,
+    token: Option<String>,
+) -> Result<Option<String>, &'static str> {
+    if ip.is_loopback() {
+        return Ok(None);
+    }
+    if !allow_remote {
+        return Err(
+            "other machines could reach your notes.\n  help: pass --allow-remote --token <TOKEN> to allow it, or leave out --listen",
+        );
+    }
+    match token.filter(|t| !t.is_empty()) {
+        Some(t) if t.chars().count() >= 16 => Ok(Some(t)),
+        _ => Err("--allow-remote needs a --token (or ATTUNE_TOKEN) of at least 16 characters"),
+    }
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let ip = args.listen.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    if !ip.is_loopback() && !args.allow_remote {
-        anstream::eprintln!(
-            "error: refusing to listen on {ip}: other machines could reach your notes.\n  help: pass --allow-remote --token <TOKEN> to allow it, or leave out --listen"
-        );
-        return Ok(ExitCode::from(2));
-    }
-    let token = args
+    let given = args
         .token
         .clone()
-        .or_else(|| std::env::var("ATTUNE_TOKEN").ok())
-        .filter(|t| !t.is_empty());
-    if !ip.is_loopback() && token.as_ref().is_none_or(|t| t.len() < 16) {
-        anstream::eprintln!(
-            "error: --allow-remote needs a --token (or ATTUNE_TOKEN) of at least 16 characters"
-        );
-        return Ok(ExitCode::from(2));
-    }
-    let token = if ip.is_loopback() { None } else { token };
+        .or_else(|| std::env::var("ATTUNE_TOKEN").ok());
+    let token = match remote_token(ip, args.allow_remote, given) {
+        Ok(token) => token,
+        Err(why) => {
+            anstream::eprintln!("error: refusing to listen on {ip}: {why}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let dir = args.vault.resolve()?;
     let options = attune_web::ServeOptions {
         vault: dir.path.clone(),
@@ -116,5 +131,34 @@ fn open_browser(url: &str) {
     };
     if let Err(e) = std::process::Command::new(program).arg(url).spawn() {
         anstream::eprintln!("note: could not open a browser ({program}: {e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_listens_without_allow_remote_and_a_token() {
+        let any: IpAddr = "0.0.0.0".parse().unwrap();
+        let lan: IpAddr = "192.168.1.5".parse().unwrap();
+        let token = Some("0123456789abcdef".to_owned());
+        for ip in ["127.0.0.1", "::1"] {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert_eq!(remote_token(ip, false, None), Ok(None));
+            // A token is not needed (nor kept) on loopback.
+            assert_eq!(remote_token(ip, true, token.clone()), Ok(None));
+        }
+        for ip in [any, lan] {
+            assert!(remote_token(ip, false, None).is_err());
+            assert!(
+                remote_token(ip, false, token.clone()).is_err(),
+                "no --allow-remote"
+            );
+            assert!(remote_token(ip, true, None).is_err(), "no token");
+            assert!(remote_token(ip, true, Some(String::new())).is_err());
+            assert!(remote_token(ip, true, Some("short".into())).is_err());
+            assert_eq!(remote_token(ip, true, token.clone()), Ok(token.clone()));
+        }
     }
 }

@@ -1,0 +1,873 @@
+//! [`Vault::refresh`]: bring a loaded vault up to date with a few files that changed on disk
+//! (what a file watcher reports) without reading the whole vault again. The changed notes are
+//! read and parsed again, every note's class is decided again (cheap: no I/O, no parsing), and
+//! the link index follows with [`Index::apply`], so links to and from the changed notes are
+//! resolved again and nothing else is touched.
+//!
+//! *Invariant*: after `refresh(paths)` the vault equals what [`Vault::load`] would read now,
+//! provided every file that changed is in `paths` (notes, classes, links and backlinks,
+//! diagnostics). A change to Metadata Menu's settings (they decide which folders are indexed)
+//! or a new folder makes it fall back to a full load; a change to a fileClass or to
+//! `attune.toml` re-decides every note's class and rebuilds the index from the notes in memory.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use attune_index::{Change, Index, NoteInput};
+use attune_schema::{Schema, SchemaInput, VaultFiles, load_schema};
+use attune_store::{Disk, FileMeta, RealDisk, StoreError, VaultPath};
+use attune_syntax::{Diagnostic, Note, parse_note, parse_note_text};
+use rayon::prelude::*;
+
+use crate::settings::METADATA_MENU_SETTINGS;
+use crate::vault::{ATTUNE_TOML, LoadError, Vault, VaultNote, class_facts};
+
+/// What one [`Vault::refresh`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RefreshReport {
+    /// The vault was read again from scratch (settings changed, a folder appeared, …).
+    pub full_reload: bool,
+    /// The schema changed (a fileClass or `attune.toml`): every class was decided again.
+    pub schema_changed: bool,
+    /// Notes read again or added (vault-relative, as on disk).
+    pub notes_changed: Vec<String>,
+    /// Notes that are gone.
+    pub notes_removed: Vec<String>,
+    /// Attachments (non-Markdown files) that appeared or disappeared.
+    pub files_changed: Vec<String>,
+}
+
+impl RefreshReport {
+    /// Nothing in the vault changed.
+    pub fn is_empty(&self) -> bool {
+        !self.full_reload
+            && !self.schema_changed
+            && self.notes_changed.is_empty()
+            && self.notes_removed.is_empty()
+            && self.files_changed.is_empty()
+    }
+}
+
+/// A copy shares every parsed note (`Arc`) with the original; the index is copied.
+impl Clone for Vault {
+    fn clone(&self) -> Vault {
+        Vault {
+            root: self.root.clone(),
+            settings: self.settings.clone(),
+            notes: self.notes.clone(),
+            other_files: self.other_files.clone(),
+            diagnostics: self.diagnostics.clone(),
+            schema_diagnostics: self.schema_diagnostics.clone(),
+            schema: self.schema.clone(),
+            attune_toml: self.attune_toml.clone(),
+            index: self.index.clone(),
+        }
+    }
+}
+
+/// What is at a changed path now.
+enum OnDisk {
+    Note(FileMeta, Box<Note>),
+    File,
+    Folder,
+    Gone,
+    /// Not part of the vault (a dot-folder, a hidden file).
+    Ignored,
+}
+
+impl Vault {
+    /// Apply changes on disk at `changed` (vault-relative paths with `/`, or absolute paths
+    /// inside the vault; added, modified, removed or renamed — both names of a rename) to this
+    /// vault. See the module documentation for what is read again.
+    pub fn refresh<P: AsRef<Path>>(&mut self, changed: &[P]) -> Result<RefreshReport, LoadError> {
+        let mut paths = BTreeSet::new();
+        for p in changed {
+            match self.relative(p.as_ref()) {
+                Some(rel) if !rel.is_empty() => {
+                    paths.insert(rel);
+                }
+                // The vault folder itself, or something outside it: read everything.
+                _ => return self.reload_all(),
+            }
+        }
+        if paths.iter().any(|p| p == METADATA_MENU_SETTINGS) {
+            return self.reload_all();
+        }
+        let mut report = RefreshReport::default();
+        let mut schema_changed = false;
+        if paths.remove(ATTUNE_TOML) {
+            let text = attune_store::read_optional(&self.root, ATTUNE_TOML)?;
+            if text != self.attune_toml {
+                self.attune_toml = text;
+                schema_changed = true;
+            }
+        }
+        let mut io_errors = Vec::new();
+        let mut note_changes: Vec<Change> = Vec::new();
+        let mut modified: Vec<String> = Vec::new();
+        let mut file_changes: Vec<Change> = Vec::new();
+        for rel in &paths {
+            match self.read(rel) {
+                Err(e) => {
+                    // Unreadable now: as a load, the note is left out and reported.
+                    io_errors.push(
+                        Diagnostic::error("io/unreadable", e.to_string()).with_help(
+                            "check the file's permissions; attune read every other file",
+                        ),
+                    );
+                    if self.remove_note(rel) {
+                        report.notes_removed.push(rel.clone());
+                        note_changes.push(Change::Deleted(rel.clone()));
+                    }
+                }
+                Ok(OnDisk::Ignored) => {}
+                Ok(OnDisk::Folder) => return self.reload_all(),
+                Ok(OnDisk::Note(meta, note)) => {
+                    self.upsert_note(meta, *note);
+                    report.notes_changed.push(rel.clone());
+                    // The class is decided below; the index change is made then.
+                    modified.push(rel.clone());
+                }
+                Ok(OnDisk::File) => {
+                    if self.remove_note(rel) {
+                        report.notes_removed.push(rel.clone());
+                        note_changes.push(Change::Deleted(rel.clone()));
+                    }
+                    if let Err(at) = self.other_files.binary_search_by(|f| f.on_disk.cmp(rel)) {
+                        self.other_files.insert(at, VaultPath::new(rel.clone()));
+                        report.files_changed.push(rel.clone());
+                        file_changes.push(Change::FileCreated(rel.clone()));
+                    }
+                }
+                Ok(OnDisk::Gone) => {
+                    // A note, an attachment, or a whole folder with everything below it.
+                    let below = format!("{rel}/");
+                    let gone_notes: Vec<String> = self
+                        .notes
+                        .iter()
+                        .map(|n| n.path().to_owned())
+                        .filter(|p| p == rel || p.starts_with(&below))
+                        .collect();
+                    for p in gone_notes {
+                        self.remove_note(&p);
+                        report.notes_removed.push(p.clone());
+                        note_changes.push(Change::Deleted(p));
+                    }
+                    let before = self.other_files.len();
+                    self.other_files.retain(|f| {
+                        let gone = f.on_disk == *rel || f.on_disk.starts_with(&below);
+                        if gone {
+                            report.files_changed.push(f.on_disk.clone());
+                            file_changes.push(Change::FileDeleted(f.on_disk.clone()));
+                        }
+                        !gone
+                    });
+                    debug_assert!(self.other_files.len() <= before);
+                }
+            }
+        }
+
+        // The parse findings, in note order, after the vault-wide ones (settings, I/O) that
+        // are not about a changed path.
+        let mut diagnostics: Vec<Diagnostic> = self
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.code != "io/unreadable" || !paths.iter().any(|p| d.message.contains(p.as_str()))
+            })
+            .filter(|d| !is_note_finding(d))
+            .cloned()
+            .collect();
+        diagnostics.extend(io_errors);
+        for n in &self.notes {
+            diagnostics.extend(n.note.diagnostics.iter().cloned());
+        }
+        self.diagnostics = diagnostics;
+
+        // The schema again (cheap: only the fileClass notes are read); when it differs, every
+        // class may differ and the index is built again from the notes in memory.
+        let (schema, schema_findings) = self.schema_now();
+        if !schema_changed && format!("{schema:?}") != format!("{:?}", self.schema) {
+            schema_changed = true;
+        }
+        self.schema = schema;
+        let class_findings = self.assign_classes();
+        let mut all = schema_findings;
+        all.extend(class_findings);
+        self.schema_diagnostics = all;
+
+        if schema_changed {
+            report.schema_changed = true;
+            self.index = build_index(&self.notes, &self.other_files, &self.schema);
+        } else {
+            for change in file_changes {
+                self.index.apply(change);
+            }
+            for change in note_changes {
+                self.index.apply(change);
+            }
+            for rel in &modified {
+                if let Some(input) = self.note_input(rel) {
+                    self.index.apply(Change::Modified(input));
+                }
+            }
+        }
+        report.notes_changed.sort();
+        report.notes_changed.dedup();
+        report.notes_removed.sort();
+        report.notes_removed.dedup();
+        report.files_changed.sort();
+        report.files_changed.dedup();
+        Ok(report)
+    }
+
+    /// Read everything again.
+    fn reload_all(&mut self) -> Result<RefreshReport, LoadError> {
+        *self = Vault::load(&self.root)?;
+        Ok(RefreshReport {
+            full_reload: true,
+            ..RefreshReport::default()
+        })
+    }
+
+    /// `path` as a vault-relative path with `/`, when it is inside the vault.
+    fn relative(&self, path: &Path) -> Option<String> {
+        // A watcher reports paths below the folder it watches, as that folder was written
+        // (`self.root`, absolute or not); a caller may name them vault-relative or by the
+        // root's real path.
+        let canonical;
+        let rel = if let Ok(rel) = path.strip_prefix(&self.root) {
+            rel
+        } else if path.is_absolute() {
+            canonical = self.root.canonicalize().ok()?;
+            path.strip_prefix(&canonical).ok()?
+        } else {
+            path
+        };
+        let mut out = String::new();
+        for part in rel.components() {
+            match part {
+                std::path::Component::Normal(p) => {
+                    if !out.is_empty() {
+                        out.push('/');
+                    }
+                    out.push_str(p.to_str()?);
+                }
+                std::path::Component::CurDir => {}
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+
+    /// What is at `rel` now, read the way a load reads it.
+    fn read(&self, rel: &str) -> Result<OnDisk, StoreError> {
+        let parts: Vec<&str> = rel.split('/').collect();
+        let (name, folders) = parts.split_last().unwrap_or((&"", &[]));
+        // Obsidian never indexes dot-folders; hidden files are skipped (the template
+        // leftover named `.md` is a note).
+        if folders.iter().any(|f| f.starts_with('.')) || (name.starts_with('.') && *name != ".md") {
+            return Ok(OnDisk::Ignored);
+        }
+        let abs = self.root.join(rel);
+        let md = match std::fs::symlink_metadata(&abs) {
+            Ok(md) => md,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(OnDisk::Gone),
+            Err(e) => return Err(StoreError::io(&abs, e)),
+        };
+        if md.is_dir() {
+            return Ok(OnDisk::Folder);
+        }
+        if !md.is_file() {
+            return Ok(OnDisk::Ignored);
+        }
+        if !rel.ends_with(".md") {
+            return Ok(OnDisk::File);
+        }
+        let Some(bytes) = RealDisk.read(&abs).map_err(|e| StoreError::io(&abs, e))? else {
+            return Ok(OnDisk::Gone);
+        };
+        let meta = FileMeta {
+            size: md.len(),
+            mtime_ms: millis(md.modified().ok()),
+            ctime_ms: millis(md.created().ok().or_else(|| md.modified().ok())),
+            path: VaultPath::new(rel.to_owned()),
+            excluded: self.is_excluded(rel),
+        };
+        let mut note = match String::from_utf8(bytes) {
+            Ok(text) => parse_note_text(text),
+            Err(e) => parse_note(e.as_bytes()),
+        };
+        for d in &mut note.diagnostics {
+            d.path.clone_from(&meta.path.on_disk);
+        }
+        Ok(OnDisk::Note(meta, Box::new(note)))
+    }
+
+    /// Below one of Metadata Menu's excluded folders, or with an excluded ending.
+    fn is_excluded(&self, rel: &str) -> bool {
+        self.settings.excluded_folders.iter().any(|f| {
+            let f = f.trim_end_matches('/');
+            !f.is_empty() && rel.starts_with(f) && rel.as_bytes().get(f.len()) == Some(&b'/')
+        }) || self
+            .settings
+            .excluded_extensions
+            .iter()
+            .any(|ext| !ext.is_empty() && rel.ends_with(ext.as_str()))
+    }
+
+    /// Put a note in its place (notes stay sorted by path), replacing the one at that path.
+    fn upsert_note(&mut self, meta: FileMeta, note: Note) {
+        let rel = meta.path.on_disk.clone();
+        let vault_note = VaultNote {
+            meta,
+            note: Arc::new(note),
+            class: None,
+        };
+        match self.notes.binary_search_by(|n| n.path().cmp(&rel)) {
+            Ok(at) => self.notes[at] = vault_note,
+            Err(at) => self.notes.insert(at, vault_note),
+        }
+        // A note that was an attachment before (cannot happen with `.md`, kept for symmetry).
+        self.other_files.retain(|f| f.on_disk != rel);
+    }
+
+    /// Take the note at `rel` out; whether there was one.
+    fn remove_note(&mut self, rel: &str) -> bool {
+        match self.notes.binary_search_by(|n| n.path().cmp(rel)) {
+            Ok(at) => {
+                self.notes.remove(at);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// The schema as the vault's files say now.
+    fn schema_now(&self) -> (Schema, Vec<Diagnostic>) {
+        let files = NoteTexts {
+            text: self
+                .notes
+                .iter()
+                .map(|n| (n.meta.path.key.as_str(), n.note.source.as_str()))
+                .collect(),
+        };
+        load_schema(&SchemaInput {
+            metadata_menu_settings: self.settings.raw.as_deref(),
+            attune_toml: self.attune_toml.as_deref(),
+            files: &files,
+        })
+    }
+
+    /// Decide every note's class again (as a load does), returning the findings in note order.
+    fn assign_classes(&mut self) -> Vec<Diagnostic> {
+        let schema = &self.schema;
+        let findings: Vec<Vec<Diagnostic>> = self
+            .notes
+            .par_iter_mut()
+            .filter(|n| !n.meta.excluded)
+            .map(|n| {
+                let declared = declared_class(&n.note, &schema.settings.file_class_alias);
+                let assignment = schema.class_of(&n.meta.path.key, declared);
+                let fc_span = n
+                    .note
+                    .frontmatter
+                    .as_ref()
+                    .and_then(|fm| fm.get(&schema.settings.file_class_alias))
+                    .map(|f| f.value_span);
+                let mut found = assignment.diagnostics;
+                for d in &mut found {
+                    d.path.clone_from(&n.meta.path.on_disk);
+                    if d.span.is_none() {
+                        d.span = fc_span;
+                    }
+                }
+                n.class = assignment.class;
+                found
+            })
+            .collect();
+        findings.into_iter().flatten().collect()
+    }
+
+    /// The index's input for the note at `rel`.
+    fn note_input(&self, rel: &str) -> Option<NoteInput> {
+        let at = self.notes.binary_search_by(|n| n.path().cmp(rel)).ok()?;
+        Some(input_of(&self.notes[at], &self.schema))
+    }
+}
+
+/// A parse finding of some note (these are rebuilt from the notes themselves).
+fn is_note_finding(d: &Diagnostic) -> bool {
+    !d.path.is_empty() && d.path != METADATA_MENU_SETTINGS && d.code != "io/unreadable"
+}
+
+fn input_of(n: &VaultNote, schema: &Schema) -> NoteInput {
+    NoteInput {
+        path: n.meta.path.on_disk.clone(),
+        note: Arc::clone(&n.note),
+        meta: attune_index::FileMeta {
+            size: n.meta.size,
+            mtime: n.meta.mtime_ms,
+            ctime: n.meta.ctime_ms,
+        },
+        excluded: n.meta.excluded,
+        class: n
+            .class
+            .as_deref()
+            .and_then(|c| schema.class(c))
+            .map(|c| c.short_name().to_owned()),
+    }
+}
+
+fn build_index(notes: &[VaultNote], other_files: &[VaultPath], schema: &Schema) -> Index {
+    let inputs = notes.iter().map(|n| input_of(n, schema)).collect();
+    let files = other_files.iter().map(|p| p.on_disk.clone()).collect();
+    Index::build(inputs, files, class_facts(schema))
+}
+
+/// The value of the note's class key when it is a string (the first string of a list).
+fn declared_class<'a>(note: &'a Note, key: &str) -> Option<&'a str> {
+    let field = note.frontmatter.as_ref()?.get(key)?;
+    match &field.value {
+        attune_syntax::Value::Text(s) => Some(s.as_str()),
+        attune_syntax::Value::List(items) => items.iter().find_map(|v| match v {
+            attune_syntax::Value::Text(s) => Some(s.as_str()),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// The notes' texts as the schema layer reads them.
+struct NoteTexts<'a> {
+    text: std::collections::HashMap<&'a str, &'a str>,
+}
+
+impl VaultFiles for NoteTexts<'_> {
+    fn paths(&self) -> Vec<&str> {
+        self.text.keys().copied().collect()
+    }
+    fn text(&self, path: &str) -> Option<&str> {
+        self.text.get(path).copied()
+    }
+}
+
+fn millis(t: Option<std::time::SystemTime>) -> i64 {
+    t.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+#[cfg(test)]
+#[allow(clippy::disallowed_methods)] // the tests write the fixture vault's files
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::path::PathBuf;
+
+    /// Everything a load decides, as comparable text: notes (parsed, classed), attachments,
+    /// findings, and the index's answers (links, backlinks, classes) for every note.
+    fn facts(v: &Vault) -> Vec<String> {
+        let mut out = Vec::new();
+        for n in &v.notes {
+            out.push(format!(
+                "note {} size={} excluded={} class={:?} note={:?}",
+                n.path(),
+                n.meta.size,
+                n.meta.excluded,
+                n.class,
+                n.note
+            ));
+        }
+        for f in &v.other_files {
+            out.push(format!("file {}", f.on_disk));
+        }
+        for d in &v.diagnostics {
+            out.push(format!("diag {d:?}"));
+        }
+        for d in &v.schema_diagnostics {
+            out.push(format!("schema {d:?}"));
+        }
+        let ix = &v.index;
+        let path_of = |t: &attune_index::Target| match t {
+            attune_index::Target::Note(id) => ix
+                .note(*id)
+                .map(|n| n.path().to_owned())
+                .unwrap_or_default(),
+            attune_index::Target::File(id) => format!("file:{}", ix.file_path(*id).unwrap_or("")),
+            attune_index::Target::Ambiguous(ids) => format!(
+                "ambiguous:{:?}",
+                ids.iter()
+                    .filter_map(|i| ix.note(*i).map(|n| n.path().to_owned()))
+                    .collect::<Vec<_>>()
+            ),
+            other => format!("{other:?}"),
+        };
+        let mut indexed: Vec<_> = ix.notes().collect();
+        indexed.sort_by_key(|n| n.path());
+        for n in indexed {
+            out.push(format!(
+                "index {} class={:?} excluded={}",
+                n.path(),
+                n.class(),
+                n.excluded()
+            ));
+            for (link, target) in n.links() {
+                out.push(format!(
+                    "  link {:?} -> {}",
+                    link.target.target,
+                    path_of(target)
+                ));
+            }
+            for b in n.backlinks() {
+                let from = ix
+                    .note(b.source)
+                    .map(|s| s.path().to_owned())
+                    .unwrap_or_default();
+                out.push(format!("  backlink {from} {:?}", b.link.target.target));
+            }
+        }
+        for d in crate::check::check(v) {
+            out.push(format!("check {d:?}"));
+        }
+        out
+    }
+
+    fn assert_same(refreshed: &Vault, root: &Path) {
+        let fresh = Vault::load(root).expect("load");
+        let (a, b) = (facts(refreshed), facts(&fresh));
+        if a != b {
+            let diff = similar::TextDiff::from_lines(b.join("\n").as_str(), a.join("\n").as_str())
+                .unified_diff()
+                .header("fresh load", "refreshed")
+                .to_string();
+            panic!("refresh differs from a fresh load:\n{diff}");
+        }
+    }
+
+    fn demo() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("vault");
+        crate::demo::write_to(&root).expect("demo");
+        (dir, root)
+    }
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+
+    fn remove(root: &Path, rel: &str) {
+        std::fs::remove_file(root.join(rel)).expect("remove");
+    }
+
+    const TRIGGERS: &str = "ME/🏛️ Foundations/⚡ Triggers";
+    const EMOTIONS: &str = "ME/🏛️ Foundations/🎭 Emotions";
+
+    /// One case: what to do on disk, and which paths the watcher reports.
+    type Step = fn(&Path) -> Vec<String>;
+
+    fn cases() -> Vec<(&'static str, Step, bool)> {
+        vec![
+            (
+                "modify a note's links",
+                |r| {
+                    let rel = format!("{TRIGGERS}/Crowded Rooms.md");
+                    let text = std::fs::read_to_string(r.join(&rel)).expect("read");
+                    write(
+                        r,
+                        &rel,
+                        &text.replace("[[Withdrawal]]", "[[People Pleasing]]\", \"[[Nowhere Yet]]"),
+                    );
+                    vec![rel]
+                },
+                false,
+            ),
+            (
+                "add a note linking to others",
+                |r| {
+                    let rel = format!("{TRIGGERS}/Loud Music.md");
+                    write(
+                        r,
+                        &rel,
+                        "---\nfileClass: trigger\ntrigger_group: Environmental\nprotective_strategies: [\"[[Withdrawal]]\"]\n---\n\nSee [[Crowded Rooms]] and [[Shame]].\n",
+                    );
+                    vec![rel]
+                },
+                false,
+            ),
+            (
+                "delete a linked note",
+                |r| {
+                    let rel = format!("{EMOTIONS}/Anxiety.md");
+                    remove(r, &rel);
+                    vec![rel]
+                },
+                false,
+            ),
+            (
+                "rename a note",
+                |r| {
+                    let from = format!("{EMOTIONS}/Calm.md");
+                    let to = format!("{EMOTIONS}/Serenity.md");
+                    std::fs::rename(r.join(&from), r.join(&to)).expect("rename");
+                    vec![from, to]
+                },
+                false,
+            ),
+            (
+                "a second note of an existing name makes links ambiguous",
+                |r| {
+                    let rel = "Personal/Crowded Rooms.md".to_owned();
+                    write(r, &rel, "# another\n");
+                    vec![rel]
+                },
+                false,
+            ),
+            (
+                "add and embed an attachment",
+                |r| {
+                    write(r, "assets/calm.png", "png");
+                    let rel = format!("{EMOTIONS}/Calm.md");
+                    let text = std::fs::read_to_string(r.join(&rel)).expect("read");
+                    write(r, &rel, &format!("{text}\n![[calm.png]]\n"));
+                    vec!["assets/calm.png".to_owned(), rel]
+                },
+                false,
+            ),
+            (
+                "a broken frontmatter",
+                |r| {
+                    let rel = format!("{EMOTIONS}/Pride.md");
+                    write(r, &rel, "---\nfileClass: [emotion\n---\nbody\n");
+                    vec![rel]
+                },
+                false,
+            ),
+            (
+                "an edit that changes a note's class",
+                |r| {
+                    let rel = "Personal/Loose.md".to_owned();
+                    write(r, &rel, "---\nfileClass: emotion\n---\n");
+                    vec![rel]
+                },
+                false,
+            ),
+            (
+                "delete a whole folder",
+                |r| {
+                    let dir = "ME/🧪 Practice Lab/🧠 Coaching";
+                    std::fs::remove_dir_all(r.join(dir)).expect("rmdir");
+                    vec![dir.to_owned()]
+                },
+                false,
+            ),
+            (
+                "change a fileClass",
+                |r| {
+                    let dir = r.join("Meta/fileClass");
+                    let file = find(&dir, "emotion.md").expect("the emotion fileClass");
+                    let text = std::fs::read_to_string(&file).expect("read");
+                    std::fs::write(&file, text.replace("fields:", "fields:\n  - name: intensity\n    type: Number\n    options: {}\n    path: \"\"\n    id: intens1")).expect("write");
+                    vec![file.to_string_lossy().into_owned()]
+                },
+                true,
+            ),
+            (
+                "edit attune.toml",
+                |r| {
+                    let text = std::fs::read_to_string(r.join(ATTUNE_TOML)).expect("read");
+                    write(r, ATTUNE_TOML, &format!("{text}\n# edited\n"));
+                    vec![ATTUNE_TOML.to_owned()]
+                },
+                false,
+            ),
+            (
+                "a new folder with notes",
+                |r| {
+                    write(r, "Inbox/Deep/One.md", "[[Two]]\n");
+                    write(r, "Inbox/Deep/Two.md", "[[One]]\n");
+                    vec!["Inbox".to_owned()]
+                },
+                false,
+            ),
+            (
+                "settings change",
+                |r| {
+                    write(
+                        r,
+                        METADATA_MENU_SETTINGS,
+                        "{\"fileIndexingExcludedFolders\": [\"Personal\"]}",
+                    );
+                    vec![METADATA_MENU_SETTINGS.to_owned()]
+                },
+                false,
+            ),
+            (
+                "dot-folders and unknown paths are ignored",
+                |r| {
+                    write(r, ".trash/Old.md", "x");
+                    vec![".trash/Old.md".to_owned(), "Not/There.md".to_owned()]
+                },
+                false,
+            ),
+        ]
+    }
+
+    fn find(dir: &Path, name: &str) -> Option<PathBuf> {
+        for entry in std::fs::read_dir(dir).ok()? {
+            let p = entry.ok()?.path();
+            if p.is_dir() {
+                if let Some(f) = find(&p, name) {
+                    return Some(f);
+                }
+            } else if p.file_name().is_some_and(|n| n == name) {
+                return Some(p);
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn every_kind_of_change_matches_a_fresh_load() {
+        for (name, step, schema_changes) in cases() {
+            let (_dir, root) = demo();
+            let mut vault = Vault::load(&root).expect("load");
+            let changed = step(&root);
+            let report = vault.refresh(&changed).expect("refresh");
+            if schema_changes {
+                assert!(
+                    report.schema_changed || report.full_reload,
+                    "{name}: {report:?}"
+                );
+            }
+            eprintln!("{name}: {report:?}");
+            assert_same(&vault, &root);
+        }
+    }
+
+    #[test]
+    fn a_note_change_is_not_a_full_reload_and_unchanged_paths_report_nothing() {
+        let (_dir, root) = demo();
+        let mut vault = Vault::load(&root).expect("load");
+        let rel = format!("{EMOTIONS}/Relief.md");
+        let report = vault.refresh(&[rel.as_str()]).expect("refresh");
+        // Read again (it may or may not differ); never a full load for one note.
+        assert!(!report.full_reload && !report.schema_changed, "{report:?}");
+        assert_eq!(report.notes_changed, vec![rel.clone()]);
+        // As a watcher names it: below the root as the vault was opened, or its real path.
+        for path in [
+            root.join(&rel),
+            root.canonicalize().expect("real root").join(&rel),
+        ] {
+            let report = vault.refresh(&[path]).expect("refresh");
+            assert_eq!(report.notes_changed, vec![rel.clone()], "{report:?}");
+        }
+        let report = vault.refresh(&["Nowhere/x.md"]).expect("refresh");
+        assert!(report.is_empty(), "{report:?}");
+        let report = vault.refresh(std::slice::from_ref(&root)).expect("refresh");
+        assert!(report.full_reload);
+    }
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        /// Write note `i` (in folder `f`) linking to notes `links`.
+        Write {
+            i: usize,
+            folder: usize,
+            links: Vec<usize>,
+            class: usize,
+        },
+        Delete {
+            i: usize,
+            folder: usize,
+        },
+        Attach {
+            i: usize,
+        },
+        Detach {
+            i: usize,
+        },
+    }
+
+    const FOLDERS: [&str; 3] = ["Personal", "ME/🏛️ Foundations/🎭 Emotions", "Inbox"];
+    const CLASSES: [&str; 3] = ["", "fileClass: emotion\n", "fileClass: trigger\n"];
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (0..6usize, 0..3usize, prop::collection::vec(0..8usize, 0..4), 0..3usize)
+                .prop_map(|(i, folder, links, class)| Op::Write { i, folder, links, class }),
+            2 => (0..6usize, 0..3usize).prop_map(|(i, folder)| Op::Delete { i, folder }),
+            1 => (0..3usize).prop_map(|i| Op::Attach { i }),
+            1 => (0..3usize).prop_map(|i| Op::Detach { i }),
+        ]
+    }
+
+    fn apply(root: &Path, op: &Op) -> String {
+        match op {
+            Op::Write {
+                i,
+                folder,
+                links,
+                class,
+            } => {
+                let rel = format!("{}/N{i}.md", FOLDERS[*folder]);
+                let body: String = links
+                    .iter()
+                    .map(|l| {
+                        if *l >= 6 {
+                            format!("![[a{}.png]] ", l - 6)
+                        } else {
+                            format!("[[N{l}]] ")
+                        }
+                    })
+                    .collect();
+                write(
+                    root,
+                    &rel,
+                    &format!(
+                        "---\n{}related: [\"[[N{}]]\"]\n---\n{body}\n",
+                        CLASSES[*class],
+                        links.first().copied().unwrap_or(0)
+                    ),
+                );
+                rel
+            }
+            Op::Delete { i, folder } => {
+                let rel = format!("{}/N{i}.md", FOLDERS[*folder]);
+                let _ = std::fs::remove_file(root.join(&rel));
+                rel
+            }
+            Op::Attach { i } => {
+                let rel = format!("Inbox/a{i}.png");
+                write(root, &rel, "png");
+                rel
+            }
+            Op::Detach { i } => {
+                let rel = format!("Inbox/a{i}.png");
+                let _ = std::fs::remove_file(root.join(&rel));
+                rel
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// Any batches of writes, deletes and attachments, refreshed batch by batch, leave the
+        /// vault equal to a fresh load.
+        #[test]
+        fn refresh_equals_load(batches in prop::collection::vec(prop::collection::vec(op(), 1..5), 1..4)) {
+            let (_dir, root) = demo();
+            std::fs::create_dir_all(root.join("Inbox")).expect("inbox");
+            let mut vault = Vault::load(&root).expect("load");
+            for batch in &batches {
+                let changed: Vec<String> = batch.iter().map(|op| apply(&root, op)).collect();
+                let report = vault.refresh(&changed).expect("refresh");
+                prop_assert!(!report.full_reload);
+                assert_same(&vault, &root);
+            }
+        }
+    }
+}

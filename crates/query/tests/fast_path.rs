@@ -1,0 +1,150 @@
+//! The evaluator's fast path keeps Dataview's answers where its shortcuts could change them:
+//! `this.field` computed once per query only while no row can shadow `this`, field keys read
+//! by number (a key no page has, a page built by hand), FROM "folder" as a path range, and
+//! `=`/`!=`/`icontains` on texts without collation weights.
+
+use attune_query::{MemorySource, Page, QValue, QueryResult, QuerySource, RunOptions, query};
+
+fn vault() -> MemorySource {
+    MemorySource::from_texts([
+        ("Dash.md", "---\nsearchTerm: am\n---\n"),
+        ("E/Amber.md", "---\nstatus: review\ntitle: Amber\n---\n"),
+        ("E/Camel.md", "---\nstatus: done\ntitle: Camel\n---\n"),
+        ("E/Sub/Dame.md", "---\nstatus: review\ntitle: Dame\n---\n"),
+        ("E/Zinc.md", "---\nstatus: review\ntitle: Zinc\n---\n"),
+        ("Ex/Amber.md", "---\nstatus: review\n---\n"),
+        (
+            "Shadow/Amethyst.md",
+            "---\nthis: not a page\nstatus: review\n---\n",
+        ),
+    ])
+}
+
+/// First column of each row as text (`[[path]]` for links), then `warning: …` lines.
+fn run(source: &dyn QuerySource, text: &str, this: Option<&str>) -> Vec<String> {
+    let options = RunOptions {
+        this: this.and_then(|p| source.page_by_path(p)),
+        now: None,
+    };
+    let out = query(text, source, &options).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+    let QueryResult::Table { rows, .. } = out.result else {
+        panic!("{text}: not a table");
+    };
+    let mut lines: Vec<String> = rows
+        .iter()
+        .map(|r| match r.first() {
+            Some(QValue::Link(l)) => format!("[[{}]]", l.path),
+            Some(QValue::Text(t)) => t.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    lines.extend(out.warnings.iter().map(|w| format!("warning: {w}")));
+    lines
+}
+
+#[test]
+fn this_is_read_once_when_no_row_can_shadow_it() {
+    let v = vault();
+    assert_eq!(
+        run(
+            &v,
+            "TABLE status FROM \"E\" WHERE icontains(file.name, this.searchTerm) SORT file.name",
+            Some("Dash.md")
+        ),
+        ["[[E/Amber.md]]", "[[E/Camel.md]]", "[[E/Sub/Dame.md]]"]
+    );
+}
+
+#[test]
+fn a_page_field_named_this_shadows_the_query_note_on_its_own_row() {
+    // On `Shadow/Amethyst.md`, `this` is its text field: indexing text by a name fails and
+    // drops that row with a warning (Dataview's rule), while other rows see the query note.
+    let v = vault();
+    assert_eq!(
+        run(
+            &v,
+            "TABLE status WHERE icontains(file.name, this.searchTerm) SORT file.path",
+            Some("Dash.md")
+        ),
+        [
+            "[[E/Amber.md]]",
+            "[[E/Camel.md]]",
+            "[[E/Sub/Dame.md]]",
+            "[[Ex/Amber.md]]",
+            "warning: WHERE: string indexing requires a numeric index (string[index]) (1 row(s) dropped)"
+        ]
+    );
+}
+
+#[test]
+fn a_flatten_named_this_shadows_the_query_note_after_it() {
+    let v = vault();
+    assert_eq!(
+        run(
+            &v,
+            "TABLE WITHOUT ID this FROM \"E\" FLATTEN title AS this WHERE this != \"Zinc\" SORT this DESC",
+            Some("Dash.md")
+        ),
+        ["Dame", "Camel", "Amber"]
+    );
+}
+
+#[test]
+fn folder_sources_take_subfolders_but_not_siblings_sharing_a_prefix() {
+    let v = vault();
+    assert_eq!(
+        run(&v, "TABLE status FROM \"E\"", None),
+        [
+            "[[E/Amber.md]]",
+            "[[E/Camel.md]]",
+            "[[E/Sub/Dame.md]]",
+            "[[E/Zinc.md]]"
+        ]
+    );
+}
+
+#[test]
+fn a_field_no_page_has_is_null_and_hand_built_pages_are_read_by_key() {
+    let mut page = Page::new("P/One.md");
+    page.fields
+        .push(("status".to_string(), QValue::text("open")));
+    let mut other = Page::new("P/Two.md");
+    other
+        .fields
+        .push(("status".to_string(), QValue::text("shut")));
+    other.index_fields();
+    // Changed after indexing: still read, by a scan.
+    other.fields.push(("late".to_string(), QValue::text("yes")));
+    let v = MemorySource::from_pages(vec![page, other]);
+    assert_eq!(
+        run(
+            &v,
+            "TABLE WITHOUT ID string(status) + \"/\" + string(late) + \"/\" + string(nowhere)",
+            None
+        ),
+        ["open/-/-", "shut/yes/-"]
+    );
+}
+
+#[test]
+fn text_equality_ignores_only_ignorable_characters() {
+    // U+FE0F (emoji variation selector) is ignorable: Dataview's localeCompare calls the two
+    // equal; case is not ignorable.
+    let v = MemorySource::from_texts([
+        ("A.md", "---\nname: \"⚖️Trade\"\n---\n"),
+        ("B.md", "---\nname: \"⚖Trade\"\n---\n"),
+        ("C.md", "---\nname: \"⚖trade\"\n---\n"),
+    ]);
+    assert_eq!(
+        run(&v, "TABLE name WHERE name = \"⚖Trade\"", None),
+        ["[[A.md]]", "[[B.md]]"]
+    );
+    assert_eq!(
+        run(
+            &v,
+            "TABLE name WHERE icontains(name, \"TRADE\") AND name != \"⚖️Trade\"",
+            None
+        ),
+        ["[[C.md]]"]
+    );
+}
