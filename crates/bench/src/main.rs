@@ -200,7 +200,10 @@ fn apply_from_disk(vault: &mut attune_engine::Vault, i: usize, abs: &Path) -> an
     let path = vault.notes[i].path().to_owned();
     let report = vault.refresh(&[abs])?;
     if report.full_reload || !report.notes_changed.contains(&path) {
-        bail!("refresh of {} did not re-read just that note: {report:?}", abs.display());
+        bail!(
+            "refresh of {} did not re-read just that note: {report:?}",
+            abs.display()
+        );
     }
     Ok(())
 }
