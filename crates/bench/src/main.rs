@@ -194,33 +194,17 @@ fn child_update(root: &Path, samples: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads note `i` from disk, parses it and hands it to the index as a modified note (the same
-/// conversion `Vault::load` makes; the class comes from the folder, which did not change).
+/// What the web app's watcher does when it sees note `i` change: `Vault::refresh` re-reads
+/// and re-parses the note, decides its class again and brings the index up to date.
 fn apply_from_disk(vault: &mut attune_engine::Vault, i: usize, abs: &Path) -> anyhow::Result<()> {
-    let bytes = fs_err::read(abs)?;
-    let mtime = fs_err::metadata(abs)?
-        .modified()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64);
-    let note = attune_syntax::parse_note(&bytes);
-    let n = &vault.notes[i];
-    let class = n
-        .class
-        .as_deref()
-        .and_then(|c| vault.schema.class(c))
-        .map(|c| c.short_name().to_owned());
-    let input = attune_index::NoteInput {
-        path: n.meta.path.on_disk.clone(),
-        note: std::sync::Arc::new(note),
-        meta: attune_index::FileMeta {
-            size: bytes.len() as u64,
-            mtime,
-            ctime: n.meta.ctime_ms,
-        },
-        excluded: n.meta.excluded,
-        class,
-    };
-    vault.index.apply(attune_index::Change::Modified(input));
+    let path = vault.notes[i].path().to_owned();
+    let report = vault.refresh(&[abs])?;
+    if report.full_reload || !report.notes_changed.contains(&path) {
+        bail!(
+            "refresh of {} did not re-read just that note: {report:?}",
+            abs.display()
+        );
+    }
     Ok(())
 }
 
@@ -604,8 +588,8 @@ fn bench_size(
     .unwrap_or_else(|e| Figure::NotMeasured(format!("failed: {e}")));
     measurements.push(Measurement {
         phase: phase::UPDATE.to_owned(),
-        detail: "a note rewritten on disk (a body link added) → read + parse + `Index::apply`; \
-                 the engine has no watcher/update API yet, so the child does what `Vault::load` does for one note"
+        detail: "a note rewritten on disk (a body link added) → `Vault::refresh` of that path \
+                 (what the web app's watcher calls): re-read, re-parse, class, `Index::apply`"
             .to_owned(),
         figure: update,
     });

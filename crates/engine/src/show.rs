@@ -256,7 +256,7 @@ pub fn report(vault: &Vault, id: NoteId) -> NoteReport {
                 .cloned()
                 .collect();
             FieldReport {
-                key: field.key.clone(),
+                key: field.key.to_string(),
                 value: field.value.clone(),
                 field_type,
                 findings: field_findings,
@@ -269,7 +269,7 @@ pub fn report(vault: &Vault, id: NoteId) -> NoteReport {
         .map(|(link, target)| LinkReport {
             written: link.target.to_wiki(),
             field: match &link.place {
-                LinkPlace::Frontmatter { key } => Some(key.clone()),
+                LinkPlace::Frontmatter { key } => Some(key.to_string()),
                 LinkPlace::Body => None,
             },
             embed: link.embed,
@@ -313,7 +313,7 @@ pub fn report(vault: &Vault, id: NoteId) -> NoteReport {
     for b in note_ref.backlinks() {
         let source = summary(vault, b.source);
         let field = match &b.link.place {
-            LinkPlace::Frontmatter { key } => Some(key.clone()),
+            LinkPlace::Frontmatter { key } => Some(key.to_string()),
             LinkPlace::Body => None,
         };
         let group = match backlinks.iter().position(|g| g.class == source.class) {

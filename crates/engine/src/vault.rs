@@ -206,14 +206,19 @@ impl Vault {
             root,
             &options,
             |total| progress.walked(total),
-            |_meta, bytes| {
+            |meta, bytes| {
                 // Valid UTF-8 (nearly every note) becomes the note's source without a copy.
-                let note = match String::from_utf8(bytes) {
+                let mut note = match String::from_utf8(bytes) {
                     Ok(text) => parse_note_text(text),
                     Err(e) => parse_note(e.as_bytes()),
                 };
+                for d in &mut note.diagnostics {
+                    d.path.clone_from(&meta.path.on_disk);
+                }
                 progress.read(done.fetch_add(1, Ordering::Relaxed) + 1);
-                note
+                // Shared from here on: the scan's result list holds a pointer per note, not
+                // the note itself (a second 100 000-entry list of 256-byte notes at the peak).
+                Arc::new(note)
             },
         )?;
         for e in scan.errors {
@@ -225,15 +230,10 @@ impl Vault {
         let mut notes: Vec<VaultNote> = scan
             .notes
             .into_iter()
-            .map(|(meta, mut note)| {
-                for d in &mut note.diagnostics {
-                    d.path.clone_from(&meta.path.on_disk);
-                }
-                VaultNote {
-                    meta,
-                    note: Arc::new(note),
-                    class: None,
-                }
+            .map(|(meta, note)| VaultNote {
+                meta,
+                note,
+                class: None,
             })
             .collect();
         // Collected in place over the larger scan results: give back the spare room.

@@ -66,7 +66,8 @@ pub(crate) struct Rel {
 
 #[derive(Clone, Debug)]
 pub(crate) struct Entry {
-    pub(crate) path: Box<str>,
+    /// Shared with the `by_path` and `sorted` keys (one allocation per note, not three).
+    pub(crate) path: Arc<str>,
     /// Key of the path without `.md`.
     pub(crate) path_key: Box<str>,
     /// Key of the folder, interned in `Index::folders` (for the same-folder rule).
@@ -105,8 +106,8 @@ pub struct Index {
     pub(crate) folders: Interner,
     pub(crate) entries: Vec<Option<Entry>>,
     free: Vec<u32>,
-    pub(crate) by_path: FxHashMap<Box<str>, NoteId>,
-    pub(crate) sorted: BTreeMap<Box<str>, NoteId>,
+    pub(crate) by_path: FxHashMap<Arc<str>, NoteId>,
+    pub(crate) sorted: BTreeMap<Arc<str>, NoteId>,
     /// Link targets only: excluded notes are not here.
     pub(crate) by_name: FxHashMap<Sym, Vec<NoteId>>,
     /// Notes under excluded folders by name: never link targets, but found by path.
@@ -329,7 +330,7 @@ impl Index {
         let name = name_key.map(|k| self.keys.intern(&k));
         let class = input.class.as_deref().map(|c| self.classes.intern(c));
         let folder = self.folders.intern(&folder_key);
-        let path: Box<str> = input.path.into();
+        let path: Arc<str> = input.path.into();
         let entry = Entry {
             folder,
             path_key: path_key.into(),

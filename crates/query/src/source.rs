@@ -217,7 +217,7 @@ impl Page {
                     }
                     other => convert_value(other, resolve),
                 };
-                page.frontmatter.push((field.key.clone(), value.clone()));
+                page.frontmatter.push((field.key.to_string(), value.clone()));
                 add(&field.key, value);
                 let lower = field.key.to_lowercase();
                 if lower == "alias" || lower == "aliases" {

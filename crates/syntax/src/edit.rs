@@ -57,7 +57,7 @@ impl EditValue {
             EditValue::Int(i) => Value::Int(*i),
             EditValue::Float(f) => Value::Float(*f),
             EditValue::Null => Value::Null,
-            EditValue::Link(l) => Value::Link(LinkTarget::parse(l)),
+            EditValue::Link(l) => Value::Link(Box::new(LinkTarget::parse(l))),
             EditValue::List(items) => Value::List(
                 items
                     .iter()

@@ -1,6 +1,6 @@
 //! Frontmatter detection and the parsed YAML with byte spans for every key and value.
 
-use crate::{Span, Value};
+use crate::{Key, Span, Value};
 
 /// The `---` … `---` block at the very start of a note.
 #[derive(Clone, Debug)]
@@ -19,7 +19,8 @@ pub struct Frontmatter {
 #[derive(Clone, Debug)]
 pub struct Field {
     /// The key as written (trimmed of YAML quoting, not of inner whitespace: `strategy_group ` stays).
-    pub key: String,
+    /// Shared between the notes parsed on one thread (see [`Key`]).
+    pub key: Key,
     pub key_span: Span,
     /// The value's text (empty span right after the colon when the value is empty). Quotes
     /// are included; a block list starts at its first `-`; a `|`/`>` text at its indicator.

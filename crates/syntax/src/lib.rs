@@ -31,6 +31,7 @@
 pub mod diagnostic;
 pub mod edit;
 pub mod frontmatter;
+pub mod key;
 pub mod line_index;
 pub mod markdown;
 pub mod note;
@@ -39,6 +40,7 @@ mod yaml;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use frontmatter::{Field, Frontmatter};
+pub use key::Key;
 pub use line_index::{LineCol, LineIndex};
 pub use markdown::{Heading, InlineField, Link, LinkPlace, LinkTarget, QueryBlock, Tag, Task};
 pub use note::{LineEnding, Note, parse_note, parse_note_text};

@@ -67,7 +67,8 @@ impl LinkTarget {
 pub enum LinkPlace {
     /// In the value of this top-level frontmatter key.
     Frontmatter {
-        key: String,
+        /// The same shared key as the field's ([`crate::Field::key`]).
+        key: crate::Key,
     },
     Body,
 }
@@ -156,7 +157,7 @@ pub(crate) fn scan_note(note: &mut crate::Note) {
                         + (text.len()
                             - text.trim_start_matches(['-', ' ', '\t', '\r', '\n']).len());
                     out.links.push(Link {
-                        target: target.clone(),
+                        target: (**target).clone(),
                         embed: false,
                         span: Span::new(start, start + name.len()),
                         place: place(),
@@ -221,7 +222,9 @@ fn links_in_broken_yaml(source: &str, yaml: Span, out: &mut Vec<Link>) {
             find_links(
                 source,
                 Span::new(from, line_end),
-                &|| LinkPlace::Frontmatter { key: k.to_owned() },
+                &|| LinkPlace::Frontmatter {
+                    key: crate::key::shared_key(k),
+                },
                 out,
             );
         }

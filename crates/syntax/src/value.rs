@@ -27,7 +27,8 @@ pub enum Value {
     Int(i64),
     Float(f64),
     Text(String),
-    Link(LinkTarget),
+    /// Boxed: a link is rare next to text, and inline it would make every value 80 bytes.
+    Link(Box<LinkTarget>),
     List(Vec<Value>),
     Map(Vec<(String, Value)>),
 }

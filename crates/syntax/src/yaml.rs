@@ -347,7 +347,7 @@ impl Builder<'_> {
             {
                 let text = &self.yaml[start + 2..end - 2];
                 if !text.contains(['[', ']']) {
-                    return Value::Link(LinkTarget::parse(text));
+                    return Value::Link(Box::new(LinkTarget::parse(text)));
                 }
             }
         }
@@ -360,7 +360,7 @@ impl Builder<'_> {
             && self.yaml.as_bytes().get(item_spans[0].start as usize) == Some(&b'-')
             && !name.contains(['[', ']', '\n'])
         {
-            return Value::Link(LinkTarget::parse(name));
+            return Value::Link(Box::new(LinkTarget::parse(name)));
         }
         Value::List(
             items
@@ -400,7 +400,7 @@ impl Builder<'_> {
                 };
                 if depth == 1 {
                     // Top-level keys become fields; the root map's own entries are not kept.
-                    let field = self.field(name, &k, node);
+                    let field = self.field(&name, &k, node);
                     self.fields.push(field);
                 } else if let Some(Frame::Map { entries, .. }) = self.stack.last_mut() {
                     entries.push((name, node.value));
@@ -410,7 +410,7 @@ impl Builder<'_> {
     }
 
     /// A top-level key with its spans (relative positions turned into source offsets).
-    fn field(&mut self, key: String, k: &Node, v: Node) -> Field {
+    fn field(&mut self, key: &str, k: &Node, v: Node) -> Field {
         let bytes = self.yaml.as_bytes();
         // The colon after the key, then the value's first byte.
         let mut colon = k.end;
@@ -457,7 +457,7 @@ impl Builder<'_> {
             );
         }
         Field {
-            key,
+            key: crate::key::shared_key(key),
             key_span: Span::new(b + k.start, b + k.end),
             value_span: Span::new(b + value_start, b + value_end),
             lines: Span::new(b + line_start, b + line_end.max(line_start)),
@@ -525,7 +525,7 @@ pub(crate) fn text_value(text: &str) -> Value {
         && !inner.contains("[[")
         && !inner.contains("]]")
     {
-        return Value::Link(LinkTarget::parse(inner));
+        return Value::Link(Box::new(LinkTarget::parse(inner)));
     }
     Value::Text(text.to_owned())
 }

@@ -484,13 +484,13 @@ pub fn ordered_fields(site: &Site, entry: usize) -> Vec<(String, attune_syntax::
     if let Some(class) = site.class_of(entry) {
         for f in &class.fields {
             if let Some(field) = fm.get(&f.def.name) {
-                out.push((field.key.clone(), field.value.clone()));
+                out.push((field.key.to_string(), field.value.clone()));
             }
         }
     }
     for field in &fm.fields {
         if !out.iter().any(|(k, _)| *k == field.key) {
-            out.push((field.key.clone(), field.value.clone()));
+            out.push((field.key.to_string(), field.value.clone()));
         }
     }
     out

@@ -190,7 +190,7 @@ impl Site {
                     continue;
                 }
                 let field = match &link.place {
-                    LinkPlace::Frontmatter { key, .. } => Some(key.clone()),
+                    LinkPlace::Frontmatter { key, .. } => Some(key.to_string()),
                     LinkPlace::Body => None,
                 };
                 let resolved = self.resolve(Some(i), &link.target, field.as_deref());

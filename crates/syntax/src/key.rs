@@ -1,0 +1,151 @@
+//! [`Key`]: a frontmatter key, shared. A vault repeats the same few dozen keys in every
+//! note, so each parse thread hands out one allocation per distinct key instead of a new
+//! string per field (at 100 000 notes that is about 1.8 million allocations fewer).
+//! A `Key` reads like a `&str` (`Deref`, comparisons with `str`/`&str`/`String`, `Display`).
+//!
+//! The table is per thread (no lock between parse threads) and bounded: past
+//! [`MAX_KEYS`] distinct keys, or for a key longer than [`MAX_KEY_LEN`], a fresh `Arc` is
+//! made, so a vault of unusual keys cannot grow it without limit.
+
+use std::borrow::Borrow;
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// A frontmatter key as written (16 bytes; clones share the text).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key(Arc<str>);
+
+impl Key {
+    /// A key for `text`, shared with equal keys parsed on this thread.
+    pub fn new(text: &str) -> Key {
+        shared_key(text)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Key {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Key {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl PartialEq<str> for Key {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Key {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Key {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Key> for str {
+    fn eq(&self, other: &Key) -> bool {
+        self == &*other.0
+    }
+}
+
+impl PartialEq<Key> for &str {
+    fn eq(&self, other: &Key) -> bool {
+        *self == &*other.0
+    }
+}
+
+impl PartialEq<Key> for String {
+    fn eq(&self, other: &Key) -> bool {
+        **self == *other.0
+    }
+}
+
+impl From<&str> for Key {
+    fn from(text: &str) -> Key {
+        shared_key(text)
+    }
+}
+
+impl From<Key> for String {
+    fn from(key: Key) -> String {
+        key.0.to_string()
+    }
+}
+
+/// Distinct keys remembered per thread.
+const MAX_KEYS: usize = 4096;
+/// Longer keys are never shared.
+const MAX_KEY_LEN: usize = 96;
+
+thread_local! {
+    static KEYS: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
+}
+
+/// The shared key for `key` (equal text, equal pointer within one thread).
+pub(crate) fn shared_key(key: &str) -> Key {
+    if key.len() > MAX_KEY_LEN {
+        return Key(Arc::from(key));
+    }
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if let Some(k) = keys.get(key) {
+            return Key(Arc::clone(k));
+        }
+        let k: Arc<str> = Arc::from(key);
+        if keys.len() < MAX_KEYS {
+            keys.insert(Arc::clone(&k));
+        }
+        Key(k)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_keys_share_one_allocation() {
+        let a = shared_key("trigger_group");
+        let b = shared_key("trigger_group");
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert_eq!(a, "trigger_group");
+        assert_eq!(format!("{a}|{a:?}"), "trigger_group|\"trigger_group\"");
+        let long = "k".repeat(MAX_KEY_LEN + 1);
+        assert!(!Arc::ptr_eq(&shared_key(&long).0, &shared_key(&long).0));
+    }
+}
