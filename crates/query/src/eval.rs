@@ -33,6 +33,7 @@ pub(crate) type RefResult<'x> = Result<Cow<'x, QValue>, String>;
 pub(crate) enum RowData {
     Page(PageValue),
     Object(Vec<(String, QValue)>),
+    Group(Box<GroupRow>),
 }
 
 impl RowData {
@@ -40,7 +41,42 @@ impl RowData {
         match self {
             RowData::Page(p) => QValue::Page(p),
             RowData::Object(o) => QValue::Object(o),
+            RowData::Group(g) => QValue::Object(g.into_fields()),
         }
+    }
+}
+
+/// A GROUP BY row: its key, its members (a list) and the name the key is bound to. It reads
+/// exactly as the object `{key, rows, <name>: key}` Dataview builds, without building it.
+#[derive(Clone, Debug)]
+pub(crate) struct GroupRow {
+    pub key: QValue,
+    pub rows: QValue,
+    pub name: Arc<str>,
+}
+
+impl GroupRow {
+    /// The field `name` of the object this row stands for.
+    pub(crate) fn field(&self, name: &str) -> Option<&QValue> {
+        if name == &*self.name || name == "key" {
+            Some(&self.key)
+        } else if name == "rows" {
+            Some(&self.rows)
+        } else {
+            None
+        }
+    }
+
+    /// The object itself: `key`, `rows`, then the group's name (which replaces `key` or
+    /// `rows` when it is one of them).
+    pub(crate) fn into_fields(self) -> Vec<(String, QValue)> {
+        let GroupRow { key, rows, name } = self;
+        let mut fields = vec![("key".to_string(), key.clone()), ("rows".to_string(), rows)];
+        match fields.iter_mut().find(|(k, _)| *k == *name) {
+            Some(slot) => slot.1 = key,
+            None => fields.push((name.to_string(), key)),
+        }
+        fields
     }
 }
 
@@ -76,7 +112,7 @@ pub(crate) struct Context<'s> {
     /// written. Sorting and grouping by links ask for the same few paths many times.
     links: RefCell<FxHashMap<String, Option<String>>>,
     /// The empty override list every plain page view shares (one allocation per run).
-    no_overrides: Arc<Vec<(String, QValue)>>,
+    no_overrides: Arc<[(Arc<str>, QValue)]>,
     /// The source's numbering of field keys, if it keeps one.
     keys: Option<&'s FieldKeys>,
     /// The ids of the names this run has read (a query reads a handful, on every row).
@@ -95,7 +131,7 @@ impl<'s> Context<'s> {
             now,
             regexes: RefCell::new(HashMap::new()),
             links: RefCell::new(FxHashMap::default()),
-            no_overrides: Arc::new(Vec::new()),
+            no_overrides: Arc::new([]),
             keys: source.field_keys(),
             key_ids: RefCell::new(Vec::new()),
         }
@@ -348,6 +384,11 @@ impl<'s> Context<'s> {
                     return Some(Cow::Borrowed(v));
                 }
             }
+            Some(RowData::Group(group)) => {
+                if let Some(v) = group.field(name) {
+                    return Some(Cow::Borrowed(v));
+                }
+            }
             None => {}
         }
         if name == "this" {
@@ -368,7 +409,7 @@ impl<'s> Context<'s> {
         pv: &'x PageValue,
         name: &str,
     ) -> Option<Cow<'x, QValue>> {
-        if let Some((_, v)) = pv.overrides.iter().find(|(k, _)| k == name) {
+        if let Some((_, v)) = pv.overrides.iter().find(|(k, _)| **k == *name) {
             return Some(Cow::Borrowed(v));
         }
         self.page_own_field(pv.page, pv.task, name)
@@ -419,7 +460,7 @@ impl<'s> Context<'s> {
                 Ok(self.page_value_field_ref(pv, key).unwrap_or_else(null))
             }
             (Cow::Owned(QValue::Page(pv)), QValue::Text(key)) => {
-                match pv.overrides.iter().find(|(k, _)| k == key) {
+                match pv.overrides.iter().find(|(k, _)| **k == **key) {
                     Some((_, v)) => Ok(Cow::Owned(v.clone())),
                     None => Ok(self
                         .page_own_field(pv.page, pv.task, key)
@@ -596,7 +637,11 @@ impl<'s> Context<'s> {
     pub(crate) fn materialize(&self, value: QValue, depth: u32) -> QValue {
         match value {
             QValue::Page(pv) if depth < 4 => {
-                let mut fields: Vec<(String, QValue)> = pv.overrides.iter().cloned().collect();
+                let mut fields: Vec<(String, QValue)> = pv
+                    .overrides
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect();
                 if let Some(page) = self.source.page(pv.page) {
                     if let Some(task) = pv.task.and_then(|i| page.tasks.get(i as usize)) {
                         for (k, v) in task_object(page, task) {

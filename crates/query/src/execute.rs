@@ -15,7 +15,7 @@ use jiff::civil::DateTime;
 
 use crate::ast::{Command, Expr, ExprKind, NamedExpr, Query, QueryKind, SortDirection, Source};
 use crate::collation::{KeyArena, TextKey};
-use crate::eval::{Context, Env, RowData};
+use crate::eval::{Context, Env, GroupRow, RowData};
 use crate::hash::FxHashMap;
 use crate::parser::{QueryError, parse_query};
 use crate::source::QuerySource;
@@ -107,23 +107,28 @@ pub fn query(
 enum RowId {
     Page(PageId),
     Key(QValue),
-}
-
-impl RowId {
-    fn value(&self, ctx: &Context<'_>) -> QValue {
-        match self {
-            RowId::Page(id) => ctx
-                .source
-                .page(*id)
-                .map_or(QValue::Null, |p| QValue::Link(Link::file(p.path.clone()))),
-            RowId::Key(v) => ctx.materialize(v.clone(), 0),
-        }
-    }
+    /// The key of the row's own [`RowData::Group`] (not copied).
+    Group,
 }
 
 struct Row {
     id: RowId,
     data: RowData,
+}
+
+impl Row {
+    /// The value of the id column.
+    fn id_value(&self, ctx: &Context<'_>) -> QValue {
+        match (&self.id, &self.data) {
+            (RowId::Page(id), _) => ctx
+                .source
+                .page(*id)
+                .map_or(QValue::Null, |p| QValue::Link(Link::file(p.path.clone()))),
+            (RowId::Key(v), _) => ctx.materialize(v.clone(), 0),
+            (RowId::Group, RowData::Group(group)) => ctx.materialize(group.key.clone(), 0),
+            (RowId::Group, _) => QValue::Null,
+        }
+    }
 }
 
 /// Run a parsed query.
@@ -142,7 +147,7 @@ pub fn run_query(
         Some(s) => resolve_source(&ctx, s)?,
         None => source.all_pages(),
     };
-    let empty: Arc<Vec<(String, QValue)>> = Arc::new(Vec::new());
+    let empty: Arc<[(Arc<str>, QValue)]> = Arc::new([]);
     let mut rows: Vec<Row> = Vec::new();
     let is_task = matches!(query.kind, QueryKind::Task);
     for id in pages {
@@ -201,7 +206,7 @@ pub fn run_query(
             'rows: for row in &rows {
                 let mut cells = Vec::with_capacity(columns.len() + 1);
                 if !without_id {
-                    cells.push(row.id.value(&ctx));
+                    cells.push(row.id_value(&ctx));
                 }
                 for column in columns {
                     match ctx.eval(&column.expr, Env::row(&row.data)) {
@@ -234,7 +239,7 @@ pub fn run_query(
                 let id = if *without_id && value.is_some() {
                     None
                 } else {
-                    Some(row.id.value(&ctx))
+                    Some(row.id_value(&ctx))
                 };
                 items.push(ListItem { id, value });
             }
@@ -254,7 +259,7 @@ pub fn run_query(
                     let mut tasks = Vec::new();
                     collect_tasks(&ctx, &row.data.clone().into_value(), &mut tasks);
                     groups.push(TaskGroup {
-                        key: Some(row.id.value(&ctx)),
+                        key: Some(row.id_value(&ctx)),
                         tasks,
                     });
                 }
@@ -414,27 +419,23 @@ fn run_command(
         }
         Command::GroupBy(NamedExpr { name, expr }) => {
             let groups = group_rows(ctx, expr, rows, &mut errors);
+            let name: Arc<str> = Arc::from(name.as_str());
             let out = groups
                 .into_iter()
-                .map(|(key, members)| {
-                    let mut fields = vec![
-                        ("key".to_string(), key.clone()),
-                        ("rows".to_string(), QValue::List(members)),
-                    ];
-                    match fields.iter_mut().find(|(k, _)| k == name) {
-                        Some(slot) => slot.1 = key.clone(),
-                        None => fields.push((name.clone(), key.clone())),
-                    }
-                    Row {
-                        id: RowId::Key(key),
-                        data: RowData::Object(fields),
-                    }
+                .map(|(key, members)| Row {
+                    id: RowId::Group,
+                    data: RowData::Group(Box::new(GroupRow {
+                        key,
+                        rows: QValue::List(members),
+                        name: name.clone(),
+                    })),
                 })
                 .collect();
-            id_names.push(name.clone());
+            id_names.push(name.to_string());
             ("GROUP BY", out)
         }
         Command::Flatten(NamedExpr { name, expr }) => {
+            let shared: Arc<str> = Arc::from(name.as_str());
             let mut out = Vec::with_capacity(rows.len());
             for row in rows {
                 let value = match ctx.eval_ref(expr, Env::row(&row.data)) {
@@ -444,41 +445,15 @@ fn run_command(
                         continue;
                     }
                 };
-                // A borrowed list is cloned item by item: each item becomes a row's own value.
-                let values = match value {
-                    Cow::Owned(QValue::List(items)) => items,
-                    Cow::Borrowed(QValue::List(items)) => items.clone(),
-                    other => vec![other.into_owned()],
-                };
-                for v in values {
-                    let data = match &row.data {
-                        RowData::Page(pv) => {
-                            let mut overrides: Vec<(String, QValue)> = pv
-                                .overrides
-                                .iter()
-                                .filter(|(k, _)| k != name)
-                                .cloned()
-                                .collect();
-                            overrides.push((name.clone(), v));
-                            RowData::Page(PageValue {
-                                page: pv.page,
-                                task: pv.task,
-                                overrides: Arc::new(overrides),
-                            })
-                        }
-                        RowData::Object(fields) => {
-                            let mut fields = fields.clone();
-                            match fields.iter_mut().find(|(k, _)| k == name) {
-                                Some(slot) => slot.1 = v,
-                                None => fields.push((name.clone(), v)),
-                            }
-                            RowData::Object(fields)
-                        }
-                    };
-                    out.push(Row {
-                        id: row.id.clone(),
-                        data,
-                    });
+                // Each item becomes a row's own value (a borrowed list is cloned item by item).
+                match value {
+                    Cow::Owned(QValue::List(items)) => {
+                        out.extend(items.into_iter().map(|v| flatten_row(&row, &shared, v)))
+                    }
+                    Cow::Borrowed(QValue::List(items)) => {
+                        out.extend(items.iter().map(|v| flatten_row(&row, &shared, v.clone())))
+                    }
+                    other => out.push(flatten_row(&row, &shared, other.into_owned())),
                 }
             }
             if id_names.last() == Some(name) {
@@ -489,6 +464,56 @@ fn run_command(
     };
     check_errors(name, incoming, errors, warnings)?;
     Ok(out)
+}
+
+/// One row of a FLATTEN: `row` with `name` set to `value`.
+fn flatten_row(row: &Row, name: &Arc<str>, value: QValue) -> Row {
+    let (id, data) = match &row.data {
+        RowData::Page(pv) => {
+            let overrides: Arc<[(Arc<str>, QValue)]> = if pv.overrides.is_empty() {
+                Arc::new([(name.clone(), value)])
+            } else {
+                pv.overrides
+                    .iter()
+                    .filter(|(k, _)| k != name)
+                    .cloned()
+                    .chain(std::iter::once((name.clone(), value)))
+                    .collect()
+            };
+            let data = RowData::Page(PageValue {
+                page: pv.page,
+                task: pv.task,
+                overrides,
+            });
+            (row.id.clone(), data)
+        }
+        RowData::Object(fields) => (
+            row.id.clone(),
+            RowData::Object(with_field(fields.clone(), name, value)),
+        ),
+        RowData::Group(group) => {
+            let id = match &row.id {
+                RowId::Group => RowId::Key(group.key.clone()),
+                other => other.clone(),
+            };
+            let fields = GroupRow::clone(group).into_fields();
+            (id, RowData::Object(with_field(fields, name, value)))
+        }
+    };
+    Row { id, data }
+}
+
+/// `fields` with `name` set to `value` (in its place, or added last).
+fn with_field(
+    mut fields: Vec<(String, QValue)>,
+    name: &str,
+    value: QValue,
+) -> Vec<(String, QValue)> {
+    match fields.iter_mut().find(|(k, _)| k == name) {
+        Some(slot) => slot.1 = value,
+        None => fields.push((name.to_string(), value)),
+    }
+    fields
 }
 
 /// A value to sort by, with the primary collation weights of its text (or of a link's

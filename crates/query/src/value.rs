@@ -163,12 +163,13 @@ impl Duration {
 }
 
 /// A page row whose fields are read on demand (never cloned whole). `overrides` carry the
-/// names set by FLATTEN and GROUP BY; `task` marks a task row of a TASK query.
+/// names set by FLATTEN (one allocation per row; the names are shared by every row of the
+/// command); `task` marks a task row of a TASK query.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PageValue {
     pub page: PageId,
     pub task: Option<u32>,
-    pub overrides: Arc<Vec<(String, QValue)>>,
+    pub overrides: Arc<[(Arc<str>, QValue)]>,
 }
 
 /// A value in a query: Dataview's data types.
