@@ -1,8 +1,15 @@
 //! [`Vault::refresh`]: bring a loaded vault up to date with a few files that changed on disk
 //! (what a file watcher reports) without reading the whole vault again. The changed notes are
-//! read and parsed again, every note's class is decided again (cheap: no I/O, no parsing), and
-//! the link index follows with [`Index::apply`], so links to and from the changed notes are
-//! resolved again and nothing else is touched.
+//! read and parsed again, their classes and findings are decided again, and the link index
+//! follows with [`Index::apply`], so links to and from the changed notes are resolved again
+//! and nothing else is touched: the cost is that of the changed notes, not of the vault.
+//!
+//! The schema is read again (and every class decided again) only when its input may have
+//! changed: a note under the fileClass folder, a note the schema read or looked for (a
+//! value list; `Vault::schema_reads`), `attune.toml`, or the set of notes (its suggestions
+//! for missing value lists name existing notes).
+//!
+//! [`Index::apply`]: attune_index::Index::apply
 //!
 //! *Invariant*: after `refresh(paths)` the vault equals what [`Vault::load`] would read now,
 //! provided every file that changed is in `paths` (notes, classes, links and backlinks,
@@ -14,14 +21,14 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use attune_index::{Change, Index, NoteInput};
-use attune_schema::{Schema, SchemaInput, VaultFiles, load_schema};
-use attune_store::{Disk, FileMeta, RealDisk, StoreError, VaultPath};
+use attune_index::{Change, NoteInput};
+use attune_schema::{Schema, SchemaInput, load_schema};
+use attune_store::{Disk, Entry, FileMeta, RealDisk, StoreError, VaultPath};
 use attune_syntax::{Diagnostic, Note, parse_note, parse_note_text};
 use rayon::prelude::*;
 
 use crate::settings::METADATA_MENU_SETTINGS;
-use crate::vault::{ATTUNE_TOML, LoadError, Vault, VaultNote, class_facts};
+use crate::vault::{ATTUNE_TOML, LoadError, SchemaFiles, Vault, VaultNote, build_index, input_of};
 
 /// What one [`Vault::refresh`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -62,6 +69,8 @@ impl Clone for Vault {
             schema: self.schema.clone(),
             attune_toml: self.attune_toml.clone(),
             index: self.index.clone(),
+            schema_reads: self.schema_reads.clone(),
+            schema_findings: self.schema_findings,
         }
     }
 }
@@ -107,6 +116,7 @@ impl Vault {
         let mut note_changes: Vec<Change> = Vec::new();
         let mut modified: Vec<String> = Vec::new();
         let mut file_changes: Vec<Change> = Vec::new();
+        let mut notes_added = false;
         for rel in &paths {
             match self.read(rel) {
                 Err(e) => {
@@ -124,7 +134,9 @@ impl Vault {
                 Ok(OnDisk::Ignored) => {}
                 Ok(OnDisk::Folder) => return self.reload_all(),
                 Ok(OnDisk::Note(meta, note)) => {
-                    self.upsert_note(meta, *note);
+                    if self.upsert_note(meta, *note) {
+                        notes_added = true;
+                    }
                     report.notes_changed.push(rel.clone());
                     // The class is decided below; the index change is made then.
                     modified.push(rel.clone());
@@ -168,34 +180,65 @@ impl Vault {
             }
         }
 
-        // The parse findings, in note order, after the vault-wide ones (settings, I/O) that
-        // are not about a changed path.
-        let mut diagnostics: Vec<Diagnostic> = self
-            .diagnostics
-            .iter()
-            .filter(|d| {
-                d.code != "io/unreadable" || !paths.iter().any(|p| d.message.contains(p.as_str()))
-            })
-            .filter(|d| !is_note_finding(d))
-            .cloned()
-            .collect();
-        diagnostics.extend(io_errors);
-        for n in &self.notes {
-            diagnostics.extend(n.note.diagnostics.iter().cloned());
+        // The schema reads fileClass notes and value-list notes, and lists every path for its
+        // suggestions: it is read again only when one of those may have changed.
+        let class_folder = format!(
+            "{}/",
+            attune_store::path::nfc(self.schema.settings.class_files_path.trim_end_matches('/'))
+        );
+        let schema_input_changed = schema_changed
+            || notes_added
+            || !report.notes_removed.is_empty()
+            || paths.iter().any(|p| {
+                let key = attune_store::path::nfc(p);
+                key.starts_with(&class_folder) || self.schema_reads.contains(key.as_str())
+            });
+        if schema_input_changed {
+            self.rebuild_findings(&paths, io_errors);
+            let (schema, schema_findings, reads) = self.schema_now();
+            if !schema_changed && format!("{schema:?}") != format!("{:?}", self.schema) {
+                schema_changed = true;
+            }
+            self.schema = schema;
+            self.schema_reads = reads;
+            self.schema_findings = schema_findings.len();
+            let mut all = schema_findings;
+            all.extend(self.assign_classes());
+            self.schema_diagnostics = all;
+        } else {
+            // Only the changed notes' findings and classes change.
+            self.diagnostics.retain(|d| {
+                !((is_note_finding(d) && paths.contains(&d.path))
+                    || (d.code == "io/unreadable"
+                        && paths.iter().any(|p| d.message.contains(p.as_str()))))
+            });
+            let vault_wide = self
+                .diagnostics
+                .iter()
+                .position(is_note_finding)
+                .unwrap_or(self.diagnostics.len());
+            self.diagnostics.splice(vault_wide..vault_wide, io_errors);
+            let mut class_findings: Vec<Diagnostic> = Vec::new();
+            let schema = &self.schema;
+            for rel in &modified {
+                if let Ok(at) = self.notes.binary_search_by(|n| n.path().cmp(rel)) {
+                    let n = &mut self.notes[at];
+                    insert_in_path_order(&mut self.diagnostics, vault_wide, &n.note.diagnostics);
+                    if !n.meta.excluded {
+                        class_findings.extend(crate::vault::assign_class(n, schema));
+                    }
+                }
+            }
+            let from = self.schema_findings;
+            let mut kept = Vec::with_capacity(self.schema_diagnostics.len());
+            for (i, d) in self.schema_diagnostics.drain(..).enumerate() {
+                if i < from || !paths.contains(&d.path) {
+                    kept.push(d);
+                }
+            }
+            self.schema_diagnostics = kept;
+            insert_in_path_order(&mut self.schema_diagnostics, from, &class_findings);
         }
-        self.diagnostics = diagnostics;
-
-        // The schema again (cheap: only the fileClass notes are read); when it differs, every
-        // class may differ and the index is built again from the notes in memory.
-        let (schema, schema_findings) = self.schema_now();
-        if !schema_changed && format!("{schema:?}") != format!("{:?}", self.schema) {
-            schema_changed = true;
-        }
-        self.schema = schema;
-        let class_findings = self.assign_classes();
-        let mut all = schema_findings;
-        all.extend(class_findings);
-        self.schema_diagnostics = all;
 
         if schema_changed {
             report.schema_changed = true;
@@ -271,27 +314,24 @@ impl Vault {
             return Ok(OnDisk::Ignored);
         }
         let abs = self.root.join(rel);
-        let md = match std::fs::symlink_metadata(&abs) {
-            Ok(md) => md,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(OnDisk::Gone),
-            Err(e) => return Err(StoreError::io(&abs, e)),
+        let (size, mtime_ms, ctime_ms) = match attune_store::look(&abs)? {
+            Entry::Missing => return Ok(OnDisk::Gone),
+            Entry::Folder => return Ok(OnDisk::Folder),
+            Entry::Other => return Ok(OnDisk::Ignored),
+            Entry::File { .. } if !rel.ends_with(".md") => return Ok(OnDisk::File),
+            Entry::File {
+                size,
+                mtime_ms,
+                ctime_ms,
+            } => (size, mtime_ms, ctime_ms),
         };
-        if md.is_dir() {
-            return Ok(OnDisk::Folder);
-        }
-        if !md.is_file() {
-            return Ok(OnDisk::Ignored);
-        }
-        if !rel.ends_with(".md") {
-            return Ok(OnDisk::File);
-        }
         let Some(bytes) = RealDisk.read(&abs).map_err(|e| StoreError::io(&abs, e))? else {
             return Ok(OnDisk::Gone);
         };
         let meta = FileMeta {
-            size: md.len(),
-            mtime_ms: millis(md.modified().ok()),
-            ctime_ms: millis(md.created().ok().or_else(|| md.modified().ok())),
+            size,
+            mtime_ms,
+            ctime_ms,
             path: VaultPath::new(rel.to_owned()),
             excluded: self.is_excluded(rel),
         };
@@ -317,20 +357,28 @@ impl Vault {
             .any(|ext| !ext.is_empty() && rel.ends_with(ext.as_str()))
     }
 
-    /// Put a note in its place (notes stay sorted by path), replacing the one at that path.
-    fn upsert_note(&mut self, meta: FileMeta, note: Note) {
+    /// Put a note in its place (notes stay sorted by path), replacing the one at that path;
+    /// whether it is new.
+    fn upsert_note(&mut self, meta: FileMeta, note: Note) -> bool {
         let rel = meta.path.on_disk.clone();
         let vault_note = VaultNote {
             meta,
             note: Arc::new(note),
             class: None,
         };
-        match self.notes.binary_search_by(|n| n.path().cmp(&rel)) {
-            Ok(at) => self.notes[at] = vault_note,
-            Err(at) => self.notes.insert(at, vault_note),
-        }
+        let added = match self.notes.binary_search_by(|n| n.path().cmp(&rel)) {
+            Ok(at) => {
+                self.notes[at] = vault_note;
+                false
+            }
+            Err(at) => {
+                self.notes.insert(at, vault_note);
+                true
+            }
+        };
         // A note that was an attachment before (cannot happen with `.md`, kept for symmetry).
         self.other_files.retain(|f| f.on_disk != rel);
+        added
     }
 
     /// Take the note at `rel` out; whether there was one.
@@ -344,20 +392,34 @@ impl Vault {
         }
     }
 
-    /// The schema as the vault's files say now.
-    fn schema_now(&self) -> (Schema, Vec<Diagnostic>) {
-        let files = NoteTexts {
-            text: self
-                .notes
-                .iter()
-                .map(|n| (n.meta.path.key.as_str(), n.note.source.as_str()))
-                .collect(),
-        };
-        load_schema(&SchemaInput {
+    /// The note and I/O findings from scratch: the vault-wide ones that are not about a
+    /// changed path, then `io_errors`, then every note's parse findings in note order.
+    fn rebuild_findings(&mut self, paths: &BTreeSet<String>, io_errors: Vec<Diagnostic>) {
+        let mut diagnostics: Vec<Diagnostic> = self
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.code != "io/unreadable" || !paths.iter().any(|p| d.message.contains(p.as_str()))
+            })
+            .filter(|d| !is_note_finding(d))
+            .cloned()
+            .collect();
+        diagnostics.extend(io_errors);
+        for n in &self.notes {
+            diagnostics.extend(n.note.diagnostics.iter().cloned());
+        }
+        self.diagnostics = diagnostics;
+    }
+
+    /// The schema as the vault's files say now, with the paths it read.
+    fn schema_now(&self) -> (Schema, Vec<Diagnostic>, BTreeSet<String>) {
+        let files = SchemaFiles::of(&self.notes);
+        let (schema, found) = load_schema(&SchemaInput {
             metadata_menu_settings: self.settings.raw.as_deref(),
             attune_toml: self.attune_toml.as_deref(),
             files: &files,
-        })
+        });
+        (schema, found, files.into_reads())
     }
 
     /// Decide every note's class again (as a load does), returning the findings in note order.
@@ -367,25 +429,7 @@ impl Vault {
             .notes
             .par_iter_mut()
             .filter(|n| !n.meta.excluded)
-            .map(|n| {
-                let declared = declared_class(&n.note, &schema.settings.file_class_alias);
-                let assignment = schema.class_of(&n.meta.path.key, declared);
-                let fc_span = n
-                    .note
-                    .frontmatter
-                    .as_ref()
-                    .and_then(|fm| fm.get(&schema.settings.file_class_alias))
-                    .map(|f| f.value_span);
-                let mut found = assignment.diagnostics;
-                for d in &mut found {
-                    d.path.clone_from(&n.meta.path.on_disk);
-                    if d.span.is_none() {
-                        d.span = fc_span;
-                    }
-                }
-                n.class = assignment.class;
-                found
-            })
+            .map(|n| crate::vault::assign_class(n, schema))
             .collect();
         findings.into_iter().flatten().collect()
     }
@@ -402,60 +446,14 @@ fn is_note_finding(d: &Diagnostic) -> bool {
     !d.path.is_empty() && d.path != METADATA_MENU_SETTINGS && d.code != "io/unreadable"
 }
 
-fn input_of(n: &VaultNote, schema: &Schema) -> NoteInput {
-    NoteInput {
-        path: n.meta.path.on_disk.clone(),
-        note: Arc::clone(&n.note),
-        meta: attune_index::FileMeta {
-            size: n.meta.size,
-            mtime: n.meta.mtime_ms,
-            ctime: n.meta.ctime_ms,
-        },
-        excluded: n.meta.excluded,
-        class: n
-            .class
-            .as_deref()
-            .and_then(|c| schema.class(c))
-            .map(|c| c.short_name().to_owned()),
-    }
-}
-
-fn build_index(notes: &[VaultNote], other_files: &[VaultPath], schema: &Schema) -> Index {
-    let inputs = notes.iter().map(|n| input_of(n, schema)).collect();
-    let files = other_files.iter().map(|p| p.on_disk.clone()).collect();
-    Index::build(inputs, files, class_facts(schema))
-}
-
-/// The value of the note's class key when it is a string (the first string of a list).
-fn declared_class<'a>(note: &'a Note, key: &str) -> Option<&'a str> {
-    let field = note.frontmatter.as_ref()?.get(key)?;
-    match &field.value {
-        attune_syntax::Value::Text(s) => Some(s.as_str()),
-        attune_syntax::Value::List(items) => items.iter().find_map(|v| match v {
-            attune_syntax::Value::Text(s) => Some(s.as_str()),
-            _ => None,
-        }),
-        _ => None,
-    }
-}
-
-/// The notes' texts as the schema layer reads them.
-struct NoteTexts<'a> {
-    text: std::collections::HashMap<&'a str, &'a str>,
-}
-
-impl VaultFiles for NoteTexts<'_> {
-    fn paths(&self) -> Vec<&str> {
-        self.text.keys().copied().collect()
-    }
-    fn text(&self, path: &str) -> Option<&str> {
-        self.text.get(path).copied()
-    }
-}
-
-fn millis(t: Option<std::time::SystemTime>) -> i64 {
-    t.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_millis() as i64)
+/// Insert `found` (one note's findings, in order) into `list` after position `from`, where
+/// findings are kept in note (path) order.
+fn insert_in_path_order(list: &mut Vec<Diagnostic>, from: usize, found: &[Diagnostic]) {
+    let Some(first) = found.first() else {
+        return;
+    };
+    let at = from + list[from..].partition_point(|d| d.path <= first.path);
+    list.splice(at..at, found.iter().cloned());
 }
 
 #[cfg(test)]
@@ -768,6 +766,45 @@ mod tests {
         assert!(report.is_empty(), "{report:?}");
         let report = vault.refresh(std::slice::from_ref(&root)).expect("refresh");
         assert!(report.full_reload);
+    }
+
+    /// A note the schema reads (a value list) changes: the schema is read again, although
+    /// the note is neither a fileClass nor new. A plain note changes: it is not.
+    #[test]
+    fn a_value_list_note_is_schema_input() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("vault");
+        write(
+            &root,
+            "Meta/fileClass/trigger.md",
+            "---\nfields:\n  - name: trigger_group\n    type: Select\n    options:\n      sourceType: ValuesListNotePath\n      valuesListNotePath: Lists/groups.md\n    path: \"\"\n    id: tg\n---\n",
+        );
+        write(&root, "Lists/groups.md", "- Body\n- Mind\n");
+        write(
+            &root,
+            "T/One.md",
+            "---\nfileClass: trigger\ntrigger_group: Social\n---\nSee [[Two]].\n",
+        );
+        write(
+            &root,
+            "T/Two.md",
+            "---\nfileClass: trigger\ntrigger_group: Body\n---\n",
+        );
+        let mut vault = Vault::load(&root).expect("load");
+
+        write(&root, "Lists/groups.md", "- Body\n- Mind\n- Social\n");
+        let report = vault.refresh(&["Lists/groups.md"]).expect("refresh");
+        assert!(report.schema_changed, "{report:?}");
+        assert_same(&vault, &root);
+
+        write(
+            &root,
+            "T/One.md",
+            "---\nfileClass: trigger\ntrigger_group: Nowhere\n---\n",
+        );
+        let report = vault.refresh(&["T/One.md"]).expect("refresh");
+        assert!(!report.schema_changed && !report.full_reload, "{report:?}");
+        assert_same(&vault, &root);
     }
 
     #[derive(Clone, Debug)]

@@ -1,7 +1,8 @@
 //! [`Vault`]: a loaded vault — every note parsed, its schema read, every note given its
 //! class, every link resolved — the one model the commands and the web app work on.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -98,27 +99,54 @@ pub fn class_facts(schema: &Schema) -> ClassFacts {
 }
 
 /// Build the index over the vault's notes with the schema's class facts.
-fn build_index(notes: &[VaultNote], other_files: &[VaultPath], schema: &Schema) -> Index {
-    let inputs = notes
-        .iter()
-        .map(|n| NoteInput {
-            path: n.meta.path.on_disk.clone(),
-            note: Arc::clone(&n.note),
-            meta: attune_index::FileMeta {
-                size: n.meta.size,
-                mtime: n.meta.mtime_ms,
-                ctime: n.meta.ctime_ms,
-            },
-            excluded: n.meta.excluded,
-            class: n
-                .class
-                .as_deref()
-                .and_then(|c| schema.class(c))
-                .map(|c| c.short_name().to_owned()),
-        })
-        .collect();
+pub(crate) fn build_index(
+    notes: &[VaultNote],
+    other_files: &[VaultPath],
+    schema: &Schema,
+) -> Index {
+    let inputs = notes.iter().map(|n| input_of(n, schema)).collect();
     let files = other_files.iter().map(|p| p.on_disk.clone()).collect();
     Index::build(inputs, files, class_facts(schema))
+}
+
+/// What the index is told about one note.
+pub(crate) fn input_of(n: &VaultNote, schema: &Schema) -> NoteInput {
+    NoteInput {
+        path: n.meta.path.on_disk.clone(),
+        note: Arc::clone(&n.note),
+        meta: attune_index::FileMeta {
+            size: n.meta.size,
+            mtime: n.meta.mtime_ms,
+            ctime: n.meta.ctime_ms,
+        },
+        excluded: n.meta.excluded,
+        class: n
+            .class
+            .as_deref()
+            .and_then(|c| schema.class(c))
+            .map(|c| c.short_name().to_owned()),
+    }
+}
+
+/// Decide one (not excluded) note's class; the findings carry the note's path and point at
+/// its class key when they have no place of their own.
+pub(crate) fn assign_class(n: &mut VaultNote, schema: &Schema) -> Vec<Diagnostic> {
+    let assignment = schema.class_of(&n.meta.path.key, declared_file_class(&n.note, schema));
+    let fc_span = n
+        .note
+        .frontmatter
+        .as_ref()
+        .and_then(|fm| fm.get(&schema.settings.file_class_alias))
+        .map(|f| f.value_span);
+    let mut found = assignment.diagnostics;
+    for d in &mut found {
+        d.path.clone_from(&n.meta.path.on_disk);
+        if d.span.is_none() {
+            d.span = fc_span;
+        }
+    }
+    n.class = assignment.class;
+    found
 }
 
 /// Why a vault could not be loaded at all (content problems are diagnostics instead).
@@ -159,11 +187,36 @@ pub struct Vault {
     pub attune_toml: Option<String>,
     /// Links, backlinks and relations over the indexed notes.
     pub index: Index,
+    /// Vault paths (NFC keys) whose text the schema read or looked for (fileClass notes,
+    /// value-list notes, missing ones too): [`Vault::refresh`] reads the schema again only
+    /// when one of these, the fileClass folder, `attune.toml` or the set of notes changes.
+    pub(crate) schema_reads: BTreeSet<String>,
+    /// How many of `schema_diagnostics` the schema itself gave; the rest are class findings
+    /// of notes, in note order.
+    pub(crate) schema_findings: usize,
 }
 
-/// The schema layer's view of the vault's files: NFC paths and note texts.
-struct SchemaFiles<'a> {
+/// The schema layer's view of the vault's files: NFC paths and note texts, remembering
+/// which texts it asked for.
+pub(crate) struct SchemaFiles<'a> {
     text: HashMap<&'a str, &'a str>,
+    reads: RefCell<BTreeSet<String>>,
+}
+
+impl<'a> SchemaFiles<'a> {
+    pub(crate) fn of(notes: &'a [VaultNote]) -> SchemaFiles<'a> {
+        SchemaFiles {
+            text: notes
+                .iter()
+                .map(|n| (n.meta.path.key.as_str(), n.note.source.as_str()))
+                .collect(),
+            reads: RefCell::new(BTreeSet::new()),
+        }
+    }
+    /// The paths whose text was asked for so far.
+    pub(crate) fn into_reads(self) -> BTreeSet<String> {
+        self.reads.into_inner()
+    }
 }
 
 impl VaultFiles for SchemaFiles<'_> {
@@ -171,6 +224,7 @@ impl VaultFiles for SchemaFiles<'_> {
         self.text.keys().copied().collect()
     }
     fn text(&self, path: &str) -> Option<&str> {
+        self.reads.borrow_mut().insert(path.to_owned());
         self.text.get(path).copied()
     }
 }
@@ -243,43 +297,22 @@ impl Vault {
         }
 
         let attune_toml = attune_store::read_optional(root, ATTUNE_TOML)?;
-        let (schema, schema_diagnostics) = {
-            let files = SchemaFiles {
-                text: notes
-                    .iter()
-                    .map(|n| (n.meta.path.key.as_str(), n.note.source.as_str()))
-                    .collect(),
-            };
-            load_schema(&SchemaInput {
+        let (schema, schema_diagnostics, schema_reads) = {
+            let files = SchemaFiles::of(&notes);
+            let (schema, found) = load_schema(&SchemaInput {
                 metadata_menu_settings: settings.raw.as_deref(),
                 attune_toml: attune_toml.as_deref(),
                 files: &files,
-            })
+            });
+            (schema, found, files.into_reads())
         };
         let mut schema_diagnostics = schema_diagnostics;
+        let schema_findings = schema_diagnostics.len();
         // Each note's class on its own (in parallel); the findings keep the notes' order.
         let class_findings: Vec<Vec<Diagnostic>> = notes
             .par_iter_mut()
             .filter(|n| !n.meta.excluded)
-            .map(|n| {
-                let assignment =
-                    schema.class_of(&n.meta.path.key, declared_file_class(&n.note, &schema));
-                let fc_span = n
-                    .note
-                    .frontmatter
-                    .as_ref()
-                    .and_then(|fm| fm.get(&schema.settings.file_class_alias))
-                    .map(|f| f.value_span);
-                let mut found = assignment.diagnostics;
-                for d in &mut found {
-                    d.path.clone_from(&n.meta.path.on_disk);
-                    if d.span.is_none() {
-                        d.span = fc_span;
-                    }
-                }
-                n.class = assignment.class;
-                found
-            })
+            .map(|n| assign_class(n, &schema))
             .collect();
         schema_diagnostics.extend(class_findings.into_iter().flatten());
         let index = build_index(&notes, &scan.other_files, &schema);
@@ -293,6 +326,8 @@ impl Vault {
             schema,
             attune_toml,
             index,
+            schema_reads,
+            schema_findings,
         })
     }
 

@@ -26,6 +26,6 @@ pub use disk::{Disk, DiskLock, FaultMode, MemDisk, RealDisk};
 pub use error::StoreError;
 pub use journal::{ContentHash, Manifest, ManifestFile, hash};
 pub use path::VaultPath;
-pub use scan::{FileMeta, Scan, ScanOptions, read_optional, scan};
+pub use scan::{Entry, FileMeta, Scan, ScanOptions, look, read_optional, scan};
 pub use tree::write_new_files;
 pub use txn::{CommitInfo, ConflictKind, Expected, FileChange, Recovery, VaultWriter, WriteError};

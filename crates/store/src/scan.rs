@@ -198,6 +198,41 @@ fn millis(t: Option<std::time::SystemTime>) -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// What is at a path now (a symlink is not followed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    Missing,
+    Folder,
+    /// A regular file: its size and times as a scan records them.
+    File {
+        size: u64,
+        mtime_ms: i64,
+        ctime_ms: i64,
+    },
+    /// A symlink, socket or the like: not part of the vault.
+    Other,
+}
+
+/// Look at `path` without reading it (what a watcher's refresh needs to know).
+pub fn look(path: &Path) -> Result<Entry, StoreError> {
+    let md = match std::fs::symlink_metadata(path) {
+        Ok(md) => md,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Entry::Missing),
+        Err(e) => return Err(StoreError::io(path, e)),
+    };
+    Ok(if md.is_dir() {
+        Entry::Folder
+    } else if md.is_file() {
+        Entry::File {
+            size: md.len(),
+            mtime_ms: millis(md.modified().ok()),
+            ctime_ms: millis(md.created().ok().or_else(|| md.modified().ok())),
+        }
+    } else {
+        Entry::Other
+    })
+}
+
 /// Read a vault-relative file if it exists (`Ok(None)` when it does not).
 pub fn read_optional(root: &Path, rel: &str) -> Result<Option<String>, StoreError> {
     let path = root.join(rel);
