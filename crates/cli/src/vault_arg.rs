@@ -49,3 +49,16 @@ impl VaultArg {
         Ok(VaultDir { path, temp: None })
     }
 }
+
+impl VaultDir {
+    /// Load this vault for a command that ends the process when it is done. The vault is
+    /// never freed: the OS takes a process's memory back at exit at once, while freeing a
+    /// 100 000-note vault piece by piece takes about a second of the command's time.
+    pub fn load(
+        &self,
+        progress: &dyn attune_engine::vault::LoadProgress,
+    ) -> Result<&'static attune_engine::Vault, attune_engine::LoadError> {
+        let vault = attune_engine::Vault::load_with(&self.path, progress)?;
+        Ok(Box::leak(Box::new(vault)))
+    }
+}

@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use attune_engine::Vault;
 use attune_engine::check::{CodeCount, Locator, check, summarize};
 use attune_syntax::{Diagnostic, Severity};
 use serde_json::json;
@@ -82,12 +81,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anstream::eprintln!("error: no vault folder at {}", dir.path.display());
         return Ok(ExitCode::from(2));
     }
-    let vault = Vault::load(&dir.path)?;
-    let findings: Vec<Diagnostic> = check(&vault)
+    let vault = dir.load(&attune_engine::vault::Silent)?;
+    let findings: Vec<Diagnostic> = check(vault)
         .into_iter()
         .filter(|d| code_matches(&args.code, d.code) && path_matches(&args.path, &d.path))
         .collect();
-    let locator = Locator::new(&vault);
+    let locator = Locator::new(vault);
     let summary = summarize(&findings);
     match args.format {
         Format::Json => println!("{}", json_report(&findings, &summary, &locator)),

@@ -3,7 +3,6 @@
 
 use std::process::ExitCode;
 
-use attune_engine::Vault;
 use attune_engine::import::{import_modal_forms, write_import};
 
 use crate::vault_arg::VaultArg;
@@ -29,8 +28,8 @@ enum What {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let What::ModalForms { vault, dry_run } = args.what;
     let dir = vault.resolve()?;
-    let vault = Vault::load(&dir.path)?;
-    let import = import_modal_forms(&vault)?;
+    let vault = dir.load(&attune_engine::vault::Silent)?;
+    let import = import_modal_forms(vault)?;
     for d in &import.diagnostics {
         anstream::eprintln!("{}", crate::render::render(d, None));
     }
@@ -43,7 +42,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    write_import(&vault, &import)?;
+    write_import(vault, &import)?;
     anstream::println!(
         "{} forms read, {maps} group maps merged into attune.toml{}",
         import.forms.forms.len(),

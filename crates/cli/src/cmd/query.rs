@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use attune_engine::Vault;
 use attune_engine::query::VaultPages;
 use attune_query::render;
 
@@ -32,11 +31,11 @@ pub enum Format {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dir = args.vault.resolve()?;
-    let vault = Vault::load(&dir.path)?;
-    let pages = VaultPages::new(&vault);
+    let vault = dir.load(&attune_engine::vault::Silent)?;
+    let pages = VaultPages::new(vault);
     let this = match &args.this {
         Some(name) => {
-            Some(crate::note_arg::find(&vault, name).with_context(|| format!("--this {name}"))?)
+            Some(crate::note_arg::find(vault, name).with_context(|| format!("--this {name}"))?)
         }
         None => None,
     };

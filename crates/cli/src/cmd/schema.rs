@@ -44,9 +44,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         demo: args.demo,
     }
     .resolve()?;
-    let vault = Vault::load(&dir.path)?;
+    let vault = dir.load(&attune_engine::vault::Silent)?;
     match class {
-        None => list_classes(&vault, args.format),
+        None => list_classes(vault, args.format),
         Some(name) => {
             let Some(class) = vault.schema.class(&name) else {
                 let names: Vec<&str> = vault
@@ -64,7 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(1));
             };
-            show_class(&vault, class, args.format)
+            show_class(vault, class, args.format)
         }
     }
 }

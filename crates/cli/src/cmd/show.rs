@@ -31,8 +31,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anstream::eprintln!("error: no vault folder at {}", dir.path.display());
         return Ok(ExitCode::from(2));
     }
-    let vault = Vault::load(&dir.path)?;
-    let report = match show(&vault, &args.note) {
+    let vault = dir.load(&attune_engine::vault::Silent)?;
+    let report = match show(vault, &args.note) {
         Ok(report) => report,
         Err(e) => {
             anstream::eprintln!("error: {e}");
@@ -40,10 +40,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     match args.format {
-        Format::Text => anstream::print!("{}", text(&report, &vault)),
+        Format::Text => anstream::print!("{}", text(&report, vault)),
         Format::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&report_json(&report, &vault))?
+            serde_json::to_string_pretty(&report_json(&report, vault))?
         ),
     }
     Ok(ExitCode::SUCCESS)

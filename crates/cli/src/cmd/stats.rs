@@ -45,9 +45,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ProgressStyle::with_template("{spinner} reading notes {pos}/{len} {wide_bar}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let vault = Vault::load_with(&dir.path, &Bar(bar.clone()))?;
+    let vault = dir.load(&Bar(bar.clone()))?;
     bar.finish_and_clear();
-    let stats = attune_engine::stats::compute(&vault);
+    let stats = attune_engine::stats::compute(vault);
     let elapsed = started.elapsed();
     let root = if args.vault.demo {
         "(demo vault)".to_owned()
@@ -85,7 +85,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             });
             println!("{}", serde_json::to_string_pretty(&out)?);
         }
-        Format::Text => print_text(&root, &stats, &vault, elapsed),
+        Format::Text => print_text(&root, &stats, vault, elapsed),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,7 +3,6 @@
 
 use std::process::ExitCode;
 
-use attune_engine::Vault;
 use attune_engine::query::VaultPages;
 use attune_query::{QuerySource, RunOptions, find_query_blocks, run_block};
 use attune_syntax::LineIndex;
@@ -23,8 +22,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dir = args.vault.resolve()?;
-    let vault = Vault::load(&dir.path)?;
-    let pages = VaultPages::new(&vault);
+    let vault = dir.load(&attune_engine::vault::Silent)?;
+    let pages = VaultPages::new(vault);
     let options = RunOptions::default();
     let mut reports = Vec::new();
     let mut failed = 0usize;
