@@ -91,6 +91,10 @@ enum Mode {
     },
 }
 
+/// jemalloc instead of the system allocator: see the workspace Cargo.toml for the measurement.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {

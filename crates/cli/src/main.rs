@@ -54,6 +54,10 @@ enum Command {
     Gen(cmd::generate::Args),
 }
 
+/// jemalloc instead of the system allocator: see the workspace Cargo.toml for the measurement.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
