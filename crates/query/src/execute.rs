@@ -572,7 +572,10 @@ enum HashKey<'x> {
     Link(Cow<'x, str>, &'static str, Option<Cow<'x, str>>),
 }
 
-fn hash_key<'x>(ctx: &Context<'_>, key: &'x QValue) -> Option<HashKey<'x>> {
+/// Keys are hashed as written: two keys that differ here but compare equal (a link written
+/// `Joy` and one resolved to `ME/Joy.md`, texts differing by an ignorable character) land in
+/// different buckets, which the sort then puts side by side and merges.
+fn hash_key(key: &QValue) -> Option<HashKey<'_>> {
     Some(match key {
         QValue::Null => HashKey::Null,
         QValue::Bool(b) => HashKey::Bool(*b),
@@ -582,7 +585,7 @@ fn hash_key<'x>(ctx: &Context<'_>, key: &'x QValue) -> Option<HashKey<'x>> {
         QValue::Text(t) => HashKey::Text(Cow::Borrowed(t)),
         QValue::Date(d) => HashKey::Date(*d),
         QValue::Link(l) => HashKey::Link(
-            ctx.normalize_link(&l.path),
+            Cow::Borrowed(&l.path),
             l.kind.as_str(),
             l.subpath.as_deref().map(Cow::Borrowed),
         ),
@@ -630,8 +633,8 @@ fn group_rows(
                 }
             };
             let hashed = match &key {
-                Cow::Borrowed(k) => hash_key(ctx, k),
-                Cow::Owned(k) => hash_key(ctx, k).map(HashKey::into_owned),
+                Cow::Borrowed(k) => hash_key(k),
+                Cow::Owned(k) => hash_key(k).map(HashKey::into_owned),
             };
             let bucket = match hashed {
                 Some(h) => match index.get(&h) {

@@ -148,3 +148,43 @@ fn text_equality_ignores_only_ignorable_characters() {
         ["[[C.md]]"]
     );
 }
+
+#[test]
+fn group_keys_written_differently_that_compare_equal_form_one_group() {
+    // GROUP BY buckets keys as written, then merges the buckets that compare equal: a link
+    // written by name and one written by path to the same note, texts differing by an
+    // ignorable character (U+FE0F). The key shown is the first row's.
+    let v = MemorySource::from_texts([
+        ("A.md", "---\nname: \"⚖️Trade\"\nfeel: \"[[Joy]]\"\n---\n"),
+        (
+            "B.md",
+            "---\nname: \"⚖Trade\"\nfeel: [\"[[E/Joy]]\", \"[[Calm]]\"]\n---\n",
+        ),
+        (
+            "C.md",
+            "---\nname: \"⚖Trade\"\nfeel: \"[[E/Joy.md]]\"\n---\n",
+        ),
+        ("E/Joy.md", "---\n---\n"),
+    ]);
+    let counts = |text: &str| -> Vec<String> {
+        let out = query(text, &v, &RunOptions::default()).unwrap_or_else(|e| panic!("{e:?}"));
+        let QueryResult::Table { rows, .. } = out.result else {
+            panic!("not a table");
+        };
+        rows.iter()
+            .map(|r| match r.as_slice() {
+                [QValue::Link(l), QValue::Number(n)] => format!("[[{}]] {n}", l.path),
+                [QValue::Text(t), QValue::Number(n)] => format!("{t} {n}"),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    };
+    assert_eq!(
+        counts("TABLE length(rows) WHERE feel FLATTEN feel GROUP BY feel"),
+        ["[[Calm]] 1", "[[E/Joy.md]] 3"]
+    );
+    assert_eq!(
+        counts("TABLE length(rows) WHERE name GROUP BY name"),
+        ["⚖️Trade 3"]
+    );
+}
