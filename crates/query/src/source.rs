@@ -217,7 +217,8 @@ impl Page {
                     }
                     other => convert_value(other, resolve),
                 };
-                page.frontmatter.push((field.key.to_string(), value.clone()));
+                page.frontmatter
+                    .push((field.key.to_string(), value.clone()));
                 add(&field.key, value);
                 let lower = field.key.to_lowercase();
                 if lower == "alias" || lower == "aliases" {
