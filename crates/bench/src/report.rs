@@ -340,6 +340,11 @@ valgrind --tool=callgrind --callgrind-out-file=target/bench/callgrind.out \
     target/release/attune-bench load target/bench/vault-10000
 callgrind_annotate target/bench/callgrind.out | head -60
 # (kcachegrind / qcachegrind opens the same file with a call graph)
+
+# heaptrack: what holds the peak memory (allocation stacks at the peak; the census behind
+# the memory notes in ARCHITECTURE.md started here)
+heaptrack -o target/bench/heap target/release/attune-bench load target/bench/vault-10000
+heaptrack_print -f target/bench/heap.zst --print-peaks 1 --print-leaks 0 | head -80
 ```
 
 Inside a container, `perf` may need `--call-graph fp` (or `sysctl kernel.perf_event_paranoid=1`) and
