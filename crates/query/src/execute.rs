@@ -16,7 +16,7 @@ use jiff::civil::DateTime;
 use crate::ast::{Command, Expr, ExprKind, NamedExpr, Query, QueryKind, SortDirection, Source};
 use crate::collation::{KeyArena, TextKey};
 use crate::eval::{Context, Env, GroupRow, RowData};
-use crate::hash::FxHashMap;
+use rustc_hash::FxHashMap;
 use crate::parser::{QueryError, parse_query};
 use crate::source::QuerySource;
 use crate::value::{Link, PageId, PageValue, QValue};

@@ -19,7 +19,6 @@ mod collation;
 mod eval;
 mod execute;
 pub mod functions;
-mod hash;
 mod lexer;
 mod memory;
 mod parser;

@@ -10,7 +10,7 @@ use attune_syntax::Note;
 use attune_syntax::Value;
 use jiff::civil::{Date, DateTime};
 
-use crate::hash::FxHashMap;
+use rustc_hash::FxHashMap;
 use crate::lexer::is_emoji;
 use crate::time::{number_prefix, parse_date, parse_duration};
 use crate::value::{Link, LinkKind, PageId, QValue, file_title};
