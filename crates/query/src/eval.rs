@@ -17,10 +17,10 @@ use regex::Regex;
 use crate::ast::{BinaryOp, Expr, ExprKind};
 use crate::collation::text_equal;
 use crate::functions;
-use rustc_hash::FxHashMap;
 use crate::source::{FieldKeys, KeyId, Page, QuerySource, TaskItem};
 use crate::time::{add_duration, date_shorthand, diff_dates};
 use crate::value::{Duration, Link, PageId, PageValue, QValue, compare_values, value_to_string};
+use rustc_hash::FxHashMap;
 
 pub(crate) type EvalResult = Result<QValue, String>;
 

@@ -16,10 +16,10 @@ use jiff::civil::DateTime;
 use crate::ast::{Command, Expr, ExprKind, NamedExpr, Query, QueryKind, SortDirection, Source};
 use crate::collation::{KeyArena, TextKey};
 use crate::eval::{Context, Env, GroupRow, RowData};
-use rustc_hash::FxHashMap;
 use crate::parser::{QueryError, parse_query};
 use crate::source::QuerySource;
 use crate::value::{Link, PageId, PageValue, QValue};
+use rustc_hash::FxHashMap;
 
 /// How to run a query.
 #[derive(Clone, Debug, Default)]

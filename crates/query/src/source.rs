@@ -10,10 +10,10 @@ use attune_syntax::Note;
 use attune_syntax::Value;
 use jiff::civil::{Date, DateTime};
 
-use rustc_hash::FxHashMap;
 use crate::lexer::is_emoji;
 use crate::time::{number_prefix, parse_date, parse_duration};
 use crate::value::{Link, LinkKind, PageId, QValue, file_title};
+use rustc_hash::FxHashMap;
 
 /// Where pages come from. The index implements this; [`crate::MemorySource`] is a small
 /// in-memory implementation for tests and tools.
