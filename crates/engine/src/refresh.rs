@@ -24,7 +24,7 @@ use std::sync::Arc;
 use attune_index::{Change, NoteInput};
 use attune_schema::{Schema, SchemaInput, load_schema};
 use attune_store::{Disk, Entry, FileMeta, RealDisk, StoreError, VaultPath};
-use attune_syntax::{Diagnostic, Note, parse_note, parse_note_text};
+use attune_syntax::{Diagnostic, Note};
 use rayon::prelude::*;
 
 use crate::settings::METADATA_MENU_SETTINGS;
@@ -335,13 +335,7 @@ impl Vault {
             path: VaultPath::new(rel.to_owned()),
             excluded: self.is_excluded(rel),
         };
-        let mut note = match String::from_utf8(bytes) {
-            Ok(text) => parse_note_text(text),
-            Err(e) => parse_note(e.as_bytes()),
-        };
-        for d in &mut note.diagnostics {
-            d.path.clone_from(&meta.path.on_disk);
-        }
+        let note = crate::vault::parse_file(&meta.path.on_disk, bytes);
         Ok(OnDisk::Note(meta, Box::new(note)))
     }
 

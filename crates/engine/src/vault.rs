@@ -99,6 +99,19 @@ pub fn class_facts(schema: &Schema) -> ClassFacts {
 }
 
 /// Build the index over the vault's notes with the schema's class facts.
+/// Parse a note file's bytes; its findings carry `path` (vault-relative, as on disk).
+/// Valid UTF-8 (nearly every note) becomes the note's source without a copy.
+pub(crate) fn parse_file(path: &str, bytes: Vec<u8>) -> Note {
+    let mut note = match String::from_utf8(bytes) {
+        Ok(text) => parse_note_text(text),
+        Err(e) => parse_note(e.as_bytes()),
+    };
+    for d in &mut note.diagnostics {
+        d.path = path.to_owned();
+    }
+    note
+}
+
 pub(crate) fn build_index(
     notes: &[VaultNote],
     other_files: &[VaultPath],
@@ -261,14 +274,7 @@ impl Vault {
             &options,
             |total| progress.walked(total),
             |meta, bytes| {
-                // Valid UTF-8 (nearly every note) becomes the note's source without a copy.
-                let mut note = match String::from_utf8(bytes) {
-                    Ok(text) => parse_note_text(text),
-                    Err(e) => parse_note(e.as_bytes()),
-                };
-                for d in &mut note.diagnostics {
-                    d.path.clone_from(&meta.path.on_disk);
-                }
+                let note = parse_file(&meta.path.on_disk, bytes);
                 progress.read(done.fetch_add(1, Ordering::Relaxed) + 1);
                 // Shared from here on: the scan's result list holds a pointer per note, not
                 // the note itself (a second 100 000-entry list of 256-byte notes at the peak).
