@@ -4,7 +4,8 @@
 //! Loads the vault, builds [`VaultPages`] once (timed), then runs the shapes the bench
 //! measures (the Emotions dashboard's two blocks with `this` set, and a FLATTEN + GROUP BY
 //! over captured moments) `RUNS` times each and prints p50/p99 and the row count. `SHAPE` is
-//! `to_review`, `completed`, `group_by` or `all` (default). Meant for `perf record -g`, where
+//! `to_review`, `completed`, `group_by`, `all` (default) or `dql:A;;B` (any queries,
+//! `this` being the dashboard). Meant for `perf record -g`, where
 //! the bench's child mode spends most of its samples loading.
 
 use std::time::Instant;
@@ -43,14 +44,23 @@ fn main() {
         .note_by_path(DASHBOARD)
         .map(|n| attune_query::find_query_blocks(&n.note.source))
         .unwrap_or_default();
-    let mut shapes: Vec<(&str, String, Option<&str>)> = Vec::new();
+    let mut shapes: Vec<(String, String, Option<&str>)> = Vec::new();
     if let [to_review, completed, ..] = blocks.as_slice() {
-        shapes.push(("to_review", to_review.text.clone(), Some(DASHBOARD)));
-        shapes.push(("completed", completed.text.clone(), Some(DASHBOARD)));
+        shapes.push(("to_review".into(), to_review.text.clone(), Some(DASHBOARD)));
+        shapes.push(("completed".into(), completed.text.clone(), Some(DASHBOARD)));
     }
-    shapes.push(("group_by", GROUP_BY.to_string(), None));
+    shapes.push(("group_by".into(), GROUP_BY.to_string(), None));
+    // `dql:A;;B` runs queries A and B (with `this` set to the Emotions dashboard), to time a
+    // query's parts in one load.
+    if let Some(texts) = shape.strip_prefix("dql:") {
+        shapes = texts
+            .split(";;")
+            .enumerate()
+            .map(|(i, t)| (format!("dql{i}"), t.to_string(), Some(DASHBOARD)))
+            .collect();
+    }
     for (name, text, this) in shapes {
-        if shape != "all" && shape != name {
+        if shape != "all" && shape != name && !shape.starts_with("dql:") {
             continue;
         }
         let mut millis = Vec::with_capacity(runs);
