@@ -7,7 +7,7 @@
 
 use crate::hash::FxHashMap;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 const VARIATION_SELECTOR_16: char = '\u{FE0F}';
 
@@ -15,7 +15,18 @@ const VARIATION_SELECTOR_16: char = '\u{FE0F}';
 pub fn write_key(text: &str, out: &mut String) {
     out.clear();
     if text.is_ascii() {
-        out.extend(text.bytes().map(|b| b.to_ascii_lowercase() as char));
+        out.push_str(text);
+        out.make_ascii_lowercase();
+        return;
+    }
+    // Most names are NFC already (emoji and accented letters as typed): the quick check
+    // says so without composing, which is most of the cost of a key.
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        for c in text.chars() {
+            if c != VARIATION_SELECTOR_16 {
+                out.extend(c.to_lowercase());
+            }
+        }
         return;
     }
     for c in text.nfc() {
@@ -105,6 +116,21 @@ mod tests {
         assert_eq!(key("Caf\u{65}\u{301}"), key("Caf\u{e9}"));
         assert_eq!(key("ÉMOTION"), "émotion");
         assert_ne!(key("Shame"), key("Shame2"));
+    }
+
+    proptest::proptest! {
+        /// The quick-check shortcut gives the key the full composition gives.
+        #[test]
+        fn shortcut_keys_equal_composed_keys(
+            text in "[aAéÉe\u{301}\u{308}Å\u{30A}🏛\u{FE0F}가\u{1100}\u{1161}İ ẞ/.]{0,8}"
+        ) {
+            let composed: String = text
+                .nfc()
+                .filter(|c| *c != VARIATION_SELECTOR_16)
+                .flat_map(char::to_lowercase)
+                .collect();
+            proptest::prop_assert_eq!(key(&text), composed);
+        }
     }
 
     #[test]

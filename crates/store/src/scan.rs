@@ -69,13 +69,13 @@ where
     let unreadable = Mutex::new(Vec::new());
     let results: Vec<Option<(FileMeta, T)>> = entries
         .into_par_iter()
-        .map(|(abs, meta)| match std::fs::read(&abs) {
-            Ok(bytes) => {
+        .map(|found| match read_found(found) {
+            Ok((meta, bytes)) => {
                 let value = read(&meta, bytes);
                 Some((meta, value))
             }
             Err(e) => {
-                lock(&unreadable).push(StoreError::io(&abs, e));
+                lock(&unreadable).push(e);
                 None
             }
         })
@@ -93,7 +93,42 @@ where
     })
 }
 
-type Walked = (Vec<(PathBuf, FileMeta)>, Vec<VaultPath>, Vec<StoreError>);
+/// A Markdown file the walk found, not yet looked at: its metadata comes from the open file
+/// when it is read (one `statx` on the handle instead of a path lookup in the walk and
+/// another in the read).
+struct Found {
+    abs: PathBuf,
+    path: VaultPath,
+    excluded: bool,
+}
+
+/// Open a found file once: its size and times from the handle, then its bytes into a buffer
+/// of that size.
+fn read_found(found: Found) -> Result<(FileMeta, Vec<u8>), StoreError> {
+    use std::io::Read;
+    let Found {
+        abs,
+        path,
+        excluded,
+    } = found;
+    let io = |e| StoreError::io(&abs, e);
+    let mut file = std::fs::File::open(&abs).map_err(io)?;
+    let md = file.metadata().map_err(io)?;
+    // One byte more than the size, so a file that grew since is read to its end without
+    // doubling the buffer.
+    let mut bytes = Vec::with_capacity(md.len() as usize + 1);
+    file.read_to_end(&mut bytes).map_err(io)?;
+    let meta = FileMeta {
+        size: md.len(),
+        mtime_ms: millis(md.modified().ok()),
+        ctime_ms: millis(md.created().ok().or_else(|| md.modified().ok())),
+        path,
+        excluded,
+    };
+    Ok((meta, bytes))
+}
+
+type Walked = (Vec<Found>, Vec<VaultPath>, Vec<StoreError>);
 
 fn walk(root: &Path, options: &ScanOptions) -> Walked {
     let found = Mutex::new((Vec::new(), Vec::new(), Vec::new()));
@@ -140,28 +175,17 @@ fn walk(root: &Path, options: &ScanOptions) -> Walked {
                 lock(found).1.push(VaultPath::new(rel));
                 return ignore::WalkState::Continue;
             }
-            match entry.metadata() {
-                Ok(md) => {
-                    let excluded = is_excluded(&rel, options);
-                    let meta = FileMeta {
-                        size: md.len(),
-                        mtime_ms: millis(md.modified().ok()),
-                        ctime_ms: millis(md.created().ok().or_else(|| md.modified().ok())),
-                        path: VaultPath::new(rel),
-                        excluded,
-                    };
-                    lock(found).0.push((entry.into_path(), meta));
-                }
-                Err(e) => lock(found).2.push(StoreError::io(
-                    entry.path(),
-                    std::io::Error::other(e.to_string()),
-                )),
-            }
+            let excluded = is_excluded(&rel, options);
+            lock(found).0.push(Found {
+                abs: entry.into_path(),
+                path: VaultPath::new(rel),
+                excluded,
+            });
             ignore::WalkState::Continue
         })
     });
     let (mut notes, mut others, errors) = found.into_inner().unwrap_or_else(|p| p.into_inner());
-    notes.sort_by(|a: &(PathBuf, FileMeta), b| a.1.path.on_disk.cmp(&b.1.path.on_disk));
+    notes.sort_by(|a: &Found, b| a.path.on_disk.cmp(&b.path.on_disk));
     others.sort();
     (notes, others, errors)
 }
