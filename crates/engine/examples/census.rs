@@ -1,0 +1,189 @@
+//! Where a loaded vault's note memory goes: `cargo run --release -p attune-engine --example
+//! census -- VAULT`. Counts every part of every loaded note (struct sizes times counts, plus
+//! the heap behind strings and lists, by capacity) and prints a table in MB. The index is
+//! not counted here: RSS after load minus this total is roughly the index plus allocator
+//! overhead.
+
+use std::mem::size_of;
+
+use attune_syntax::{Field, Link, Note, Value};
+
+#[derive(Default)]
+struct Tally {
+    rows: Vec<(&'static str, u64, u64)>,
+}
+
+impl Tally {
+    fn add(&mut self, what: &'static str, count: u64, bytes: u64) {
+        match self.rows.iter_mut().find(|r| r.0 == what) {
+            Some(r) => {
+                r.1 += count;
+                r.2 += bytes;
+            }
+            None => self.rows.push((what, count, bytes)),
+        }
+    }
+}
+
+fn value_heap(v: &Value, t: &mut Tally) {
+    match v {
+        Value::Text(s) => t.add("value text heap", 1, s.capacity() as u64),
+        Value::Link(l) => {
+            t.add(
+                "value link box",
+                1,
+                size_of::<attune_syntax::LinkTarget>() as u64,
+            );
+            t.add(
+                "value link strings",
+                1,
+                (l.target.capacity()
+                    + l.fragment.as_ref().map_or(0, String::capacity)
+                    + l.alias.as_ref().map_or(0, String::capacity)) as u64,
+            );
+        }
+        Value::List(items) => {
+            t.add(
+                "value list heap",
+                1,
+                (items.capacity() * size_of::<Value>()) as u64,
+            );
+            items.iter().for_each(|i| value_heap(i, t));
+        }
+        Value::Map(pairs) => {
+            t.add(
+                "value map heap",
+                1,
+                (pairs.capacity() * size_of::<(String, Value)>()) as u64,
+            );
+            for (k, v) in pairs {
+                t.add("value map keys", 1, k.capacity() as u64);
+                value_heap(v, t);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn census(note: &Note, t: &mut Tally) {
+    t.add("Note struct", 1, size_of::<Note>() as u64);
+    t.add("source text", 1, note.source.capacity() as u64);
+    if let Some(fm) = &note.frontmatter {
+        t.add(
+            "fields array",
+            fm.fields.len() as u64,
+            (fm.fields.capacity() * size_of::<Field>()) as u64,
+        );
+        for f in &fm.fields {
+            if matches!(f.value, Value::Null) {
+                t.add("  of which null fields", 1, size_of::<Field>() as u64);
+            }
+            t.add(
+                "field item_spans heap",
+                1,
+                (f.item_spans.capacity() * 8) as u64,
+            );
+            value_heap(&f.value, t);
+        }
+    }
+    t.add(
+        "links array",
+        note.links.len() as u64,
+        (note.links.capacity() * size_of::<Link>()) as u64,
+    );
+    for l in &note.links {
+        t.add(
+            "link strings",
+            1,
+            (l.target.target.capacity()
+                + l.target.fragment.as_ref().map_or(0, String::capacity)
+                + l.target.alias.as_ref().map_or(0, String::capacity)) as u64,
+        );
+    }
+    t.add(
+        "tags",
+        note.tags.len() as u64,
+        note.tags
+            .iter()
+            .map(|x| size_of_val(x) + x.name.capacity())
+            .sum::<usize>() as u64,
+    );
+    t.add(
+        "headings",
+        note.headings.len() as u64,
+        note.headings
+            .iter()
+            .map(|x| size_of_val(x) + x.text.capacity())
+            .sum::<usize>() as u64,
+    );
+    t.add(
+        "inline fields",
+        note.inline_fields.len() as u64,
+        note.inline_fields
+            .iter()
+            .map(|x| size_of_val(x) + x.key.capacity() + x.value.capacity())
+            .sum::<usize>() as u64,
+    );
+    t.add(
+        "query blocks",
+        note.query_blocks.len() as u64,
+        note.query_blocks
+            .iter()
+            .map(|x| size_of_val(x) + x.text.capacity() + x.language.capacity())
+            .sum::<usize>() as u64,
+    );
+    t.add(
+        "tasks",
+        note.tasks.len() as u64,
+        note.tasks
+            .iter()
+            .map(|x| size_of_val(x) + x.text.capacity())
+            .sum::<usize>() as u64,
+    );
+    t.add(
+        "diagnostics",
+        note.diagnostics.len() as u64,
+        (note.diagnostics.capacity() * size_of::<attune_syntax::Diagnostic>()) as u64,
+    );
+}
+
+fn main() {
+    let Some(root) = std::env::args().nth(1) else {
+        eprintln!("usage: census VAULT");
+        std::process::exit(2);
+    };
+    let vault = match attune_engine::Vault::load(std::path::Path::new(&root)) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("cannot load {root}: {e}");
+            std::process::exit(1);
+        }
+    };
+    let mut t = Tally::default();
+    for n in &vault.notes {
+        census(&n.note, &mut t);
+        t.add(
+            "VaultNote + meta path",
+            1,
+            (size_of_val(n) + n.meta.path.on_disk.capacity() * 2) as u64,
+        );
+    }
+    println!(
+        "sizes: Note {} Field {} Value {} Link {}",
+        size_of::<Note>(),
+        size_of::<Field>(),
+        size_of::<Value>(),
+        size_of::<Link>()
+    );
+    let total: u64 = t
+        .rows
+        .iter()
+        .filter(|r| !r.0.starts_with(' '))
+        .map(|r| r.2)
+        .sum();
+    for (what, count, bytes) in &t.rows {
+        println!("{what:<28} {count:>10} {:>9.1} MB", *bytes as f64 / 1e6);
+    }
+    println!("{:<28} {:>10} {:>9.1} MB", "total", "", total as f64 / 1e6);
+    std::mem::forget(vault);
+}
