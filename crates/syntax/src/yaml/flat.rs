@@ -42,19 +42,26 @@ pub(crate) fn parse(source: &str, yaml: Span) -> Option<ParsedYaml> {
 
 /// Only line feeds and printable characters: no tabs, no CR, no control characters, no
 /// byte order mark or Unicode line separators (whose YAML meaning is not worth guessing).
+/// Works on bytes: the ASCII test runs over whole blocks (the compiler vectorises it), and
+/// only the lead bytes of the few excluded non-ASCII characters are looked at closely.
 fn plain_characters(text: &str) -> bool {
-    let ascii_ok = |b: u8| b == b'\n' || (0x20..0x7F).contains(&b) || b >= 0x80;
-    if !text.bytes().all(ascii_ok) {
-        return false;
+    let bytes = text.as_bytes();
+    let control = |b: u8| (b < 0x20 && b != b'\n') | (b == 0x7F);
+    for block in bytes.chunks(32) {
+        if block.iter().fold(false, |bad, &b| bad | control(b)) {
+            return false;
+        }
     }
-    text.is_ascii()
-        || text.chars().all(|c| {
-            !matches!(
-                c,
-                '\u{80}'
-                    ..='\u{9F}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}' | '\u{FFFE}' | '\u{FFFF}'
-            )
-        })
+    // U+0080–U+009F: C2 80–C2 9F; U+2028/U+2029: E2 80 A8/A9; U+FEFF: EF BB BF;
+    // U+FFFE/U+FFFF: EF BF BE/BF.
+    !memchr::memchr3_iter(0xC2, 0xE2, 0xEF, bytes).any(|i| {
+        let next = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+        match bytes[i] {
+            0xC2 => (0x80..=0x9F).contains(&next(1)),
+            0xE2 => next(1) == 0x80 && matches!(next(2), 0xA8 | 0xA9),
+            _ => matches!((next(1), next(2)), (0xBB, 0xBF) | (0xBF, 0xBE | 0xBF)),
+        }
+    })
 }
 
 struct Reader<'a> {
@@ -801,6 +808,21 @@ mod tests {
             ])
             .prop_map(str::to_owned),
         ]
+    }
+
+    proptest! {
+        /// The byte-level test agrees with the definition by characters.
+        #[test]
+        fn plain_characters_agrees_with_its_definition(
+            text in "[a\n\t\r\u{1}\u{7F}\u{80}\u{9F}\u{A0}\u{FEFF}\u{FEFE}\u{2028}\u{2029}\u{2027}\u{FFFE}\u{FFFF}\u{FFFD}é🎭\u{FE0F}]{0,40}"
+        ) {
+            let by_chars = text.chars().all(|c| {
+                c == '\n'
+                    || (!c.is_control()
+                        && !matches!(c, '\u{FEFF}' | '\u{2028}' | '\u{2029}' | '\u{FFFE}' | '\u{FFFF}'))
+            });
+            prop_assert_eq!(plain_characters(&text), by_chars);
+        }
     }
 
     proptest! {
