@@ -298,6 +298,18 @@ impl<'s> Context<'s> {
             ExprKind::Negate(inner) => QValue::Bool(!self.eval_ref(inner, env)?.is_truthy()),
             ExprKind::Binary(op, left, right) => {
                 let a = self.eval_ref(left, env)?;
+                // Dataview evaluates both sides of `and`/`or`; when the left side decides the
+                // answer, only an error on the right could change the outcome, so a right
+                // side that cannot fail is skipped.
+                match op {
+                    BinaryOp::And if !a.is_truthy() && self.cannot_fail(right, env) => {
+                        return Ok(Cow::Owned(QValue::Bool(false)));
+                    }
+                    BinaryOp::Or if a.is_truthy() && self.cannot_fail(right, env) => {
+                        return Ok(Cow::Owned(QValue::Bool(true)));
+                    }
+                    _ => {}
+                }
                 let b = self.eval_ref(right, env)?;
                 self.binary(*op, &a, &b)?
             }
@@ -340,6 +352,41 @@ impl<'s> Context<'s> {
             }
         };
         Ok(Cow::Owned(owned))
+    }
+
+    /// Whether evaluating `expr` in `env` surely succeeds (`false`: it might fail): literals,
+    /// names, comparisons and `and`/`or`/`!` of such, `file.x` on a page row whose `file` is
+    /// its own, and `contains`-family calls on them with a literal needle that is not a list.
+    fn cannot_fail(&self, expr: &Expr, env: Env<'_>) -> bool {
+        use BinaryOp::*;
+        match &expr.kind {
+            ExprKind::Literal(_) | ExprKind::DateShorthand(_) | ExprKind::Variable(_) => true,
+            ExprKind::Negate(inner) => self.cannot_fail(inner, env),
+            ExprKind::Binary(Eq | Ne | Lt | Le | Gt | Ge | And | Or, a, b) => {
+                self.cannot_fail(a, env) && self.cannot_fail(b, env)
+            }
+            ExprKind::Index(object, index) => {
+                matches!(&index.kind, ExprKind::Literal(QValue::Text(_)))
+                    && matches!(&object.kind, ExprKind::Variable(v) if v == "file")
+                    && !env.locals.iter().any(|(k, _)| k == "file")
+                    && matches!(env.row, Some(RowData::Page(pv))
+                        if !pv.overrides.iter().any(|(k, _)| &**k == "file"))
+            }
+            ExprKind::Call(
+                functions::Function::Contains
+                | functions::Function::Icontains
+                | functions::Function::Econtains,
+                args,
+            ) => match args.as_slice() {
+                [hay, needle] => {
+                    matches!(&needle.kind, ExprKind::Literal(v) if !matches!(v, QValue::List(_)))
+                        && !matches!(hay.kind, ExprKind::Lambda(..))
+                        && self.cannot_fail(hay, env)
+                }
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     pub(crate) fn apply_lambda(

@@ -10,6 +10,7 @@ use attune_syntax::Note;
 use attune_syntax::Value;
 use jiff::civil::{Date, DateTime};
 
+use crate::collation::{KeyArena, TextKey, compare_text};
 use crate::lexer::is_emoji;
 use crate::time::{number_prefix, parse_date, parse_duration};
 use crate::value::{Link, LinkKind, PageId, QValue, file_title};
@@ -59,6 +60,12 @@ pub trait QuerySource {
     /// The numbering of every field key of this source's pages, when it keeps one (see
     /// [`FieldKeys`]); `None`: pages are read by key text.
     fn field_keys(&self) -> Option<&FieldKeys> {
+        None
+    }
+
+    /// Each page's place in `file.name` order, by page id (see [`NameRanks`]), when the
+    /// source keeps one: `SORT file.name` then orders numbers instead of reading names.
+    fn name_ranks(&self) -> Option<&NameRanks> {
         None
     }
 
@@ -350,6 +357,43 @@ impl FieldKeys {
     /// The id of a key, or that no page has it.
     pub(crate) fn id(&self, key: &str) -> KeyId {
         self.ids.get(key).map_or(KeyId::Absent, |&id| KeyId::Id(id))
+    }
+}
+
+/// Every page's rank in the order Dataview sorts `file.name` by ([`compare_text`], that is
+/// `localeCompare`): pages whose names compare equal share a rank, and a lower rank sorts
+/// first. A source builds it once over all its pages (which it then never changes).
+#[derive(Clone, Debug, Default)]
+pub struct NameRanks {
+    ranks: Vec<u32>,
+}
+
+impl NameRanks {
+    /// Rank the names of `pages` (indexed by page id).
+    pub fn index(pages: &[Page]) -> NameRanks {
+        let mut arena = KeyArena::new();
+        let keys: Vec<TextKey> = pages.iter().map(|p| arena.push(p.name())).collect();
+        let order_of = |a: usize, b: usize| {
+            arena
+                .compare(keys[a], keys[b])
+                .then_with(|| compare_text(pages[a].name(), pages[b].name()))
+        };
+        let mut order: Vec<usize> = (0..pages.len()).collect();
+        order.sort_by(|&a, &b| order_of(a, b));
+        let mut ranks = vec![0; pages.len()];
+        let mut rank = 0u32;
+        for (i, &page) in order.iter().enumerate() {
+            if i > 0 && order_of(order[i - 1], page) != std::cmp::Ordering::Equal {
+                rank += 1;
+            }
+            ranks[page] = rank;
+        }
+        NameRanks { ranks }
+    }
+
+    /// The rank of a page's name (`None` for an id the ranks were not built with).
+    pub(crate) fn get(&self, page: PageId) -> Option<u32> {
+        self.ranks.get(page.0 as usize).copied()
     }
 }
 
