@@ -622,14 +622,14 @@ impl<'s> Context<'s> {
             "path" => QValue::Text(page.path.clone()),
             "folder" => QValue::Text(page.folder().to_string()),
             "name" => QValue::Text(page.name().to_string()),
-            "link" => QValue::Link(Link::file(page.path.clone())),
-            "outlinks" => QValue::List(page.outlinks.iter().cloned().map(QValue::Link).collect()),
+            "link" => QValue::link(Link::file(page.path.clone())),
+            "outlinks" => QValue::List(page.outlinks.iter().cloned().map(QValue::link).collect()),
             "inlinks" => QValue::List(
                 self.source
                     .inlinks(id)
                     .into_iter()
                     .filter_map(|p| self.source.page(p))
-                    .map(|p| QValue::Link(Link::file(p.path.clone())))
+                    .map(|p| QValue::link(Link::file(p.path.clone())))
                     .collect(),
             ),
             "etags" => texts(&page.tags),
@@ -917,11 +917,11 @@ pub(crate) fn task_object(page: &Page, task: &TaskItem) -> Vec<(String, QValue)>
         ("path".to_string(), QValue::Text(page.path.clone())),
         (
             "link".to_string(),
-            QValue::Link(Link::file(page.path.clone())),
+            QValue::link(Link::file(page.path.clone())),
         ),
         (
             "section".to_string(),
-            QValue::Link(Link::file(page.path.clone())),
+            QValue::link(Link::file(page.path.clone())),
         ),
         ("task".to_string(), QValue::Bool(true)),
         ("annotated".to_string(), QValue::Bool(false)),

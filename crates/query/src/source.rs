@@ -486,7 +486,7 @@ pub fn convert_value(value: &Value, resolve: &dyn Fn(&str) -> Option<String>) ->
             let mut link = Link::parse_inner(&text);
             link.display = target.alias.clone();
             resolve_link_path(&mut link, resolve);
-            QValue::Link(link)
+            QValue::link(link)
         }
         Value::List(items) => {
             QValue::List(items.iter().map(|v| convert_value(v, resolve)).collect())
@@ -524,7 +524,7 @@ fn convert_text(s: &str, resolve: &dyn Fn(&str) -> Option<String>) -> QValue {
         let mut link = Link::parse_inner(inner);
         link.embed = embed;
         resolve_link_path(&mut link, resolve);
-        return QValue::Link(link);
+        return QValue::link(link);
     }
     QValue::Text(s.to_string())
 }

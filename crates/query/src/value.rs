@@ -185,7 +185,9 @@ pub enum QValue {
     Text(String),
     Date(DateTime),
     Duration(Duration),
-    Link(Link),
+    /// Boxed: a link is the largest value, and keeping it out of line keeps every value
+    /// (and so every page field and result cell) small.
+    Link(Box<Link>),
     List(Vec<QValue>),
     Object(Vec<(String, QValue)>),
     Page(PageValue),
@@ -195,6 +197,11 @@ pub enum QValue {
 impl QValue {
     pub fn text(s: impl Into<String>) -> QValue {
         QValue::Text(s.into())
+    }
+
+    /// A link value.
+    pub fn link(link: Link) -> QValue {
+        QValue::Link(Box::new(link))
     }
 
     /// Dataview's type name, as `typeof()` returns it.
