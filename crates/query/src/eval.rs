@@ -622,7 +622,7 @@ impl<'s> Context<'s> {
             "path" => QValue::Text(page.path.clone()),
             "folder" => QValue::Text(page.folder().to_string()),
             "name" => QValue::Text(page.name().to_string()),
-            "link" => QValue::link(Link::file(page.path.clone())),
+            "link" => page.link_value().clone(),
             "outlinks" => QValue::List(page.outlinks.iter().cloned().map(QValue::link).collect()),
             "inlinks" => QValue::List(
                 self.source

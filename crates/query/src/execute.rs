@@ -123,7 +123,7 @@ impl Row {
             (RowId::Page(id), _) => ctx
                 .source
                 .page(*id)
-                .map_or(QValue::Null, |p| QValue::link(Link::file(p.path.clone()))),
+                .map_or(QValue::Null, |p| p.link_value().clone()),
             (RowId::Key(v), _) => ctx.materialize(v.clone(), 0),
             (RowId::Group, RowData::Group(group)) => ctx.materialize(group.key.clone(), 0),
             (RowId::Group, _) => QValue::Null,

@@ -6,6 +6,8 @@
 //! name normalisation: `Energy Mood` is also `energy-mood`), "Types of Metadata" (which text
 //! becomes a date, a duration or a link). Source: `data-import/markdown-file.ts`.
 
+use std::sync::Arc;
+
 use attune_syntax::Note;
 use attune_syntax::Value;
 use jiff::civil::{Date, DateTime};
@@ -130,6 +132,8 @@ pub struct Page {
     /// `file.name` as a value, so queries read it without building a string per row. Set
     /// from `path` by [`Page::new`] and [`Page::index_fields`].
     name_value: QValue,
+    /// `file.link`, a link to this page, shared by every result row that shows it.
+    link_value: QValue,
 }
 
 /// See `Page::field_hashes`. Equal for any two pages: it only mirrors `fields`.
@@ -139,8 +143,10 @@ enum FieldHashes {
     None,
     /// [`key_hash`] of each key.
     Hashes(Vec<u16>),
-    /// Each key's id in the source's [`FieldKeys`]: equal ids are equal keys.
-    Ids(Vec<u16>),
+    /// Each key's id in the source's [`FieldKeys`]: equal ids are equal keys. Pages with the
+    /// same keys in the same order (notes made from one template) share one list, which
+    /// then stays in cache while a query reads their fields.
+    Ids(Arc<[u16]>),
 }
 
 impl PartialEq for FieldHashes {
@@ -163,6 +169,7 @@ impl Page {
     pub fn new(path: impl Into<String>) -> Page {
         let path = path.into();
         let name_value = QValue::text(file_title(&path));
+        let link_value = QValue::link(Link::file(path.clone()));
         Page {
             path,
             fields: Vec::new(),
@@ -175,6 +182,7 @@ impl Page {
             day: None,
             field_hashes: FieldHashes::default(),
             name_value,
+            link_value,
         }
     }
 
@@ -184,12 +192,20 @@ impl Page {
     pub fn index_fields(&mut self) {
         self.field_hashes =
             FieldHashes::Hashes(self.fields.iter().map(|(k, _)| key_hash(k)).collect());
-        self.name_value = QValue::text(file_title(&self.path));
+        if !matches!(&self.link_value, QValue::Link(l) if l.path == self.path) {
+            self.name_value = QValue::text(file_title(&self.path));
+            self.link_value = QValue::link(Link::file(self.path.clone()));
+        }
     }
 
     /// `file.name` as a text value.
     pub(crate) fn name_value(&self) -> &QValue {
         &self.name_value
+    }
+
+    /// `file.link`: a link to this page.
+    pub(crate) fn link_value(&self) -> &QValue {
+        &self.link_value
     }
 
     /// Build a page from a parsed note. `resolve` maps a link target as written to the vault
@@ -341,6 +357,7 @@ impl FieldKeys {
                 }
             }
         }
+        let mut layouts: FxHashMap<Vec<u16>, Arc<[u16]>> = FxHashMap::default();
         for page in pages.iter_mut() {
             let numbered: Option<Vec<u16>> = page
                 .fields
@@ -348,7 +365,10 @@ impl FieldKeys {
                 .map(|(k, _)| ids.get(k.as_str()).copied())
                 .collect();
             if let Some(numbered) = numbered {
-                page.field_hashes = FieldHashes::Ids(numbered);
+                let shared = layouts
+                    .entry(numbered)
+                    .or_insert_with_key(|layout| Arc::from(layout.as_slice()));
+                page.field_hashes = FieldHashes::Ids(shared.clone());
             }
         }
         Some(FieldKeys { ids })
