@@ -117,6 +117,9 @@ pub(crate) struct Context<'s> {
     keys: Option<&'s FieldKeys>,
     /// The ids of the names this run has read (a query reads a handful, on every row).
     key_ids: RefCell<Vec<(Box<str>, KeyId)>>,
+    /// The name ranks of the texts this run compared `file.name` with (`None`: no page has
+    /// that name).
+    name_ranks: RefCell<Vec<(Box<str>, Option<u32>)>>,
 }
 
 impl<'s> Context<'s> {
@@ -134,6 +137,7 @@ impl<'s> Context<'s> {
             no_overrides: Arc::new([]),
             keys: source.field_keys(),
             key_ids: RefCell::new(Vec::new()),
+            name_ranks: RefCell::new(Vec::new()),
         }
     }
 
@@ -296,6 +300,11 @@ impl<'s> Context<'s> {
                 .collect::<Result<Vec<_>, _>>()
                 .map(QValue::Object)?,
             ExprKind::Negate(inner) => QValue::Bool(!self.eval_ref(inner, env)?.is_truthy()),
+            ExprKind::Binary(op @ (BinaryOp::Eq | BinaryOp::Ne), left, right)
+                if let Some(equal) = self.page_name_is(left, right, env) =>
+            {
+                QValue::Bool(equal == (*op == BinaryOp::Eq))
+            }
             ExprKind::Binary(op, left, right) => {
                 let a = self.eval_ref(left, env)?;
                 // Dataview evaluates both sides of `and`/`or`; when the left side decides the
@@ -354,6 +363,43 @@ impl<'s> Context<'s> {
         Ok(Cow::Owned(owned))
     }
 
+    /// `file.name = "text"` on a page row whose `file` is its own, answered from the source's
+    /// name ranks without reading the name (`None`: not that shape, or no ranks): the same
+    /// answer as comparing the texts, since equal ranks are exactly equal names.
+    fn page_name_is(&self, left: &Expr, right: &Expr, env: Env<'_>) -> Option<bool> {
+        let ExprKind::Literal(QValue::Text(text)) = &right.kind else {
+            return None;
+        };
+        if !crate::execute::is_file_name(left) || !self.file_is_page_file(env) {
+            return None;
+        }
+        let Some(RowData::Page(pv)) = env.row else {
+            return None;
+        };
+        let ranks = self.source.name_ranks()?;
+        let rank = ranks.get(pv.page)?;
+        let mut known = self.name_ranks.borrow_mut();
+        let wanted = match known.iter().find(|(t, _)| **t == **text) {
+            Some((_, r)) => *r,
+            None => {
+                let r = ranks.rank_of(text, |id| self.source.page(id).map(Page::name));
+                if known.len() < 32 {
+                    known.push((text.as_str().into(), r));
+                }
+                r
+            }
+        };
+        Some(wanted == Some(rank))
+    }
+
+    /// Whether `file` on this row is the row's own page file object: a page row without a
+    /// FLATTEN or GROUP BY name `file`, outside any lambda parameter `file`.
+    fn file_is_page_file(&self, env: Env<'_>) -> bool {
+        !env.locals.iter().any(|(k, _)| k == "file")
+            && matches!(env.row, Some(RowData::Page(pv))
+                if !pv.overrides.iter().any(|(k, _)| &**k == "file"))
+    }
+
     /// Whether evaluating `expr` in `env` surely succeeds (`false`: it might fail): literals,
     /// names, comparisons and `and`/`or`/`!` of such, `file.x` on a page row whose `file` is
     /// its own, and `contains`-family calls on them with a literal needle that is not a list.
@@ -368,9 +414,7 @@ impl<'s> Context<'s> {
             ExprKind::Index(object, index) => {
                 matches!(&index.kind, ExprKind::Literal(QValue::Text(_)))
                     && matches!(&object.kind, ExprKind::Variable(v) if v == "file")
-                    && !env.locals.iter().any(|(k, _)| k == "file")
-                    && matches!(env.row, Some(RowData::Page(pv))
-                        if !pv.overrides.iter().any(|(k, _)| &**k == "file"))
+                    && self.file_is_page_file(env)
             }
             ExprKind::Call(
                 functions::Function::Contains

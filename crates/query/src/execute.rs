@@ -564,7 +564,7 @@ struct SortKey<'x> {
 }
 
 /// Whether `expr` is `file.name` (or `file["name"]`).
-fn is_file_name(expr: &Expr) -> bool {
+pub(crate) fn is_file_name(expr: &Expr) -> bool {
     matches!(&expr.kind, ExprKind::Index(object, index)
         if matches!(&object.kind, ExprKind::Variable(v) if v == "file")
             && matches!(&index.kind, ExprKind::Literal(QValue::Text(k)) if k == "name"))

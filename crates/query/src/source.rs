@@ -386,6 +386,8 @@ impl FieldKeys {
 #[derive(Clone, Debug, Default)]
 pub struct NameRanks {
     ranks: Vec<u32>,
+    /// Page ids in name order.
+    order: Vec<PageId>,
 }
 
 impl NameRanks {
@@ -408,7 +410,28 @@ impl NameRanks {
             }
             ranks[page] = rank;
         }
-        NameRanks { ranks }
+        NameRanks {
+            ranks,
+            order: order.into_iter().map(|i| PageId(i as u32)).collect(),
+        }
+    }
+
+    /// The rank of the pages named `text` (compared as [`compare_text`] compares), or `None`
+    /// when no page has that name; `name` reads a page's name.
+    pub(crate) fn rank_of<'p>(
+        &self,
+        text: &str,
+        name: impl Fn(PageId) -> Option<&'p str>,
+    ) -> Option<u32> {
+        let at = self
+            .order
+            .partition_point(|id| name(*id).is_some_and(|n| compare_text(n, text).is_lt()));
+        let id = *self.order.get(at)?;
+        if compare_text(name(id)?, text).is_eq() {
+            self.get(id)
+        } else {
+            None
+        }
     }
 
     /// The rank of a page's name (`None` for an id the ranks were not built with).

@@ -269,3 +269,42 @@ fn and_or_skip_a_right_side_only_when_it_cannot_fail() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn file_name_equality_through_ranks_matches_comparing_the_texts() {
+    let v = MemorySource::from_texts([
+        ("N/apple.md", "---\nstatus: b\n---\n"),
+        ("N/Apple.md", "---\nstatus: a\n---\n"),
+        ("N/⚖️Trade.md", "---\nstatus: a\n---\n"),
+        ("N/a/Zeta.md", "---\nstatus: b\n---\n"),
+        ("N/b/Zeta.md", "---\nstatus: a\n---\n"),
+        ("N/🎭 Emotions.md", "---\nstatus: a\n---\n"),
+    ]);
+    for name in [
+        "apple",
+        "Apple",
+        "APPLE",
+        "⚖Trade",
+        "⚖️Trade",
+        "Zeta",
+        "🎭 Emotions",
+        "Missing",
+        "",
+        "zzz",
+    ] {
+        for op in ["=", "!="] {
+            let ranked = format!("TABLE status FROM \"N\" WHERE file.name {op} \"{name}\"");
+            let by_text = format!("TABLE status FROM \"N\" WHERE file.name + \"\" {op} \"{name}\"");
+            assert_eq!(run(&v, &ranked, None), run(&v, &by_text, None), "{ranked}");
+        }
+    }
+    // Where `file` is not the page's own file object, the name is read as usual.
+    assert_eq!(
+        run(
+            &v,
+            "TABLE WITHOUT ID file.name FROM \"N\" FLATTEN object(\"name\", status) AS file WHERE file.name = \"b\"",
+            None
+        ),
+        ["b", "b"]
+    );
+}
