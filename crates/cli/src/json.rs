@@ -10,7 +10,7 @@ pub fn qvalue(v: &QValue) -> Value {
         QValue::Null => Value::Null,
         QValue::Bool(b) => json!(b),
         QValue::Number(n) => json!(n),
-        QValue::Text(s) => json!(s),
+        QValue::Text(s) => json!(&**s),
         QValue::Date(_) => json!({ "date": render::display_value(v) }),
         QValue::Duration(_) => json!({ "duration": render::display_value(v) }),
         QValue::Link(l) => {

@@ -384,7 +384,7 @@ impl<'s> Context<'s> {
             None => {
                 let r = ranks.rank_of(text, |id| self.source.page(id).map(Page::name));
                 if known.len() < 32 {
-                    known.push((text.as_str().into(), r));
+                    known.push((text.as_ref().into(), r));
                 }
                 r
             }
@@ -541,11 +541,11 @@ impl<'s> Context<'s> {
         match (object, index) {
             (Cow::Borrowed(QValue::Object(fields)), QValue::Text(key)) => Ok(fields
                 .iter()
-                .find(|(k, _)| k == key)
+                .find(|(k, _)| **k == **key)
                 .map_or_else(null, |(_, v)| Cow::Borrowed(v))),
             (Cow::Owned(QValue::Object(fields)), QValue::Text(key)) => Ok(fields
                 .into_iter()
-                .find(|(k, _)| k == key)
+                .find(|(k, _)| **k == **key)
                 .map_or_else(null, |(_, v)| Cow::Owned(v))),
             (Cow::Borrowed(QValue::Page(pv)), QValue::Text(key)) => {
                 Ok(self.page_value_field_ref(pv, key).unwrap_or_else(null))
@@ -558,7 +558,7 @@ impl<'s> Context<'s> {
                         .unwrap_or_else(null)),
                 }
             }
-            (object, QValue::Text(key)) if key == "name" && matches!(&*object, QValue::File(_)) => {
+            (object, QValue::Text(key)) if &**key == "name" && matches!(&*object, QValue::File(_)) => {
                 let QValue::File(id) = *object else {
                     return Ok(null());
                 };
@@ -596,7 +596,7 @@ impl<'s> Context<'s> {
         match (object, index) {
             (QValue::Object(fields), QValue::Text(key)) => Ok(fields
                 .iter()
-                .find(|(k, _)| k == key)
+                .find(|(k, _)| **k == **key)
                 .map_or(QValue::Null, |(_, v)| v.clone())),
             (QValue::Page(pv), QValue::Text(key)) => {
                 Ok(self.page_value_field(pv, key).unwrap_or(QValue::Null))
@@ -634,7 +634,7 @@ impl<'s> Context<'s> {
                 if *n >= 0.0 && n.fract() == 0.0 && (*n as usize) < units.len() {
                     Ok(QValue::Text(String::from_utf16_lossy(
                         &units[*n as usize..*n as usize + 1],
-                    )))
+                    ).into()))
                 } else {
                     Ok(QValue::Null)
                 }
@@ -660,12 +660,12 @@ impl<'s> Context<'s> {
             return QValue::Null;
         };
         let texts = |items: &[String]| {
-            QValue::List(items.iter().map(|s| QValue::Text(s.clone())).collect())
+            QValue::List(items.iter().map(|s| QValue::Text(s.clone().into())).collect())
         };
         match key {
-            "path" => QValue::Text(page.path.clone()),
-            "folder" => QValue::Text(page.folder().to_string()),
-            "name" => QValue::Text(page.name().to_string()),
+            "path" => QValue::Text(page.path.clone().into()),
+            "folder" => QValue::Text(page.folder().to_string().into()),
+            "name" => QValue::Text(page.name().to_string().into()),
             "link" => page.link_value().clone(),
             "outlinks" => QValue::List(page.outlinks.iter().cloned().map(QValue::link).collect()),
             "inlinks" => QValue::List(
@@ -717,7 +717,7 @@ impl<'s> Context<'s> {
                 page.path
                     .rsplit_once('.')
                     .map_or("", |(_, e)| e)
-                    .to_string(),
+                    .to_string().into(),
             ),
             "day" => page.day.map_or(QValue::Null, QValue::Date),
             _ => QValue::Null,
@@ -845,15 +845,15 @@ impl<'s> Context<'s> {
             (Mul, Number(x), Number(y)) => Number(x * y),
             (Div, Number(x), Number(y)) => Number(x / y),
             (Rem, Number(x), Number(y)) => Number(x % y),
-            (Add, Text(x), _) => Text(format!("{x}{}", self.to_text(b))),
-            (Add, _, Text(y)) => Text(format!("{}{y}", self.to_text(a))),
+            (Add, Text(x), _) => Text(format!("{x}{}", self.to_text(b)).into()),
+            (Add, _, Text(y)) => Text(format!("{}{y}", self.to_text(a)).into()),
             (Mul, Text(s), Number(n)) | (Mul, Number(n), Text(s)) => {
                 if *n < 0.0 || !n.is_finite() {
-                    Text(String::new())
+                    Text(String::new().into())
                 } else if (s.len() as f64) * n.floor() > 16_000_000.0 {
                     return Err("text repetition would be longer than 16 MB".to_string());
                 } else {
-                    Text(s.repeat(*n as usize))
+                    Text(s.repeat(*n as usize).into())
                 }
             }
             (Sub, Date(x), Date(y)) => Duration(diff_dates(*x, *y)),
@@ -952,13 +952,13 @@ pub(crate) fn task_object(page: &Page, task: &TaskItem) -> Vec<(String, QValue)>
     let completed = matches!(task.status, 'x' | 'X');
     vec![
         ("symbol".to_string(), QValue::text("-")),
-        ("text".to_string(), QValue::Text(task.text.clone())),
-        ("status".to_string(), QValue::Text(task.status.to_string())),
+        ("text".to_string(), QValue::Text(task.text.clone().into())),
+        ("status".to_string(), QValue::Text(task.status.to_string().into())),
         ("checked".to_string(), QValue::Bool(task.status != ' ')),
         ("completed".to_string(), QValue::Bool(completed)),
         ("fullyCompleted".to_string(), QValue::Bool(completed)),
         ("line".to_string(), QValue::Number(f64::from(task.line))),
-        ("path".to_string(), QValue::Text(page.path.clone())),
+        ("path".to_string(), QValue::Text(page.path.clone().into())),
         (
             "link".to_string(),
             QValue::link(Link::file(page.path.clone())),

@@ -567,7 +567,7 @@ struct SortKey<'x> {
 pub(crate) fn is_file_name(expr: &Expr) -> bool {
     matches!(&expr.kind, ExprKind::Index(object, index)
         if matches!(&object.kind, ExprKind::Variable(v) if v == "file")
-            && matches!(&index.kind, ExprKind::Literal(QValue::Text(k)) if k == "name"))
+            && matches!(&index.kind, ExprKind::Literal(QValue::Text(k)) if &**k == "name"))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

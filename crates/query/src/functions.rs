@@ -292,9 +292,9 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
                         "keys should be of type string for object(key1, value1, ...)".to_string(),
                     );
                 };
-                match out.iter_mut().find(|(k, _)| k == key) {
+                match out.iter_mut().find(|(k, _)| **k == **key) {
                     Some(slot) => slot.1 = pair[1].clone(),
-                    None => out.push((key.clone(), pair[1].clone())),
+                    None => out.push((key.to_string(), pair[1].clone())),
                 }
             }
             Ok(QValue::Object(out))
@@ -308,10 +308,10 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
             [QValue::Link(link)] => Ok(date_of_link(ctx, link)),
             [Null] | [Null, Text(_)] => Ok(Null),
             [Text(s), Text(f)] => {
-                if f == "x" || f == "X" {
+                if &**f == "x" || &**f == "X" {
                     match number_prefix(s.trim_start()) {
                         Some((n, _)) => {
-                            let ms = if f == "X" { n * 1000.0 } else { n };
+                            let ms = if &**f == "X" { n * 1000.0 } else { n };
                             Ok(epoch_millis(ms).map_or(Null, QValue::Date))
                         }
                         None => Err(format!("Not a number for format ({f}): {s}")),
@@ -337,7 +337,7 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
             _ => Err(no_impl("number", a)),
         }),
         Function::String => match a {
-            [v] => Ok(Text(ctx.to_text(v))),
+            [v] => Ok(Text(ctx.to_text(v).into())),
             _ => fail(),
         },
         Function::Link => {
@@ -357,13 +357,13 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
             _ => Err(no_impl("embed", a)),
         }),
         Function::Elink => vectorize(a, &[0], &|a| match a {
-            [Text(url)] | [Text(url), Null] => Ok(Text(format!("[{url}]({url})"))),
-            [Text(url), Text(d)] => Ok(Text(format!("[{d}]({url})"))),
+            [Text(url)] | [Text(url), Null] => Ok(Text(format!("[{url}]({url})").into())),
+            [Text(url), Text(d)] => Ok(Text(format!("[{d}]({url})").into())),
             [Null] | [Null, _] => Ok(Null),
             _ => Err(no_impl("elink", a)),
         }),
         Function::Typeof => match a {
-            [v] => Ok(Text(v.type_name().to_string())),
+            [v] => Ok(Text(v.type_name().to_string().into())),
             _ => fail(),
         },
         Function::Round => vectorize(a, &[0], &|a| match a {
@@ -418,7 +418,7 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
         },
         Function::Reduce => vectorize(a, &[1], &|a| match a {
             [List(items), Text(op)] => {
-                let op = match op.as_str() {
+                let op = match op.as_ref() {
                     "+" => BinaryOp::Add,
                     "-" => BinaryOp::Sub,
                     "*" => BinaryOp::Mul,
@@ -468,7 +468,7 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
         },
         Function::Reverse => match a {
             [List(items)] => Ok(List(items.iter().rev().cloned().collect())),
-            [Text(s)] => Ok(Text(s.chars().rev().collect())),
+            [Text(s)] => Ok(Text(s.chars().rev().collect::<String>().into())),
             [v] => Ok(v.clone()),
             _ => fail(),
         },
@@ -508,16 +508,16 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
                     .iter()
                     .map(|v| ctx.to_text(v))
                     .collect::<Vec<_>>()
-                    .join(sep),
+                    .join(sep).into(),
             )),
             [List(items)] | [List(items), Null] => Ok(Text(
                 items
                     .iter()
                     .map(|v| ctx.to_text(v))
                     .collect::<Vec<_>>()
-                    .join(", "),
+                    .join(", ").into(),
             )),
-            [v] | [v, Text(_)] => Ok(Text(ctx.to_text(v))),
+            [v] | [v, Text(_)] => Ok(Text(ctx.to_text(v).into())),
             _ => Err(no_impl("join", a)),
         }),
         Function::Filter | Function::Map | Function::Minby | Function::Maxby => match a {
@@ -560,7 +560,7 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
                 {
                     format!("^{pattern}$")
                 } else {
-                    pattern.clone()
+                    pattern.to_string()
                 };
                 Ok(Bool(ctx.regex(&pattern, false)?.is_match(text)))
             }
@@ -572,7 +572,7 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
                 let re = ctx.regex(pattern, false)?;
                 Ok(Text(
                     re.replace_all(text, js_replacement(replacement).as_str())
-                        .into_owned(),
+                        .into_owned().into(),
                 ))
             }
             [Null, _, _] | [_, Null, _] | [_, _, Null] => Ok(Null),
@@ -582,9 +582,9 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
             [Text(text), Text(pattern), Text(replacement)] => {
                 if pattern.is_empty() {
                     let parts: Vec<String> = text.chars().map(String::from).collect();
-                    Ok(Text(parts.join(replacement)))
+                    Ok(Text(parts.join(replacement).into()))
                 } else {
-                    Ok(Text(text.replace(pattern.as_str(), replacement)))
+                    Ok(Text(text.replace(pattern.as_ref(), replacement).into()))
                 }
             }
             [Null, _, _] | [_, Null, _] | [_, _, Null] => Ok(Null),
@@ -593,9 +593,9 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
         Function::Lower | Function::Upper => vectorize(a, &[0], &|a| match a {
             [Text(s)] => Ok(Text(if func == Function::Lower {
                 s.to_lowercase()
-            } else {
+            .into()} else {
                 s.to_uppercase()
-            })),
+            .into()})),
             [Null] => Ok(Null),
             _ => Err(no_impl(name, a)),
         }),
@@ -609,9 +609,9 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
         },
         Function::Startswith | Function::Endswith => vectorize(a, &[0, 1], &|a| match a {
             [Text(s), Text(part)] => Ok(Bool(if func == Function::Startswith {
-                s.starts_with(part.as_str())
+                s.starts_with(part.as_ref())
             } else {
-                s.ends_with(part.as_str())
+                s.ends_with(part.as_ref())
             })),
             [Null, _] | [_, Null] => Ok(Null),
             _ => Err(no_impl(name, a)),
@@ -619,7 +619,7 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
         Function::Padleft | Function::Padright => vectorize(a, &[0, 1, 2], &|a| {
             let (s, len, pad) = match a {
                 [Text(s), Number(len)] => (s, *len, " "),
-                [Text(s), Number(len), Text(pad)] => (s, *len, pad.as_str()),
+                [Text(s), Number(len), Text(pad)] => (s, *len, pad.as_ref()),
                 [Null, ..] | [_, Null, ..] | [_, _, Null] => return Ok(Null),
                 _ => return Err(no_impl(name, a)),
             };
@@ -631,9 +631,9 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
             let fill: String = pad.chars().cycle().take(want - have).collect();
             Ok(Text(if func == Function::Padleft {
                 format!("{fill}{s}")
-            } else {
+            .into()} else {
                 format!("{s}{fill}")
-            }))
+            .into()}))
         }),
         Function::Substring => vectorize(a, &[0, 1, 2], &|a| {
             let chars: Vec<char> = match a {
@@ -653,12 +653,12 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
             } else {
                 (start, end)
             };
-            Ok(Text(chars[start..end].iter().collect()))
+            Ok(Text(chars[start..end].iter().collect::<String>().into()))
         }),
         Function::Truncate => vectorize(a, &[0, 1, 2], &|a| {
             let (s, len, suffix) = match a {
                 [Text(s), Number(len)] => (s, *len, "..."),
-                [Text(s), Number(len), Text(suffix)] => (s, *len, suffix.as_str()),
+                [Text(s), Number(len), Text(suffix)] => (s, *len, suffix.as_ref()),
                 [Null, ..] | [_, Null, ..] | [_, _, Null] => return Ok(Null),
                 _ => return Err(no_impl("truncate", a)),
             };
@@ -666,7 +666,7 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
             let keep = (len - suffix.chars().count() as f64).max(0.0) as usize;
             if chars.len() as f64 > len - suffix.chars().count() as f64 {
                 Ok(Text(
-                    chars[..keep.min(chars.len())].iter().collect::<String>() + suffix,
+                    (chars[..keep.min(chars.len())].iter().collect::<String>() + suffix).into(),
                 ))
             } else {
                 Ok(Text(s.clone()))
@@ -689,7 +689,7 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
             _ => fail(),
         },
         Function::Display => match a {
-            [v] => Ok(Text(display(ctx, v))),
+            [v] => Ok(Text(display(ctx, v).into())),
             _ => fail(),
         },
         Function::Choice => vectorize(a, &[0], &|a| match a {
@@ -711,22 +711,22 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
             _ => Err(no_impl("localtime", a)),
         }),
         Function::Dateformat => vectorize(a, &[0], &|a| match a {
-            [QValue::Date(d), Text(f)] => Ok(Text(format_date(*d, f))),
+            [QValue::Date(d), Text(f)] => Ok(Text(format_date(*d, f).into())),
             [Null, Text(_)] => Ok(Null),
             _ => Err(no_impl("dateformat", a)),
         }),
         Function::Durationformat => vectorize(a, &[0], &|a| match a {
-            [QValue::Duration(d), Text(f)] => Ok(Text(format_duration_with(*d, f))),
+            [QValue::Duration(d), Text(f)] => Ok(Text(format_duration_with(*d, f).into())),
             [Null, Text(_)] => Ok(Null),
             _ => Err(no_impl("durationformat", a)),
         }),
         Function::Meta => match a {
             [QValue::Link(l)] => Ok(QValue::Object(vec![
-                ("display".to_string(), l.display.clone().map_or(Null, Text)),
+                ("display".to_string(), l.display.clone().map_or(Null, |d| Text(d.into()))),
                 ("embed".to_string(), Bool(l.embed)),
-                ("path".to_string(), Text(l.path.clone())),
-                ("subpath".to_string(), l.subpath.clone().map_or(Null, Text)),
-                ("type".to_string(), Text(l.kind.as_str().to_string())),
+                ("path".to_string(), Text(l.path.clone().into())),
+                ("subpath".to_string(), l.subpath.clone().map_or(Null, |d| Text(d.into()))),
+                ("type".to_string(), Text(l.kind.as_str().to_string().into())),
             ])),
             _ => fail(),
         },
@@ -764,7 +764,7 @@ fn contains(
                 Ok(memchr::memmem::find(h.as_bytes(), n.as_bytes()).is_some())
             }
         }
-        (QValue::Object(fields), QValue::Text(key)) => Ok(fields.iter().any(|(k, _)| k == key)),
+        (QValue::Object(fields), QValue::Text(key)) => Ok(fields.iter().any(|(k, _)| **k == **key)),
         (QValue::Page(pv), QValue::Text(key)) => Ok(ctx.page_value_field(pv, key).is_some()),
         _ => Ok(ctx.compare(hay, needle) == Ordering::Equal),
     }
@@ -830,7 +830,7 @@ fn extract(ctx: &Context<'_>, object: &QValue, keys: &[QValue]) -> EvalResult {
         let QValue::Text(k) = key else {
             return Err("extract(object, key1, ...) must be called with string keys".to_string());
         };
-        out.push((k.clone(), ctx.index(object, key)?));
+        out.push((k.to_string(), ctx.index(object, key)?));
     }
     Ok(QValue::Object(out))
 }
@@ -843,16 +843,16 @@ fn make_link(ctx: &Context<'_>, a: &[QValue]) -> EvalResult {
         [l @ QValue::Link(_)] => l.clone(),
         [Null] | [Null, _] => Null,
         [Text(t), Text(d)] => QValue::link(Link {
-            display: Some(d.clone()),
+            display: Some(d.to_string()),
             ..file(t)
         }),
         [Text(t), Text(d), Bool(e)] => QValue::link(Link {
-            display: Some(d.clone()),
+            display: Some(d.to_string()),
             embed: *e,
             ..file(t)
         }),
         [QValue::Link(l), Text(d)] => QValue::link(Link {
-            display: Some(d.clone()),
+            display: Some(d.to_string()),
             ..(**l).clone()
         }),
         [t, Null] => return make_link(ctx, std::slice::from_ref(t)),

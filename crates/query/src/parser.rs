@@ -525,7 +525,7 @@ impl<'a> Parser<'a> {
                         return Err(self.unexpected(&t, span, "a field name after '.'"));
                     };
                     let index = Expr {
-                        kind: ExprKind::Literal(QValue::Text(name)),
+                        kind: ExprKind::Literal(QValue::Text(name.into())),
                         span,
                     };
                     let span = Span {
@@ -634,7 +634,7 @@ impl<'a> Parser<'a> {
         };
         match t {
             Token::Number(n) => lit(QValue::Number(n)),
-            Token::Str(s) => lit(QValue::Text(s)),
+            Token::Str(s) => lit(QValue::Text(s.into())),
             Token::Link(inner) => lit(QValue::link(Link::parse_inner(&inner))),
             Token::EmbedLink(inner) => {
                 let mut link = Link::parse_inner(&inner);

@@ -11,7 +11,7 @@ pub fn display_value(value: &QValue) -> String {
         QValue::Null => "-".to_string(),
         QValue::Bool(b) => b.to_string(),
         QValue::Number(n) => format_number(*n),
-        QValue::Text(s) => s.clone(),
+        QValue::Text(s) => s.to_string(),
         QValue::Date(d) => crate::time::format_date_default(*d),
         QValue::Duration(d) => crate::time::format_duration(*d),
         QValue::Link(l) => l.display_text(),

@@ -236,7 +236,7 @@ impl Page {
                             note.source.get(field.value_span.range()).unwrap_or(""),
                         ) =>
                     {
-                        QValue::Text(String::new())
+                        QValue::Text(String::new().into())
                     }
                     other => convert_value(other, resolve),
                 };
@@ -569,7 +569,7 @@ fn convert_text(s: &str, resolve: &dyn Fn(&str) -> Option<String>) -> QValue {
         resolve_link_path(&mut link, resolve);
         return QValue::link(link);
     }
-    QValue::Text(s.to_string())
+    QValue::Text(s.to_string().into())
 }
 
 /// An inline field's text (`key:: value`) as Dataview reads it: empty is null; a date,
@@ -592,7 +592,7 @@ pub fn parse_inline_value(text: &str, resolve: &dyn Fn(&str) -> Option<String>) 
             return QValue::List(parts.into_iter().flatten().collect());
         }
     }
-    QValue::Text(text.to_string())
+    QValue::Text(text.to_string().into())
 }
 
 fn inline_atom(s: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<QValue> {
@@ -606,10 +606,10 @@ fn inline_atom(s: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<QVal
         return Some(QValue::Duration(d));
     }
     if s.len() >= 2 && s.starts_with('"') && s.ends_with('"') && !s[1..s.len() - 1].contains('"') {
-        return Some(QValue::Text(s[1..s.len() - 1].to_string()));
+        return Some(QValue::Text(s[1..s.len() - 1].to_string().into()));
     }
     if s.starts_with('#') && s.len() > 1 && !s.contains(char::is_whitespace) {
-        return Some(QValue::Text(s.to_string()));
+        return Some(QValue::Text(s.to_string().into()));
     }
     if s.contains("[[") {
         return match convert_text(s, resolve) {

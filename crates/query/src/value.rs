@@ -182,7 +182,9 @@ pub enum QValue {
     Null,
     Bool(bool),
     Number(f64),
-    Text(String),
+    /// Shared text: page fields hand theirs to result cells and sort keys by counting a
+    /// reference, not by copying the string.
+    Text(Arc<str>),
     Date(DateTime),
     Duration(Duration),
     /// Shared: a link is the largest value, and keeping it out of line keeps every value
@@ -196,7 +198,7 @@ pub enum QValue {
 }
 
 impl QValue {
-    pub fn text(s: impl Into<String>) -> QValue {
+    pub fn text(s: impl Into<Arc<str>>) -> QValue {
         QValue::Text(s.into())
     }
 
@@ -284,7 +286,7 @@ fn to_string_inner(value: &QValue, nested: bool) -> String {
         QValue::Null => "-".to_string(),
         QValue::Bool(b) => b.to_string(),
         QValue::Number(n) => format_number(*n),
-        QValue::Text(s) => s.clone(),
+        QValue::Text(s) => s.to_string(),
         QValue::Date(d) => format_date_default(*d),
         QValue::Duration(d) => format_duration(*d),
         QValue::Link(l) => l.markdown(),

@@ -34,7 +34,7 @@ fn run(source: &dyn QuerySource, text: &str, this: Option<&str>) -> Vec<String> 
         .iter()
         .map(|r| match r.first() {
             Some(QValue::Link(l)) => format!("[[{}]]", l.path),
-            Some(QValue::Text(t)) => t.clone(),
+            Some(QValue::Text(t)) => t.to_string(),
             other => format!("{other:?}"),
         })
         .collect();
