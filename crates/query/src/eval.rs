@@ -141,6 +141,22 @@ impl<'s> Context<'s> {
         }
     }
 
+    /// A context for another thread of the same run: the same source, `this` and clock,
+    /// with copies of the caches learnt so far.
+    pub(crate) fn fork(&self) -> Context<'s> {
+        Context {
+            source: self.source,
+            this: self.this,
+            now: self.now,
+            regexes: RefCell::new(self.regexes.borrow().clone()),
+            links: RefCell::new(self.links.borrow().clone()),
+            no_overrides: self.no_overrides.clone(),
+            keys: self.keys,
+            key_ids: RefCell::new(self.key_ids.borrow().clone()),
+            name_ranks: RefCell::new(self.name_ranks.borrow().clone()),
+        }
+    }
+
     /// Whether the source knows that none of its pages has a field `name`.
     pub(crate) fn no_page_has(&self, name: &str) -> bool {
         self.key_id(name) == Some(KeyId::Absent)
@@ -558,7 +574,9 @@ impl<'s> Context<'s> {
                         .unwrap_or_else(null)),
                 }
             }
-            (object, QValue::Text(key)) if &**key == "name" && matches!(&*object, QValue::File(_)) => {
+            (object, QValue::Text(key))
+                if &**key == "name" && matches!(&*object, QValue::File(_)) =>
+            {
                 let QValue::File(id) = *object else {
                     return Ok(null());
                 };
@@ -632,9 +650,9 @@ impl<'s> Context<'s> {
             (QValue::Text(s), QValue::Number(n)) => {
                 let units: Vec<u16> = s.encode_utf16().collect();
                 if *n >= 0.0 && n.fract() == 0.0 && (*n as usize) < units.len() {
-                    Ok(QValue::Text(String::from_utf16_lossy(
-                        &units[*n as usize..*n as usize + 1],
-                    ).into()))
+                    Ok(QValue::Text(
+                        String::from_utf16_lossy(&units[*n as usize..*n as usize + 1]).into(),
+                    ))
                 } else {
                     Ok(QValue::Null)
                 }
@@ -660,7 +678,12 @@ impl<'s> Context<'s> {
             return QValue::Null;
         };
         let texts = |items: &[String]| {
-            QValue::List(items.iter().map(|s| QValue::Text(s.clone().into())).collect())
+            QValue::List(
+                items
+                    .iter()
+                    .map(|s| QValue::Text(s.clone().into()))
+                    .collect(),
+            )
         };
         match key {
             "path" => QValue::Text(page.path.clone().into()),
@@ -717,7 +740,8 @@ impl<'s> Context<'s> {
                 page.path
                     .rsplit_once('.')
                     .map_or("", |(_, e)| e)
-                    .to_string().into(),
+                    .to_string()
+                    .into(),
             ),
             "day" => page.day.map_or(QValue::Null, QValue::Date),
             _ => QValue::Null,
@@ -953,7 +977,10 @@ pub(crate) fn task_object(page: &Page, task: &TaskItem) -> Vec<(String, QValue)>
     vec![
         ("symbol".to_string(), QValue::text("-")),
         ("text".to_string(), QValue::Text(task.text.clone().into())),
-        ("status".to_string(), QValue::Text(task.status.to_string().into())),
+        (
+            "status".to_string(),
+            QValue::Text(task.status.to_string().into()),
+        ),
         ("checked".to_string(), QValue::Bool(task.status != ' ')),
         ("completed".to_string(), QValue::Bool(completed)),
         ("fullyCompleted".to_string(), QValue::Bool(completed)),

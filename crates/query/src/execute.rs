@@ -19,6 +19,7 @@ use crate::eval::{Context, Env, GroupRow, RowData};
 use crate::parser::{QueryError, parse_query};
 use crate::source::{NameRanks, QuerySource};
 use crate::value::{Link, PageId, PageValue, QValue};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 /// How to run a query.
@@ -201,23 +202,24 @@ pub fn run_query(
                 );
             }
             headers.extend(columns.iter().map(|c| c.name.clone()));
-            let mut out = Vec::with_capacity(rows.len());
-            let mut errors = Vec::new();
-            'rows: for row in &rows {
+            let table = in_parallel(&ctx, &rows, |ctx, row| {
                 let mut cells = Vec::with_capacity(columns.len() + 1);
                 if !without_id {
-                    cells.push(row.id_value(&ctx));
+                    cells.push(row.id_value(ctx));
                 }
                 for column in columns {
-                    match ctx.eval(&column.expr, Env::row(&row.data)) {
-                        Ok(v) => cells.push(ctx.materialize(v, 0)),
-                        Err(e) => {
-                            errors.push(e);
-                            continue 'rows;
-                        }
-                    }
+                    let v = ctx.eval(&column.expr, Env::row(&row.data))?;
+                    cells.push(ctx.materialize(v, 0));
                 }
-                out.push(cells);
+                Ok(cells)
+            });
+            let mut out = Vec::with_capacity(rows.len());
+            let mut errors = Vec::new();
+            for cells in table {
+                match cells {
+                    Ok(cells) => out.push(cells),
+                    Err(e) => errors.push(e),
+                }
             }
             check_errors("TABLE", rows.len(), errors, &mut warnings)?;
             QueryResult::Table { headers, rows: out }
@@ -268,6 +270,32 @@ pub fn run_query(
         }
     };
     Ok(QueryOutput { result, warnings })
+}
+
+/// Rows a step hands to other threads only from this many on: below it, starting them
+/// costs more than it saves.
+const PARALLEL_ROWS: usize = 4096;
+
+/// `step` over every row, in row order. A long list is cut into one run of rows per thread,
+/// each with its own [`Context::fork`]; a page row's work is mostly waiting for its page to
+/// come from memory, which several cores do side by side.
+fn in_parallel<T: Send>(
+    ctx: &Context<'_>,
+    rows: &[Row],
+    step: impl Fn(&Context<'_>, &Row) -> Result<T, String> + Sync,
+) -> Vec<Result<T, String>> {
+    let threads = rayon::current_num_threads();
+    if rows.len() < PARALLEL_ROWS || threads < 2 {
+        return rows.iter().map(|row| step(ctx, row)).collect();
+    }
+    let run = rows.len().div_ceil(threads);
+    let forks: Vec<Context<'_>> = rows.chunks(run).map(|_| ctx.fork()).collect();
+    let runs: Vec<Vec<Result<T, String>>> = rows
+        .par_chunks(run)
+        .zip(forks)
+        .map(|(chunk, ctx)| chunk.iter().map(|row| step(&ctx, row)).collect())
+        .collect();
+    runs.into_iter().flatten().collect()
 }
 
 fn collect_tasks(ctx: &Context<'_>, value: &QValue, out: &mut Vec<TaskEntry>) {
@@ -337,12 +365,13 @@ fn run_command(
     let mut errors = Vec::new();
     let (name, out) = match command {
         Command::Where(expr) => {
+            // Borrowed: a WHERE only asks whether the value is truthy.
+            let keep = in_parallel(ctx, &rows, |ctx, row| {
+                ctx.eval_ref(expr, Env::row(&row.data))
+                    .map(|v| v.is_truthy())
+            });
             let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                // Borrowed: a WHERE only asks whether the value is truthy.
-                let keep = ctx
-                    .eval_ref(expr, Env::row(&row.data))
-                    .map(|v| v.is_truthy());
+            for (row, keep) in rows.into_iter().zip(keep) {
                 match keep {
                     Ok(true) => out.push(row),
                     Ok(false) => {}

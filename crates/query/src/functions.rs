@@ -508,14 +508,16 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
                     .iter()
                     .map(|v| ctx.to_text(v))
                     .collect::<Vec<_>>()
-                    .join(sep).into(),
+                    .join(sep)
+                    .into(),
             )),
             [List(items)] | [List(items), Null] => Ok(Text(
                 items
                     .iter()
                     .map(|v| ctx.to_text(v))
                     .collect::<Vec<_>>()
-                    .join(", ").into(),
+                    .join(", ")
+                    .into(),
             )),
             [v] | [v, Text(_)] => Ok(Text(ctx.to_text(v).into())),
             _ => Err(no_impl("join", a)),
@@ -572,7 +574,8 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
                 let re = ctx.regex(pattern, false)?;
                 Ok(Text(
                     re.replace_all(text, js_replacement(replacement).as_str())
-                        .into_owned().into(),
+                        .into_owned()
+                        .into(),
                 ))
             }
             [Null, _, _] | [_, Null, _] | [_, _, Null] => Ok(Null),
@@ -592,10 +595,10 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
         }),
         Function::Lower | Function::Upper => vectorize(a, &[0], &|a| match a {
             [Text(s)] => Ok(Text(if func == Function::Lower {
-                s.to_lowercase()
-            .into()} else {
-                s.to_uppercase()
-            .into()})),
+                s.to_lowercase().into()
+            } else {
+                s.to_uppercase().into()
+            })),
             [Null] => Ok(Null),
             _ => Err(no_impl(name, a)),
         }),
@@ -630,10 +633,10 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
             }
             let fill: String = pad.chars().cycle().take(want - have).collect();
             Ok(Text(if func == Function::Padleft {
-                format!("{fill}{s}")
-            .into()} else {
-                format!("{s}{fill}")
-            .into()}))
+                format!("{fill}{s}").into()
+            } else {
+                format!("{s}{fill}").into()
+            }))
         }),
         Function::Substring => vectorize(a, &[0, 1, 2], &|a| {
             let chars: Vec<char> = match a {
@@ -722,10 +725,16 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
         }),
         Function::Meta => match a {
             [QValue::Link(l)] => Ok(QValue::Object(vec![
-                ("display".to_string(), l.display.clone().map_or(Null, |d| Text(d.into()))),
+                (
+                    "display".to_string(),
+                    l.display.clone().map_or(Null, |d| Text(d.into())),
+                ),
                 ("embed".to_string(), Bool(l.embed)),
                 ("path".to_string(), Text(l.path.clone().into())),
-                ("subpath".to_string(), l.subpath.clone().map_or(Null, |d| Text(d.into()))),
+                (
+                    "subpath".to_string(),
+                    l.subpath.clone().map_or(Null, |d| Text(d.into())),
+                ),
                 ("type".to_string(), Text(l.kind.as_str().to_string().into())),
             ])),
             _ => fail(),

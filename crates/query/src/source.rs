@@ -23,8 +23,9 @@ use rustc_hash::FxHashMap;
 ///
 /// Only `all_pages`, `page`, `page_by_path` and `resolve_link` are required; the others have
 /// scanning defaults and exist so an index can answer FROM sources from its own maps (a
-/// single-folder query over 100,000 notes must not scan them all).
-pub trait QuerySource {
+/// single-folder query over 100,000 notes must not scan them all). `Sync`: long WHERE and
+/// TABLE steps read pages from several threads.
+pub trait QuerySource: Sync {
     /// Every page, in a stable order (path order preferred).
     fn all_pages(&self) -> Vec<PageId>;
     fn page(&self, id: PageId) -> Option<&Page>;

@@ -308,3 +308,52 @@ fn file_name_equality_through_ranks_matches_comparing_the_texts() {
         ["b", "b"]
     );
 }
+
+/// Long WHERE and TABLE steps run on several threads: the rows, their order, the values and
+/// the dropped-row warnings are what one thread gives (checked against the data itself).
+#[test]
+fn long_steps_on_several_threads_keep_rows_order_and_warnings() {
+    // 9,000 pages (above the parallel threshold), in path order `N/p0000.md`…; `n` is a
+    // number except on every 7th page, where it is a text and `n - 1` fails.
+    let texts: Vec<(String, String)> = (0..9000)
+        .map(|i| {
+            let n = if i % 7 == 0 {
+                "\"text\"".to_string()
+            } else {
+                (i % 100).to_string()
+            };
+            (format!("N/p{i:04}.md"), format!("---\nn: {n}\n---\n"))
+        })
+        .collect();
+    let source = MemorySource::from_texts(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let options = RunOptions::default();
+    let out = query(
+        "TABLE n, n * 2 AS double FROM \"N\" WHERE n - 1 >= 50",
+        &source,
+        &options,
+    )
+    .expect("the query runs");
+    let QueryResult::Table { rows, .. } = out.result else {
+        panic!("not a table");
+    };
+    let expected: Vec<usize> = (0..9000).filter(|i| i % 7 != 0 && i % 100 > 50).collect();
+    assert_eq!(rows.len(), expected.len());
+    for (row, i) in rows.iter().zip(&expected) {
+        match row.as_slice() {
+            [QValue::Link(l), QValue::Number(n), QValue::Number(d)] => {
+                assert_eq!(l.path, format!("N/p{i:04}.md"));
+                assert_eq!(*n, (i % 100) as f64);
+                assert_eq!(*d, 2.0 * (i % 100) as f64);
+            }
+            other => panic!("row {i}: {other:?}"),
+        }
+    }
+    let failed = (0..9000).filter(|i| i % 7 == 0).count();
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    assert!(
+        out.warnings[0].starts_with("WHERE: ")
+            && out.warnings[0].ends_with(&format!("({failed} row(s) dropped)")),
+        "{:?}",
+        out.warnings
+    );
+}
