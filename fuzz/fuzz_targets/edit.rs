@@ -38,7 +38,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(after.frontmatter.as_ref().is_some_and(|fm| fm.valid), "an accepted edit must leave valid frontmatter");
     }
     if let Some(field) = existing.filter(|_| op % 4 != 3) {
-        let (head, tail) = (&source[..field.lines.start as usize], &source[field.lines.end as usize..]);
+        let lines = field.lines(source);
+        let (head, tail) = (&source[..lines.start as usize], &source[lines.end as usize..]);
         assert!(result.starts_with(head) && result.ends_with(tail), "bytes outside `{key}`'s lines changed");
     }
 });

@@ -12,7 +12,7 @@ fn check(note: &Note) {
     if let Some(fm) = &note.frontmatter {
         spans.extend([fm.span, fm.yaml]);
         for f in &fm.fields {
-            spans.extend([f.key_span, f.value_span, f.lines]);
+            spans.extend([f.key_span, f.value_span, f.lines(text)]);
             spans.extend(f.item_spans.iter().copied());
         }
     }

@@ -92,7 +92,7 @@ enum Frame {
         last_end: usize,
     },
     Map {
-        entries: Vec<(String, Value)>,
+        entries: Vec<(Box<str>, Value)>,
         key: Option<Node>,
         start: usize,
         last_end: usize,
@@ -308,7 +308,7 @@ impl Builder<'_> {
                     } => {
                         let e = if flow { end } else { last_end };
                         Node {
-                            value: Value::Map(entries),
+                            value: Value::Map(entries.into_boxed_slice()),
                             start: s,
                             end: e,
                             scalar: None,
@@ -355,7 +355,7 @@ impl Builder<'_> {
         // editor re-saves an unquoted `[[Name]]`): one item, itself a one-text block list.
         if !flow
             && let [Value::List(inner)] = items.as_slice()
-            && let [Value::Text(name)] = inner.as_slice()
+            && let [Value::Text(name)] = &**inner
             && item_spans.len() == 1
             && self.yaml.as_bytes().get(item_spans[0].start as usize) == Some(&b'-')
             && !name.contains(['[', ']', '\n'])
@@ -403,7 +403,7 @@ impl Builder<'_> {
                     let field = self.field(&name, &k, node);
                     self.fields.push(field);
                 } else if let Some(Frame::Map { entries, .. }) = self.stack.last_mut() {
-                    entries.push((name, node.value));
+                    entries.push((name.into_boxed_str(), node.value));
                 }
             }
         }
@@ -433,13 +433,6 @@ impl Builder<'_> {
         } else {
             (v.start.max(after_colon), v.end.max(after_colon))
         };
-        let line_start = bytes[..k.start]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let last = value_end.max(k.end).max(line_start + 1) - 1;
-        let line_end = memchr::memchr(b'\n', &bytes[last.min(bytes.len())..])
-            .map_or(bytes.len(), |i| last + i + 1);
         let b = self.base;
         let shift = |s: Span| Span {
             start: s.start + b as u32,
@@ -460,7 +453,6 @@ impl Builder<'_> {
             key: crate::key::shared_key(key),
             key_span: Span::new(b + k.start, b + k.end),
             value_span: Span::new(b + value_start, b + value_end),
-            lines: Span::new(b + line_start, b + line_end.max(line_start)),
             item_spans: v.item_spans.iter().map(|&s| shift(s)).collect(),
             value: v.value,
         }
@@ -527,5 +519,5 @@ pub(crate) fn text_value(text: &str) -> Value {
     {
         return Value::Link(Box::new(LinkTarget::parse(inner)));
     }
-    Value::Text(text.to_owned())
+    Value::Text(text.into())
 }
