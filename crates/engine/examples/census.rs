@@ -29,20 +29,7 @@ impl Tally {
 fn value_heap(v: &Value, t: &mut Tally) {
     match v {
         Value::Text(s) => t.add("value text heap", 1, s.len() as u64),
-        Value::Link(l) => {
-            t.add(
-                "value link box",
-                1,
-                size_of::<attune_syntax::LinkTarget>() as u64,
-            );
-            t.add(
-                "value link strings",
-                1,
-                (l.target.len()
-                    + l.fragment.as_ref().map_or(0, |s| s.len())
-                    + l.alias.as_ref().map_or(0, |s| s.len())) as u64,
-            );
-        }
+        Value::Link(l) => target_heap("value link", l, t),
         Value::List(items) => {
             t.add(
                 "value list heap",
@@ -62,6 +49,31 @@ fn value_heap(v: &Value, t: &mut Tally) {
                 value_heap(v, t);
             }
         }
+        _ => {}
+    }
+}
+
+/// A link target's allocation (the `Arc` counts and the struct) and its strings.
+fn target_heap(what: &'static str, l: &std::sync::Arc<attune_syntax::LinkTarget>, t: &mut Tally) {
+    let (arc, strings) = match what {
+        "value link" => ("value link target arc", "value link strings"),
+        _ => ("link target arc", "link strings"),
+    };
+    t.add(arc, 1, (16 + size_of::<attune_syntax::LinkTarget>()) as u64);
+    t.add(
+        strings,
+        1,
+        (l.target.len()
+            + l.fragment.as_ref().map_or(0, |s| s.len())
+            + l.alias.as_ref().map_or(0, |s| s.len())) as u64,
+    );
+}
+
+fn collect_targets<'a>(v: &'a Value, out: &mut Vec<&'a std::sync::Arc<attune_syntax::LinkTarget>>) {
+    match v {
+        Value::Link(l) => out.push(l),
+        Value::List(items) => items.iter().for_each(|i| collect_targets(i, out)),
+        Value::Map(pairs) => pairs.iter().for_each(|(_, i)| collect_targets(i, out)),
         _ => {}
     }
 }
@@ -88,14 +100,22 @@ fn census(note: &Note, t: &mut Tally) {
         note.links.len() as u64,
         (note.links.len() * size_of::<Link>()) as u64,
     );
+    // A frontmatter link shares its target with the field's value: count each target once.
+    let mut value_targets = Vec::new();
+    if let Some(fm) = &note.frontmatter {
+        for f in &fm.fields {
+            collect_targets(&f.value, &mut value_targets);
+        }
+    }
     for l in &note.links {
-        t.add(
-            "link strings",
-            1,
-            (l.target.target.len()
-                + l.target.fragment.as_ref().map_or(0, |s| s.len())
-                + l.target.alias.as_ref().map_or(0, |s| s.len())) as u64,
-        );
+        if value_targets
+            .iter()
+            .any(|v| std::sync::Arc::ptr_eq(v, &l.target))
+        {
+            t.add("  of which shared targets", 1, 0);
+        } else {
+            target_heap("link", &l.target, t);
+        }
     }
     t.add(
         "tags",

@@ -24,6 +24,8 @@
 //! other field (else `edit/verify-failed`, or `edit/would-disturb` when a neighbour such as
 //! a `|+` text above would read the changed lines differently; the source is left as it was).
 
+use std::sync::Arc;
+
 use crate::frontmatter::Field;
 use crate::markdown::LinkTarget;
 use crate::note::{LineEnding, Note, parse_note_text};
@@ -57,7 +59,7 @@ impl EditValue {
             EditValue::Int(i) => Value::Int(*i),
             EditValue::Float(f) => Value::Float(*f),
             EditValue::Null => Value::Null,
-            EditValue::Link(l) => Value::Link(Box::new(LinkTarget::parse(l))),
+            EditValue::Link(l) => Value::Link(Arc::new(LinkTarget::parse(l))),
             EditValue::List(items) => Value::List(
                 items
                     .iter()

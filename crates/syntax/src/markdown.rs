@@ -2,6 +2,8 @@
 //! A fast hand-written scanner (no Markdown render): code spans, fenced code and
 //! `%% comments %%` are skipped for links and tags.
 
+use std::sync::Arc;
+
 use crate::{Span, Value};
 
 /// The target of a wiki-link, as written: `[[folder/Name#Heading|alias]]` (48 bytes: the
@@ -74,9 +76,11 @@ pub enum LinkPlace {
     Body,
 }
 
+/// One wiki-link (32 bytes). Its target is shared: a frontmatter link holds the same
+/// [`LinkTarget`] as its field's [`Value::Link`], so each target is kept once.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Link {
-    pub target: LinkTarget,
+    pub target: Arc<LinkTarget>,
     /// `![[…]]`
     pub embed: bool,
     /// The whole `[[…]]` (with the `!` for embeds). For a frontmatter link written as block
@@ -149,6 +153,7 @@ pub(crate) fn scan_note(
                 };
                 let found = out.links.len();
                 find_links(source, field.value_span, &place, &mut out.links);
+                share_value_targets(&field.value, &mut out.links[found..]);
                 if out.links.len() == found
                     && let Value::Link(target) = &field.value
                 {
@@ -161,7 +166,7 @@ pub(crate) fn scan_note(
                         + (text.len()
                             - text.trim_start_matches(['-', ' ', '\t', '\r', '\n']).len());
                     out.links.push(Link {
-                        target: (**target).clone(),
+                        target: Arc::clone(target),
                         embed: false,
                         span: Span::new(start, start + name.len()),
                         place: place(),
@@ -186,6 +191,21 @@ pub(crate) fn scan_note(
     }
     .scan(body, first_line);
     out
+}
+
+/// Point each of a field's links at the equal target its value already holds (the value's
+/// `[[A]]` and the link found in the text read alike), so the note keeps one copy.
+fn share_value_targets(value: &Value, links: &mut [Link]) {
+    let mut targets = Vec::new();
+    value.link_targets(&mut targets);
+    if targets.is_empty() {
+        return;
+    }
+    for link in links {
+        if let Some(t) = targets.iter().find(|t| ***t == link.target) {
+            link.target = Arc::clone(t);
+        }
+    }
 }
 
 /// What [`scan_note`] found, in source order.
@@ -715,7 +735,7 @@ fn find_links(source: &str, span: Span, place: &dyn Fn() -> LinkPlace, out: &mut
         let embed = open > 0 && bytes[open - 1] == b'!';
         let start = if embed { open - 1 } else { open };
         out.push(Link {
-            target: LinkTarget::parse(&source[inner_start..close]),
+            target: Arc::new(LinkTarget::parse(&source[inner_start..close])),
             embed,
             span: Span::new(start, close + 2),
             place: place(),

@@ -132,3 +132,41 @@ fn parse(source: String, first: Option<Diagnostic>) -> Note {
         source,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::Value;
+
+    #[test]
+    fn frontmatter_links_share_the_value_targets() {
+        let note = parse_note_text(
+            "---\nup: \"[[A#h|a]]\"\nrel:\n  - \"[[B]]\"\n  - \"[[C]]\"\nnest: [[D]]\n---\n[[A#h|a]]\n"
+                .to_owned(),
+        );
+        let fm = note.frontmatter.as_ref().expect("frontmatter");
+        let mut shared = Vec::new();
+        for field in &fm.fields {
+            let mut targets = Vec::new();
+            field.value.link_targets(&mut targets);
+            for link in note
+                .links
+                .iter()
+                .filter(|l| l.place != crate::LinkPlace::Body)
+            {
+                if let Some(t) = targets.iter().find(|t| Arc::ptr_eq(t, &link.target)) {
+                    shared.push(t.to_wiki());
+                }
+            }
+        }
+        assert_eq!(shared, ["[[A#h|a]]", "[[B]]", "[[C]]", "[[D]]"]);
+        // The body link reads alike but is its own.
+        let body = note.links.last().expect("body link");
+        assert_eq!(body.place, crate::LinkPlace::Body);
+        assert!(
+            matches!(&fm.fields[0].value, Value::Link(t) if **t == *body.target && !Arc::ptr_eq(t, &body.target))
+        );
+    }
+}

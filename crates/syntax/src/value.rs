@@ -1,5 +1,7 @@
 //! The logical value of a frontmatter field, normalised at read time without touching the text.
 
+use std::sync::Arc;
+
 use crate::markdown::LinkTarget;
 
 /// What a field means, whatever shape the owner's YAML gave it.
@@ -30,8 +32,9 @@ pub enum Value {
     Int(i64),
     Float(f64),
     Text(Box<str>),
-    /// Boxed: a link is rare next to text, and inline it would make every value 56 bytes.
-    Link(Box<LinkTarget>),
+    /// Behind a pointer: a link is rare next to text, and inline it would make every value
+    /// 56 bytes. Shared with the note's [`crate::Link`] for the same text.
+    Link(Arc<LinkTarget>),
     List(Box<[Value]>),
     Map(Box<[(Box<str>, Value)]>),
 }
@@ -238,6 +241,16 @@ impl Value {
         out
     }
 
+    /// Every link target in the value, depth first, as the shared pointers it holds.
+    pub(crate) fn link_targets<'a>(&'a self, out: &mut Vec<&'a Arc<LinkTarget>>) {
+        match self {
+            Value::Link(l) => out.push(l),
+            Value::List(items) => items.iter().for_each(|v| v.link_targets(out)),
+            Value::Map(entries) => entries.iter().for_each(|(_, v)| v.link_targets(out)),
+            _ => {}
+        }
+    }
+
     fn collect_links<'a>(&'a self, out: &mut Vec<&'a LinkTarget>) {
         match self {
             Value::Link(l) => out.push(l),
@@ -318,7 +331,7 @@ mod tests {
         assert_eq!(std::mem::size_of::<LinkTarget>(), 48);
         assert_eq!(std::mem::size_of::<crate::Key>(), 8);
         assert_eq!(std::mem::size_of::<crate::Field>(), 64);
-        assert_eq!(std::mem::size_of::<crate::Link>(), 72);
+        assert_eq!(std::mem::size_of::<crate::Link>(), 32);
         assert_eq!(std::mem::size_of::<crate::Note>(), 192);
     }
 }

@@ -7,6 +7,7 @@
 //! neither overflow the stack nor make dropping the value recurse without bound.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use saphyr::Scalar;
 use saphyr_parser::{Event, Parser, ScalarStyle};
@@ -347,7 +348,7 @@ impl Builder<'_> {
             {
                 let text = &self.yaml[start + 2..end - 2];
                 if !text.contains(['[', ']']) {
-                    return Value::Link(Box::new(LinkTarget::parse(text)));
+                    return Value::Link(Arc::new(LinkTarget::parse(text)));
                 }
             }
         }
@@ -360,7 +361,7 @@ impl Builder<'_> {
             && self.yaml.as_bytes().get(item_spans[0].start as usize) == Some(&b'-')
             && !name.contains(['[', ']', '\n'])
         {
-            return Value::Link(Box::new(LinkTarget::parse(name)));
+            return Value::Link(Arc::new(LinkTarget::parse(name)));
         }
         Value::List(
             items
@@ -517,7 +518,7 @@ pub(crate) fn text_value(text: &str) -> Value {
         && !inner.contains("[[")
         && !inner.contains("]]")
     {
-        return Value::Link(Box::new(LinkTarget::parse(inner)));
+        return Value::Link(Arc::new(LinkTarget::parse(inner)));
     }
     Value::Text(text.into())
 }
