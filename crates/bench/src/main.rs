@@ -133,20 +133,52 @@ fn describe(s: &GenSummary) -> String {
 // ---------------------------------------------------------------------------------------------
 // Child modes: each prints one `key=value` line, with its own peak RSS.
 
+/// Records when each phase of a load ended.
+#[derive(Default)]
+struct Phases(std::sync::Mutex<Vec<(&'static str, Duration)>>);
+
+impl attune_engine::vault::LoadProgress for Phases {
+    fn phase(&self, name: &'static str, elapsed: Duration) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((name, elapsed));
+    }
+}
+
+impl Phases {
+    /// `phase_read=1.234 phase_schema=0.012 …`: each phase's own seconds.
+    fn key_values(self) -> String {
+        let ends = self.0.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut before = Duration::ZERO;
+        let mut out = Vec::new();
+        for (name, end) in ends {
+            out.push(format!(
+                "phase_{name}={:.3}",
+                end.saturating_sub(before).as_secs_f64()
+            ));
+            before = end;
+        }
+        out.join(" ")
+    }
+}
+
 fn child_load(vault: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
-    let loaded = attune_engine::Vault::load(vault)
+    let phases = Phases::default();
+    let loaded = attune_engine::Vault::load_with(vault, &phases)
         .with_context(|| format!("loading {}", vault.display()))?;
     let seconds = started.elapsed().as_secs_f64();
     let peak = measure::own_peak_rss_kib().unwrap_or(0);
     let stats = attune_engine::stats::compute(&loaded);
     println!(
-        "files={} notes={} stubs={} links={} diagnostics={} seconds={seconds:.6} vmhwm_kib={peak}",
+        "files={} notes={} stubs={} links={} diagnostics={} seconds={seconds:.6} vmhwm_kib={peak} {}",
         stats.files,
         stats.totals.notes,
         stats.totals.empty_stubs,
         stats.links.total,
-        loaded.diagnostics.len()
+        loaded.diagnostics.len(),
+        phases.key_values()
     );
     Ok(())
 }
@@ -536,12 +568,17 @@ fn bench_size(
         let kv = measure::key_values(&line);
         load_detail = format!(
             "`Vault::load` (walk + read + parse + schema + classes + index with link resolution): \
-             {} files, {} notes, {} stubs, {} links, {} diagnostics",
+             {} files, {} notes, {} stubs, {} links, {} diagnostics; last run's phases: read \
+             {} s, schema {} s, classes {} s, index {} s",
             value(&kv, "files"),
             value(&kv, "notes"),
             value(&kv, "stubs"),
             value(&kv, "links"),
-            value(&kv, "diagnostics")
+            value(&kv, "diagnostics"),
+            value(&kv, "phase_read"),
+            value(&kv, "phase_schema"),
+            value(&kv, "phase_classes"),
+            value(&kv, "phase_index"),
         );
         Ok(value(&kv, "vmhwm_kib").parse().ok())
     })?;

@@ -341,10 +341,28 @@ valgrind --tool=callgrind --callgrind-out-file=target/bench/callgrind.out \
 callgrind_annotate target/bench/callgrind.out | head -60
 # (kcachegrind / qcachegrind opens the same file with a call graph)
 
-# heaptrack: what holds the peak memory (allocation stacks at the peak; the census behind
-# the memory notes in ARCHITECTURE.md started here)
-heaptrack -o target/bench/heap target/release/attune-bench load target/bench/vault-10000
+# heaptrack: what holds the peak memory. attune-bench and attune use jemalloc, which heaptrack
+# cannot see: profile the engine's load_profile example (system allocator) instead
+cargo build --release -p attune-engine --examples
+heaptrack -o target/bench/heap target/release/examples/load_profile target/bench/vault-10000
 heaptrack_print -f target/bench/heap.zst --print-peaks 1 --print-leaks 0 | head -80
+```
+
+The load row names its phases (read = walk + read + parse, schema, classes, index); to narrow one
+down, the engine has examples that run a single piece (all `cargo run --release -p attune-engine
+--example NAME -- VAULT`):
+
+| example | what it runs | use it for |
+|---|---|---|
+| `load_profile` | `Vault::load` alone, system allocator | `perf record`, `heaptrack` of the load |
+| `parse_profile` | the note parser over files already in memory, one thread | parser speed (µs per note, MB/s) without file system noise |
+| `census` | a load, then a count of where the notes' memory goes (struct sizes × counts, heap by capacity) | the memory target |
+| `query_profile` | the bench's query shapes, or any `dql:Q1;;Q2` | query latency and its profile |
+
+```sh
+RAYON_NUM_THREADS=1 perf record -g -o target/bench/perf.data \
+    target/release/examples/parse_profile target/bench/vault-10000 10
+perf report -i target/bench/perf.data --no-children --sort symbol | head -40
 ```
 
 Inside a container, `perf` may need `--call-graph fp` (or `sysctl kernel.perf_event_paranoid=1`) and

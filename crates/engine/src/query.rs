@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use attune_index::{NoteId, Target};
 use attune_query::{
-    FieldKeys, FileStats, Page, PageId, QueryError, QueryOutput, QuerySource, RunOptions,
+    FieldKeys, FileStats, NameRanks, Page, PageId, QueryError, QueryOutput, QuerySource, RunOptions,
 };
 use attune_syntax::LinkTarget;
 
@@ -27,6 +27,8 @@ pub struct VaultPages<'v> {
     paths_sorted: bool,
     /// Field keys of `pages`, numbered (see [`FieldKeys`]).
     keys: Option<FieldKeys>,
+    /// `file.name` order of `pages` (see [`NameRanks`]).
+    name_ranks: NameRanks,
 }
 
 /// A file time (ms since the Unix epoch) as local civil time, as Dataview shows `file.mtime`.
@@ -94,6 +96,7 @@ impl<'v> VaultPages<'v> {
         }
         let paths_sorted = pages.windows(2).all(|w| w[0].path < w[1].path);
         let keys = FieldKeys::index(&mut pages);
+        let name_ranks = NameRanks::index(&pages);
         VaultPages {
             vault,
             pages,
@@ -101,6 +104,7 @@ impl<'v> VaultPages<'v> {
             notes,
             paths_sorted,
             keys,
+            name_ranks,
         }
     }
 
@@ -188,6 +192,10 @@ impl QuerySource for VaultPages<'_> {
 
     fn field_keys(&self) -> Option<&FieldKeys> {
         self.keys.as_ref()
+    }
+
+    fn name_ranks(&self) -> Option<&NameRanks> {
+        Some(&self.name_ranks)
     }
 
     fn pages_with_tag(&self, tag: &str) -> Vec<PageId> {

@@ -173,6 +173,10 @@ pub enum LoadError {
 pub trait LoadProgress: Sync {
     fn walked(&self, _total: usize) {}
     fn read(&self, _done: usize) {}
+    /// A phase of the load ended, `elapsed` after the load began: `"read"` (walk, read and
+    /// parse every note), `"schema"`, `"classes"`, `"index"` (links resolved). For the
+    /// bench's per-phase figures.
+    fn phase(&self, _name: &'static str, _elapsed: std::time::Duration) {}
 }
 
 /// No progress reporting.
@@ -268,6 +272,7 @@ impl Vault {
             excluded_folders: settings.excluded_folders.clone(),
             excluded_extensions: settings.excluded_extensions.clone(),
         };
+        let started = std::time::Instant::now();
         let done = AtomicUsize::new(0);
         let scan = attune_store::scan(
             root,
@@ -301,6 +306,7 @@ impl Vault {
         for n in &notes {
             diagnostics.extend(n.note.diagnostics.iter().cloned());
         }
+        progress.phase("read", started.elapsed());
 
         let attune_toml = attune_store::read_optional(root, ATTUNE_TOML)?;
         let (schema, schema_diagnostics, schema_reads) = {
@@ -312,6 +318,7 @@ impl Vault {
             });
             (schema, found, files.into_reads())
         };
+        progress.phase("schema", started.elapsed());
         let mut schema_diagnostics = schema_diagnostics;
         let schema_findings = schema_diagnostics.len();
         // Each note's class on its own (in parallel); the findings keep the notes' order.
@@ -321,7 +328,9 @@ impl Vault {
             .map(|n| assign_class(n, &schema))
             .collect();
         schema_diagnostics.extend(class_findings.into_iter().flatten());
+        progress.phase("classes", started.elapsed());
         let index = build_index(&notes, &scan.other_files, &schema);
+        progress.phase("index", started.elapsed());
         Ok(Vault {
             root: scan.root,
             settings,

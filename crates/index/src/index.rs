@@ -188,14 +188,24 @@ impl Index {
         for path in files {
             index.add_file(&path);
         }
+        index.by_path.reserve(notes.len());
+        index.by_name.reserve(notes.len());
         let prepared: Vec<Prepared> = notes.into_par_iter().map(Prepared::new).collect();
         for p in prepared {
             if let Some(&old) = index.by_path.get(p.input.path.as_str()) {
                 index.unregister(old);
                 index.release(old);
             }
-            index.register_prepared(p);
+            index.register_prepared(p, Sorted::Later);
         }
+        // One bulk build of the path-ordered map (the notes come in path order already)
+        // instead of a hundred thousand inserts, each comparing long shared path prefixes.
+        index.sorted = index
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((e.as_ref()?.path.clone(), NoteId(i as u32))))
+            .collect();
         let ids: Vec<NoteId> = index.ids().collect();
         let resolved: Vec<(Vec<Target>, Vec<KeyRef>)> =
             ids.par_iter().map(|&id| index.resolve_note(id)).collect();
@@ -316,10 +326,10 @@ impl Index {
     // ---- registration: the maps that do not depend on link resolution ----
 
     fn register(&mut self, input: NoteInput) -> NoteId {
-        self.register_prepared(Prepared::new(input))
+        self.register_prepared(Prepared::new(input), Sorted::Now)
     }
 
-    fn register_prepared(&mut self, prepared: Prepared) -> NoteId {
+    fn register_prepared(&mut self, prepared: Prepared, sorted: Sorted) -> NoteId {
         let Prepared {
             input,
             path_key,
@@ -362,8 +372,10 @@ impl Index {
             (Some(name), true) => self.excluded_by_name.entry(name).or_default().push(id),
             (None, _) => {}
         }
-        self.by_path.insert(path.clone(), id);
-        self.sorted.insert(path, id);
+        if sorted == Sorted::Now {
+            self.sorted.insert(path.clone(), id);
+        }
+        self.by_path.insert(path, id);
         self.index_fields_with(id, fields);
         id
     }
@@ -848,6 +860,14 @@ struct Prepared {
     folder_key: String,
     name_key: Option<String>,
     fields: Fields,
+}
+
+/// Whether [`Index::register_prepared`] adds the note to the path-ordered map itself, or the
+/// caller rebuilds that map once it has registered every note.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sorted {
+    Now,
+    Later,
 }
 
 impl Prepared {

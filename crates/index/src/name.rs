@@ -11,6 +11,10 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 const VARIATION_SELECTOR_16: char = '\u{FE0F}';
 
+/// No character from here on changes when lower-cased (emoji, symbols, CJK extensions; a
+/// test checks every one).
+const NO_CASE_FROM: char = '\u{1F000}';
+
 /// Write the lookup key of `text` into `out` (cleared first). No allocation when `out` has room.
 pub fn write_key(text: &str, out: &mut String) {
     out.clear();
@@ -23,7 +27,12 @@ pub fn write_key(text: &str, out: &mut String) {
     // says so without composing, which is most of the cost of a key.
     if is_nfc_quick(text.chars()) == IsNormalized::Yes {
         for c in text.chars() {
-            if c != VARIATION_SELECTOR_16 {
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else if c >= NO_CASE_FROM {
+                // Emoji and the other symbols up there have no lower case: no table lookup.
+                out.push(c);
+            } else if c != VARIATION_SELECTOR_16 {
                 out.extend(c.to_lowercase());
             }
         }
@@ -116,6 +125,13 @@ mod tests {
         assert_eq!(key("Caf\u{65}\u{301}"), key("Caf\u{e9}"));
         assert_eq!(key("ÉMOTION"), "émotion");
         assert_ne!(key("Shame"), key("Shame2"));
+    }
+
+    #[test]
+    fn nothing_from_no_case_from_on_has_a_lower_case() {
+        for c in (NO_CASE_FROM as u32..=char::MAX as u32).filter_map(char::from_u32) {
+            assert!(c.to_lowercase().eq([c]), "{c:?} has a lower case");
+        }
     }
 
     proptest::proptest! {

@@ -230,6 +230,18 @@ pub(crate) fn text_equal(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
         return false;
     }
+    // After the bytes they share, a visible character on one side facing a different visible
+    // character (or the end) on the other decides it without walking both texts.
+    let mut common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    while !a.is_char_boundary(common) {
+        common -= 1;
+    }
+    let next = |s: &str| s.get(common..).and_then(|rest| rest.chars().next());
+    match (next(a), next(b)) {
+        (Some(x), Some(y)) if !is_ignorable(x) && !is_ignorable(y) && x != y => return false,
+        (Some(c), None) | (None, Some(c)) if !is_ignorable(c) => return false,
+        _ => {}
+    }
     let visible = |c: &char| !is_ignorable(*c);
     a.chars().filter(visible).eq(b.chars().filter(visible))
 }

@@ -117,6 +117,9 @@ pub(crate) struct Context<'s> {
     keys: Option<&'s FieldKeys>,
     /// The ids of the names this run has read (a query reads a handful, on every row).
     key_ids: RefCell<Vec<(Box<str>, KeyId)>>,
+    /// The name ranks of the texts this run compared `file.name` with (`None`: no page has
+    /// that name).
+    name_ranks: RefCell<Vec<(Box<str>, Option<u32>)>>,
 }
 
 impl<'s> Context<'s> {
@@ -134,6 +137,7 @@ impl<'s> Context<'s> {
             no_overrides: Arc::new([]),
             keys: source.field_keys(),
             key_ids: RefCell::new(Vec::new()),
+            name_ranks: RefCell::new(Vec::new()),
         }
     }
 
@@ -296,8 +300,25 @@ impl<'s> Context<'s> {
                 .collect::<Result<Vec<_>, _>>()
                 .map(QValue::Object)?,
             ExprKind::Negate(inner) => QValue::Bool(!self.eval_ref(inner, env)?.is_truthy()),
+            ExprKind::Binary(op @ (BinaryOp::Eq | BinaryOp::Ne), left, right)
+                if let Some(equal) = self.page_name_is(left, right, env) =>
+            {
+                QValue::Bool(equal == (*op == BinaryOp::Eq))
+            }
             ExprKind::Binary(op, left, right) => {
                 let a = self.eval_ref(left, env)?;
+                // Dataview evaluates both sides of `and`/`or`; when the left side decides the
+                // answer, only an error on the right could change the outcome, so a right
+                // side that cannot fail is skipped.
+                match op {
+                    BinaryOp::And if !a.is_truthy() && self.cannot_fail(right, env) => {
+                        return Ok(Cow::Owned(QValue::Bool(false)));
+                    }
+                    BinaryOp::Or if a.is_truthy() && self.cannot_fail(right, env) => {
+                        return Ok(Cow::Owned(QValue::Bool(true)));
+                    }
+                    _ => {}
+                }
                 let b = self.eval_ref(right, env)?;
                 self.binary(*op, &a, &b)?
             }
@@ -340,6 +361,76 @@ impl<'s> Context<'s> {
             }
         };
         Ok(Cow::Owned(owned))
+    }
+
+    /// `file.name = "text"` on a page row whose `file` is its own, answered from the source's
+    /// name ranks without reading the name (`None`: not that shape, or no ranks): the same
+    /// answer as comparing the texts, since equal ranks are exactly equal names.
+    fn page_name_is(&self, left: &Expr, right: &Expr, env: Env<'_>) -> Option<bool> {
+        let ExprKind::Literal(QValue::Text(text)) = &right.kind else {
+            return None;
+        };
+        if !crate::execute::is_file_name(left) || !self.file_is_page_file(env) {
+            return None;
+        }
+        let Some(RowData::Page(pv)) = env.row else {
+            return None;
+        };
+        let ranks = self.source.name_ranks()?;
+        let rank = ranks.get(pv.page)?;
+        let mut known = self.name_ranks.borrow_mut();
+        let wanted = match known.iter().find(|(t, _)| **t == **text) {
+            Some((_, r)) => *r,
+            None => {
+                let r = ranks.rank_of(text, |id| self.source.page(id).map(Page::name));
+                if known.len() < 32 {
+                    known.push((text.as_str().into(), r));
+                }
+                r
+            }
+        };
+        Some(wanted == Some(rank))
+    }
+
+    /// Whether `file` on this row is the row's own page file object: a page row without a
+    /// FLATTEN or GROUP BY name `file`, outside any lambda parameter `file`.
+    fn file_is_page_file(&self, env: Env<'_>) -> bool {
+        !env.locals.iter().any(|(k, _)| k == "file")
+            && matches!(env.row, Some(RowData::Page(pv))
+                if !pv.overrides.iter().any(|(k, _)| &**k == "file"))
+    }
+
+    /// Whether evaluating `expr` in `env` surely succeeds (`false`: it might fail): literals,
+    /// names, comparisons and `and`/`or`/`!` of such, `file.x` on a page row whose `file` is
+    /// its own, and `contains`-family calls on them with a literal needle that is not a list.
+    fn cannot_fail(&self, expr: &Expr, env: Env<'_>) -> bool {
+        use BinaryOp::*;
+        match &expr.kind {
+            ExprKind::Literal(_) | ExprKind::DateShorthand(_) | ExprKind::Variable(_) => true,
+            ExprKind::Negate(inner) => self.cannot_fail(inner, env),
+            ExprKind::Binary(Eq | Ne | Lt | Le | Gt | Ge | And | Or, a, b) => {
+                self.cannot_fail(a, env) && self.cannot_fail(b, env)
+            }
+            ExprKind::Index(object, index) => {
+                matches!(&index.kind, ExprKind::Literal(QValue::Text(_)))
+                    && matches!(&object.kind, ExprKind::Variable(v) if v == "file")
+                    && self.file_is_page_file(env)
+            }
+            ExprKind::Call(
+                functions::Function::Contains
+                | functions::Function::Icontains
+                | functions::Function::Econtains,
+                args,
+            ) => match args.as_slice() {
+                [hay, needle] => {
+                    matches!(&needle.kind, ExprKind::Literal(v) if !matches!(v, QValue::List(_)))
+                        && !matches!(hay.kind, ExprKind::Lambda(..))
+                        && self.cannot_fail(hay, env)
+                }
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     pub(crate) fn apply_lambda(
@@ -575,14 +666,14 @@ impl<'s> Context<'s> {
             "path" => QValue::Text(page.path.clone()),
             "folder" => QValue::Text(page.folder().to_string()),
             "name" => QValue::Text(page.name().to_string()),
-            "link" => QValue::Link(Link::file(page.path.clone())),
-            "outlinks" => QValue::List(page.outlinks.iter().cloned().map(QValue::Link).collect()),
+            "link" => page.link_value().clone(),
+            "outlinks" => QValue::List(page.outlinks.iter().cloned().map(QValue::link).collect()),
             "inlinks" => QValue::List(
                 self.source
                     .inlinks(id)
                     .into_iter()
                     .filter_map(|p| self.source.page(p))
-                    .map(|p| QValue::Link(Link::file(p.path.clone())))
+                    .map(|p| QValue::link(Link::file(p.path.clone())))
                     .collect(),
             ),
             "etags" => texts(&page.tags),
@@ -870,11 +961,11 @@ pub(crate) fn task_object(page: &Page, task: &TaskItem) -> Vec<(String, QValue)>
         ("path".to_string(), QValue::Text(page.path.clone())),
         (
             "link".to_string(),
-            QValue::Link(Link::file(page.path.clone())),
+            QValue::link(Link::file(page.path.clone())),
         ),
         (
             "section".to_string(),
-            QValue::Link(Link::file(page.path.clone())),
+            QValue::link(Link::file(page.path.clone())),
         ),
         ("task".to_string(), QValue::Bool(true)),
         ("annotated".to_string(), QValue::Bool(false)),

@@ -17,7 +17,7 @@ use crate::ast::{Command, Expr, ExprKind, NamedExpr, Query, QueryKind, SortDirec
 use crate::collation::{KeyArena, TextKey};
 use crate::eval::{Context, Env, GroupRow, RowData};
 use crate::parser::{QueryError, parse_query};
-use crate::source::QuerySource;
+use crate::source::{NameRanks, QuerySource};
 use crate::value::{Link, PageId, PageValue, QValue};
 use rustc_hash::FxHashMap;
 
@@ -123,7 +123,7 @@ impl Row {
             (RowId::Page(id), _) => ctx
                 .source
                 .page(*id)
-                .map_or(QValue::Null, |p| QValue::Link(Link::file(p.path.clone()))),
+                .map_or(QValue::Null, |p| p.link_value().clone()),
             (RowId::Key(v), _) => ctx.materialize(v.clone(), 0),
             (RowId::Group, RowData::Group(group)) => ctx.materialize(group.key.clone(), 0),
             (RowId::Group, _) => QValue::Null,
@@ -358,9 +358,18 @@ fn run_command(
             let mut keys: Vec<SortKey<'_>> = Vec::with_capacity(rows.len() * n);
             let mut arena = KeyArena::new();
             let mut kept: Vec<usize> = Vec::with_capacity(rows.len());
+            // `SORT file.name` of page rows: the source's name ranks, when it has them.
+            let ranks = ctx.source.name_ranks();
+            let by_name: Vec<bool> = fields.iter().map(|(e, _)| is_file_name(e)).collect();
             'rows: for (position, row) in rows.iter().enumerate() {
                 let start = keys.len();
-                for (expr, _) in fields {
+                for (i, (expr, _)) in fields.iter().enumerate() {
+                    if by_name[i]
+                        && let Some(key) = ranks.and_then(|r| SortKey::page_name(r, &row.data))
+                    {
+                        keys.push(key);
+                        continue;
+                    }
                     match ctx.eval_ref(expr, Env::row(&row.data)) {
                         // `SORT file`: compare the file objects, built once per row.
                         Ok(v) => match *v {
@@ -380,21 +389,46 @@ fn run_command(
                 kept.push(position);
             }
             let mut order: Vec<usize> = (0..kept.len()).collect();
-            order.sort_by(|&a, &b| {
-                let (a, b) = (&keys[a * n..a * n + n], &keys[b * n..b * n + n]);
-                for (i, (_, dir)) in fields.iter().enumerate() {
-                    let c = a[i].compare(ctx, &b[i], &arena);
-                    let c = if *dir == SortDirection::Descending {
-                        c.reverse()
-                    } else {
-                        c
-                    };
-                    if c != std::cmp::Ordering::Equal {
-                        return c;
+            // One ranked key per row (`SORT file.name` of pages): sort the ranks themselves,
+            // each packed with its row's position so equal ranks keep their order.
+            let ranked: Option<Vec<u64>> = match fields.as_slice() {
+                [(_, dir)] => keys
+                    .iter()
+                    .enumerate()
+                    .map(|(k, key)| {
+                        let (rank, _) = key.name?;
+                        let rank = match dir {
+                            SortDirection::Ascending => rank,
+                            SortDirection::Descending => u32::MAX - rank,
+                        };
+                        Some((u64::from(rank) << 32) | k as u64)
+                    })
+                    .collect(),
+                _ => None,
+            };
+            if let Some(mut packed) = ranked {
+                packed.sort_unstable();
+                order = packed
+                    .iter()
+                    .map(|p| (p & u64::from(u32::MAX)) as usize)
+                    .collect();
+            } else {
+                order.sort_by(|&a, &b| {
+                    let (a, b) = (&keys[a * n..a * n + n], &keys[b * n..b * n + n]);
+                    for (i, (_, dir)) in fields.iter().enumerate() {
+                        let c = a[i].compare(ctx, &b[i], &arena);
+                        let c = if *dir == SortDirection::Descending {
+                            c.reverse()
+                        } else {
+                            c
+                        };
+                        if c != std::cmp::Ordering::Equal {
+                            return c;
+                        }
                     }
-                }
-                std::cmp::Ordering::Equal
-            });
+                    std::cmp::Ordering::Equal
+                });
+            }
             drop(keys);
             let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
             let sorted = order
@@ -523,6 +557,17 @@ fn with_field(
 struct SortKey<'x> {
     value: Cow<'x, QValue>,
     text: Option<(TextKind, TextKey)>,
+    /// `file.name` of a page row, as its rank in the source's [`NameRanks`] and the page
+    /// (`value` is then null and unused: the name is read only to compare with a key that
+    /// has no rank).
+    name: Option<(u32, PageId)>,
+}
+
+/// Whether `expr` is `file.name` (or `file["name"]`).
+pub(crate) fn is_file_name(expr: &Expr) -> bool {
+    matches!(&expr.kind, ExprKind::Index(object, index)
+        if matches!(&object.kind, ExprKind::Variable(v) if v == "file")
+            && matches!(&index.kind, ExprKind::Literal(QValue::Text(k)) if k == "name"))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -538,7 +583,38 @@ impl<'x> SortKey<'x> {
             QValue::Link(l) => Some((TextKind::Link, arena.push(&ctx.normalize_link(&l.path)))),
             _ => None,
         };
-        SortKey { value, text }
+        SortKey {
+            value,
+            text,
+            name: None,
+        }
+    }
+
+    /// The key of `file.name` for a page row whose `file` is its page's (no FLATTEN or
+    /// GROUP BY name `file` over it): the name's rank. `None` for other rows.
+    fn page_name(ranks: &NameRanks, row: &RowData) -> Option<SortKey<'x>> {
+        let RowData::Page(pv) = row else {
+            return None;
+        };
+        if pv.overrides.iter().any(|(k, _)| &**k == "file") {
+            return None;
+        }
+        Some(SortKey {
+            value: Cow::Owned(QValue::Null),
+            text: None,
+            name: Some((ranks.get(pv.page)?, pv.page)),
+        })
+    }
+
+    /// The value sorted by (a ranked name is read from its page).
+    fn value<'v>(&'v self, ctx: &'v Context<'_>) -> Cow<'v, QValue> {
+        match self.name {
+            Some((_, page)) => ctx
+                .source
+                .page(page)
+                .map_or(Cow::Owned(QValue::Null), |p| Cow::Borrowed(p.name_value())),
+            None => Cow::Borrowed(&*self.value),
+        }
     }
 
     /// The same order as [`Context::compare`] of the values.
@@ -548,6 +624,12 @@ impl<'x> SortKey<'x> {
         other: &SortKey<'_>,
         arena: &KeyArena,
     ) -> std::cmp::Ordering {
+        match (self.name, other.name) {
+            // Ranks order names exactly as comparing them would.
+            (Some((a, _)), Some((b, _))) => return a.cmp(&b),
+            (None, None) => {}
+            _ => return ctx.compare(&self.value(ctx), &other.value(ctx)),
+        }
         if let (Some((ka, a)), Some((kb, b))) = (self.text, other.text)
             && ka == kb
         {

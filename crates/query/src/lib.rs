@@ -36,8 +36,8 @@ pub use execute::{
 pub use memory::MemorySource;
 pub use parser::{QueryError, parse_expression, parse_query};
 pub use source::{
-    FieldKeys, FileStats, Page, QuerySource, TaskItem, convert_value, normalize_field_name,
-    parse_inline_value,
+    FieldKeys, FileStats, NameRanks, Page, QuerySource, TaskItem, convert_value,
+    normalize_field_name, parse_inline_value,
 };
 pub use value::{
     Duration, Link, LinkKind, PageId, PageValue, QValue, file_title, format_number, value_to_string,

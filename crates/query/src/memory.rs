@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use attune_syntax::{Note, parse_note};
 
-use crate::source::{FieldKeys, FileStats, Page, QuerySource};
+use crate::source::{FieldKeys, FileStats, NameRanks, Page, QuerySource};
 use crate::value::{PageId, file_title};
 
 #[derive(Clone, Debug, Default)]
@@ -22,6 +22,8 @@ pub struct MemorySource {
     inlinks: Vec<Vec<PageId>>,
     /// Field keys of `pages`, numbered once they are built.
     keys: Option<FieldKeys>,
+    /// `file.name` order of `pages`.
+    name_ranks: NameRanks,
 }
 
 impl MemorySource {
@@ -100,6 +102,7 @@ impl MemorySource {
 
     fn build_maps(&mut self) {
         self.keys = FieldKeys::index(&mut self.pages);
+        self.name_ranks = NameRanks::index(&self.pages);
         let mut inlinks = vec![Vec::new(); self.pages.len()];
         for (i, page) in self.pages.iter().enumerate() {
             let from = PageId(i as u32);
@@ -224,6 +227,10 @@ impl QuerySource for MemorySource {
 
     fn field_keys(&self) -> Option<&FieldKeys> {
         self.keys.as_ref()
+    }
+
+    fn name_ranks(&self) -> Option<&NameRanks> {
+        Some(&self.name_ranks)
     }
 
     fn inlinks(&self, target: PageId) -> Vec<PageId> {

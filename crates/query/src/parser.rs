@@ -635,11 +635,11 @@ impl<'a> Parser<'a> {
         match t {
             Token::Number(n) => lit(QValue::Number(n)),
             Token::Str(s) => lit(QValue::Text(s)),
-            Token::Link(inner) => lit(QValue::Link(Link::parse_inner(&inner))),
+            Token::Link(inner) => lit(QValue::link(Link::parse_inner(&inner))),
             Token::EmbedLink(inner) => {
                 let mut link = Link::parse_inner(&inner);
                 link.embed = true;
-                lit(QValue::Link(link))
+                lit(QValue::link(link))
             }
             Token::Punct("-") => {
                 // A negative number literal (`-?[0-9]+` in Dataview); otherwise `0 - x`.

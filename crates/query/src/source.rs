@@ -6,10 +6,13 @@
 //! name normalisation: `Energy Mood` is also `energy-mood`), "Types of Metadata" (which text
 //! becomes a date, a duration or a link). Source: `data-import/markdown-file.ts`.
 
+use std::sync::Arc;
+
 use attune_syntax::Note;
 use attune_syntax::Value;
 use jiff::civil::{Date, DateTime};
 
+use crate::collation::{KeyArena, TextKey, compare_text};
 use crate::lexer::is_emoji;
 use crate::time::{number_prefix, parse_date, parse_duration};
 use crate::value::{Link, LinkKind, PageId, QValue, file_title};
@@ -59,6 +62,12 @@ pub trait QuerySource {
     /// The numbering of every field key of this source's pages, when it keeps one (see
     /// [`FieldKeys`]); `None`: pages are read by key text.
     fn field_keys(&self) -> Option<&FieldKeys> {
+        None
+    }
+
+    /// Each page's place in `file.name` order, by page id (see [`NameRanks`]), when the
+    /// source keeps one: `SORT file.name` then orders numbers instead of reading names.
+    fn name_ranks(&self) -> Option<&NameRanks> {
         None
     }
 
@@ -123,6 +132,8 @@ pub struct Page {
     /// `file.name` as a value, so queries read it without building a string per row. Set
     /// from `path` by [`Page::new`] and [`Page::index_fields`].
     name_value: QValue,
+    /// `file.link`, a link to this page, shared by every result row that shows it.
+    link_value: QValue,
 }
 
 /// See `Page::field_hashes`. Equal for any two pages: it only mirrors `fields`.
@@ -132,8 +143,10 @@ enum FieldHashes {
     None,
     /// [`key_hash`] of each key.
     Hashes(Vec<u16>),
-    /// Each key's id in the source's [`FieldKeys`]: equal ids are equal keys.
-    Ids(Vec<u16>),
+    /// Each key's id in the source's [`FieldKeys`]: equal ids are equal keys. Pages with the
+    /// same keys in the same order (notes made from one template) share one list, which
+    /// then stays in cache while a query reads their fields.
+    Ids(Arc<[u16]>),
 }
 
 impl PartialEq for FieldHashes {
@@ -156,6 +169,7 @@ impl Page {
     pub fn new(path: impl Into<String>) -> Page {
         let path = path.into();
         let name_value = QValue::text(file_title(&path));
+        let link_value = QValue::link(Link::file(path.clone()));
         Page {
             path,
             fields: Vec::new(),
@@ -168,6 +182,7 @@ impl Page {
             day: None,
             field_hashes: FieldHashes::default(),
             name_value,
+            link_value,
         }
     }
 
@@ -177,12 +192,20 @@ impl Page {
     pub fn index_fields(&mut self) {
         self.field_hashes =
             FieldHashes::Hashes(self.fields.iter().map(|(k, _)| key_hash(k)).collect());
-        self.name_value = QValue::text(file_title(&self.path));
+        if !matches!(&self.link_value, QValue::Link(l) if l.path == self.path) {
+            self.name_value = QValue::text(file_title(&self.path));
+            self.link_value = QValue::link(Link::file(self.path.clone()));
+        }
     }
 
     /// `file.name` as a text value.
     pub(crate) fn name_value(&self) -> &QValue {
         &self.name_value
+    }
+
+    /// `file.link`: a link to this page.
+    pub(crate) fn link_value(&self) -> &QValue {
+        &self.link_value
     }
 
     /// Build a page from a parsed note. `resolve` maps a link target as written to the vault
@@ -334,6 +357,7 @@ impl FieldKeys {
                 }
             }
         }
+        let mut layouts: FxHashMap<Vec<u16>, Arc<[u16]>> = FxHashMap::default();
         for page in pages.iter_mut() {
             let numbered: Option<Vec<u16>> = page
                 .fields
@@ -341,7 +365,10 @@ impl FieldKeys {
                 .map(|(k, _)| ids.get(k.as_str()).copied())
                 .collect();
             if let Some(numbered) = numbered {
-                page.field_hashes = FieldHashes::Ids(numbered);
+                let shared = layouts
+                    .entry(numbered)
+                    .or_insert_with_key(|layout| Arc::from(layout.as_slice()));
+                page.field_hashes = FieldHashes::Ids(shared.clone());
             }
         }
         Some(FieldKeys { ids })
@@ -350,6 +377,66 @@ impl FieldKeys {
     /// The id of a key, or that no page has it.
     pub(crate) fn id(&self, key: &str) -> KeyId {
         self.ids.get(key).map_or(KeyId::Absent, |&id| KeyId::Id(id))
+    }
+}
+
+/// Every page's rank in the order Dataview sorts `file.name` by ([`compare_text`], that is
+/// `localeCompare`): pages whose names compare equal share a rank, and a lower rank sorts
+/// first. A source builds it once over all its pages (which it then never changes).
+#[derive(Clone, Debug, Default)]
+pub struct NameRanks {
+    ranks: Vec<u32>,
+    /// Page ids in name order.
+    order: Vec<PageId>,
+}
+
+impl NameRanks {
+    /// Rank the names of `pages` (indexed by page id).
+    pub fn index(pages: &[Page]) -> NameRanks {
+        let mut arena = KeyArena::new();
+        let keys: Vec<TextKey> = pages.iter().map(|p| arena.push(p.name())).collect();
+        let order_of = |a: usize, b: usize| {
+            arena
+                .compare(keys[a], keys[b])
+                .then_with(|| compare_text(pages[a].name(), pages[b].name()))
+        };
+        let mut order: Vec<usize> = (0..pages.len()).collect();
+        order.sort_by(|&a, &b| order_of(a, b));
+        let mut ranks = vec![0; pages.len()];
+        let mut rank = 0u32;
+        for (i, &page) in order.iter().enumerate() {
+            if i > 0 && order_of(order[i - 1], page) != std::cmp::Ordering::Equal {
+                rank += 1;
+            }
+            ranks[page] = rank;
+        }
+        NameRanks {
+            ranks,
+            order: order.into_iter().map(|i| PageId(i as u32)).collect(),
+        }
+    }
+
+    /// The rank of the pages named `text` (compared as [`compare_text`] compares), or `None`
+    /// when no page has that name; `name` reads a page's name.
+    pub(crate) fn rank_of<'p>(
+        &self,
+        text: &str,
+        name: impl Fn(PageId) -> Option<&'p str>,
+    ) -> Option<u32> {
+        let at = self
+            .order
+            .partition_point(|id| name(*id).is_some_and(|n| compare_text(n, text).is_lt()));
+        let id = *self.order.get(at)?;
+        if compare_text(name(id)?, text).is_eq() {
+            self.get(id)
+        } else {
+            None
+        }
+    }
+
+    /// The rank of a page's name (`None` for an id the ranks were not built with).
+    pub(crate) fn get(&self, page: PageId) -> Option<u32> {
+        self.ranks.get(page.0 as usize).copied()
     }
 }
 
@@ -442,7 +529,7 @@ pub fn convert_value(value: &Value, resolve: &dyn Fn(&str) -> Option<String>) ->
             let mut link = Link::parse_inner(&text);
             link.display = target.alias.as_deref().map(str::to_owned);
             resolve_link_path(&mut link, resolve);
-            QValue::Link(link)
+            QValue::link(link)
         }
         Value::List(items) => {
             QValue::List(items.iter().map(|v| convert_value(v, resolve)).collect())
@@ -480,7 +567,7 @@ fn convert_text(s: &str, resolve: &dyn Fn(&str) -> Option<String>) -> QValue {
         let mut link = Link::parse_inner(inner);
         link.embed = embed;
         resolve_link_path(&mut link, resolve);
-        return QValue::Link(link);
+        return QValue::link(link);
     }
     QValue::Text(s.to_string())
 }

@@ -185,7 +185,10 @@ pub enum QValue {
     Text(String),
     Date(DateTime),
     Duration(Duration),
-    Link(Link),
+    /// Shared: a link is the largest value, and keeping it out of line keeps every value
+    /// (and so every page field and result cell) small; copying one (a page's own link as
+    /// a result's File column) only counts a reference.
+    Link(Arc<Link>),
     List(Vec<QValue>),
     Object(Vec<(String, QValue)>),
     Page(PageValue),
@@ -195,6 +198,11 @@ pub enum QValue {
 impl QValue {
     pub fn text(s: impl Into<String>) -> QValue {
         QValue::Text(s.into())
+    }
+
+    /// A link value.
+    pub fn link(link: Link) -> QValue {
+        QValue::Link(Arc::new(link))
     }
 
     /// Dataview's type name, as `typeof()` returns it.
@@ -405,6 +413,13 @@ pub fn compare_values(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_stay_small() {
+        // Page fields, result cells and evaluation results are all `QValue`s: a big variant
+        // (a link held inline was 80 bytes) makes every one of them bigger.
+        assert!(std::mem::size_of::<QValue>() <= 32);
+    }
 
     #[test]
     fn numbers_print_like_javascript() {

@@ -188,3 +188,123 @@ fn group_keys_written_differently_that_compare_equal_form_one_group() {
         ["⚖️Trade 3"]
     );
 }
+
+#[test]
+fn sorting_by_file_name_through_ranks_matches_sorting_the_names() {
+    // Names that differ only by case, accent, an ignorable character, or not at all (same
+    // name in two folders): ranks must order them as comparing the texts does, and keep
+    // equal names in their incoming order.
+    let v = MemorySource::from_texts([
+        ("N/apple.md", "---\nstatus: b\n---\n"),
+        ("N/Apple.md", "---\nstatus: a\n---\n"),
+        ("N/Émile.md", "---\nstatus: a\n---\n"),
+        ("N/emile.md", "---\nstatus: c\n---\n"),
+        ("N/⚖️Trade.md", "---\nstatus: a\n---\n"),
+        ("N/⚖Trade.md", "---\nstatus: b\n---\n"),
+        ("N/10.md", "---\nstatus: a\n---\n"),
+        ("N/9.md", "---\nstatus: a\n---\n"),
+        ("N/_x.md", "---\nstatus: a\n---\n"),
+        ("N/a/Zeta.md", "---\nstatus: b\n---\n"),
+        ("N/b/Zeta.md", "---\nstatus: a\n---\n"),
+        ("N/zeta.md", "---\nstatus: a\n---\n"),
+    ]);
+    for (ranked, by_text) in [
+        ("SORT file.name", "SORT file.name + \"\""),
+        ("SORT file.name DESC", "SORT file.name + \"\" DESC"),
+        ("SORT file[\"name\"] ASC", "SORT file.name + \"\" ASC"),
+        ("SORT file.name, status", "SORT file.name + \"\", status"),
+        (
+            "SORT status DESC, file.name",
+            "SORT status DESC, file.name + \"\"",
+        ),
+    ] {
+        let sorted = run(&v, &format!("TABLE status FROM \"N\" {ranked}"), None);
+        assert_eq!(
+            sorted,
+            run(&v, &format!("TABLE status FROM \"N\" {by_text}"), None),
+            "{ranked}"
+        );
+        assert_eq!(sorted.len(), 12, "{ranked}");
+    }
+    // A FLATTEN named `file` replaces the page's file object: no ranks for those rows.
+    assert_eq!(
+        run(
+            &v,
+            "TABLE WITHOUT ID file.name FROM \"N\" FLATTEN object(\"name\", status) AS file SORT file.name LIMIT 3",
+            None
+        ),
+        ["a", "a", "a"]
+    );
+}
+
+#[test]
+fn and_or_skip_a_right_side_only_when_it_cannot_fail() {
+    // Dataview evaluates both sides; a right side that may fail still drops every row.
+    let v = vault();
+    let options = RunOptions::default();
+    for text in [
+        "TABLE status FROM \"E\" WHERE false and (1 * null) = 1",
+        "TABLE status FROM \"E\" WHERE true or (1 * null) = 1",
+        "TABLE status FROM \"E\" WHERE status = null and contains(status, [\"x\", 1 * null])",
+        // `file.name.x` indexes a text by a name: an error, not a `file.*` read.
+        "TABLE status FROM \"E\" WHERE false and file.name.x = null",
+    ] {
+        assert!(query(text, &v, &options).is_err(), "{text}");
+    }
+    // A right side that cannot fail gives the answer the left side decides.
+    assert_eq!(
+        run(
+            &v,
+            "TABLE status FROM \"E\" WHERE status = \"done\" or contains(file.name, \"m\") and !icontains(status, \"x\") SORT file.name",
+            None
+        ),
+        ["[[E/Amber.md]]", "[[E/Camel.md]]", "[[E/Sub/Dame.md]]"]
+    );
+    assert_eq!(
+        run(
+            &v,
+            "TABLE status FROM \"E\" WHERE false and file.size = null",
+            None
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn file_name_equality_through_ranks_matches_comparing_the_texts() {
+    let v = MemorySource::from_texts([
+        ("N/apple.md", "---\nstatus: b\n---\n"),
+        ("N/Apple.md", "---\nstatus: a\n---\n"),
+        ("N/⚖️Trade.md", "---\nstatus: a\n---\n"),
+        ("N/a/Zeta.md", "---\nstatus: b\n---\n"),
+        ("N/b/Zeta.md", "---\nstatus: a\n---\n"),
+        ("N/🎭 Emotions.md", "---\nstatus: a\n---\n"),
+    ]);
+    for name in [
+        "apple",
+        "Apple",
+        "APPLE",
+        "⚖Trade",
+        "⚖️Trade",
+        "Zeta",
+        "🎭 Emotions",
+        "Missing",
+        "",
+        "zzz",
+    ] {
+        for op in ["=", "!="] {
+            let ranked = format!("TABLE status FROM \"N\" WHERE file.name {op} \"{name}\"");
+            let by_text = format!("TABLE status FROM \"N\" WHERE file.name + \"\" {op} \"{name}\"");
+            assert_eq!(run(&v, &ranked, None), run(&v, &by_text, None), "{ranked}");
+        }
+    }
+    // Where `file` is not the page's own file object, the name is read as usual.
+    assert_eq!(
+        run(
+            &v,
+            "TABLE WITHOUT ID file.name FROM \"N\" FLATTEN object(\"name\", status) AS file WHERE file.name = \"b\"",
+            None
+        ),
+        ["b", "b"]
+    );
+}

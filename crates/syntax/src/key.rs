@@ -9,10 +9,11 @@
 
 use std::borrow::Borrow;
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
 
 /// A frontmatter key as written (8 bytes: a thin pointer to the shared text, since every
 /// field and every frontmatter link holds one; clones share the text).
@@ -114,7 +115,7 @@ const MAX_KEYS: usize = 4096;
 const MAX_KEY_LEN: usize = 96;
 
 thread_local! {
-    static KEYS: RefCell<HashSet<SharedText>> = RefCell::new(HashSet::new());
+    static KEYS: RefCell<FxHashSet<SharedText>> = RefCell::new(FxHashSet::default());
 }
 
 /// The shared key for `key` (equal text, equal pointer within one thread).

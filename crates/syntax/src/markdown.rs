@@ -313,7 +313,7 @@ impl BodyScanner<'_, '_> {
         }
         let mut from = start;
         if self.in_comment {
-            match memchr::memmem::find(&bytes[start..end], b"%%") {
+            match find_pair(&bytes[start..end], *b"%%") {
                 Some(i) => {
                     self.in_comment = false;
                     from = start + i + 2;
@@ -444,7 +444,7 @@ impl BodyScanner<'_, '_> {
     /// `key:: value` as a whole line (after any list or task marker).
     fn line_field(&mut self, content: usize, end: usize) {
         let bytes = self.bytes;
-        let Some(sep) = memchr::memmem::find(&bytes[content..end], b"::") else {
+        let Some(sep) = find_pair(&bytes[content..end], *b"::") else {
             return;
         };
         let mut key_start = content;
@@ -498,7 +498,7 @@ impl BodyScanner<'_, '_> {
                 }
                 b'%' if bytes.get(i + 1) == Some(&b'%') && i + 1 < end => {
                     self.plain(plain, i);
-                    match memchr::memmem::find(&bytes[i + 2..end], b"%%") {
+                    match find_pair(&bytes[i + 2..end], *b"%%") {
                         Some(j) => {
                             i = i + 2 + j + 2;
                             plain = i;
@@ -547,7 +547,7 @@ impl BodyScanner<'_, '_> {
                 }
             }
         }
-        if memchr::memmem::find(bytes, b"::").is_some() {
+        if find_pair(bytes, *b"::").is_some() {
             self.bracketed_fields(start, end);
         }
     }
@@ -560,7 +560,7 @@ impl BodyScanner<'_, '_> {
             let (open, close) = match bytes[i] {
                 b'[' if bytes.get(i + 1) == Some(&b'[') => {
                     // Skip a wiki-link as a whole.
-                    i = memchr::memmem::find(&bytes[i..end], b"]]").map_or(end, |j| i + j + 2);
+                    i = find_pair(&bytes[i..end], *b"]]").map_or(end, |j| i + j + 2);
                     continue;
                 }
                 b'[' => (b'[', b']'),
@@ -708,7 +708,7 @@ fn find_links(source: &str, span: Span, place: &dyn Fn() -> LinkPlace, out: &mut
     let bytes = source.as_bytes();
     let end = span.end as usize;
     let mut at = span.start as usize;
-    while let Some(i) = memchr::memmem::find(&bytes[at..end], b"[[") {
+    while let Some(i) = find_pair(&bytes[at..end], *b"[[") {
         let mut open = at + i;
         // `[[[A]]`: the link is the innermost `[[`.
         while bytes.get(open + 2) == Some(&b'[') && open + 2 < end {
@@ -718,12 +718,12 @@ fn find_links(source: &str, span: Span, place: &dyn Fn() -> LinkPlace, out: &mut
         // The link closes at the first `]]` on the same line; a later `[[` restarts it.
         let line_end =
             memchr::memchr(b'\n', &bytes[inner_start..end]).map_or(end, |j| inner_start + j);
-        let Some(j) = memchr::memmem::find(&bytes[inner_start..line_end], b"]]") else {
+        let Some(j) = find_pair(&bytes[inner_start..line_end], *b"]]") else {
             at = inner_start;
             continue;
         };
         let close = inner_start + j;
-        if let Some(k) = memchr::memmem::rfind(&bytes[inner_start..close], b"[[") {
+        if let Some(k) = rfind_pair(&bytes[inner_start..close], *b"[[") {
             at = inner_start + k;
             continue;
         }
@@ -778,4 +778,16 @@ fn frontmatter_tags(source: &str, field: &crate::Field, out: &mut Vec<Tag>) {
             }
         }
     }
+}
+
+/// Where the two bytes `pair` first occur together in `hay`. The needles here are two
+/// bytes and the haystacks short lines: a byte search plus a look at the next byte beats
+/// building a substring finder per call.
+fn find_pair(hay: &[u8], pair: [u8; 2]) -> Option<usize> {
+    memchr::memchr_iter(pair[0], hay).find(|&i| hay.get(i + 1) == Some(&pair[1]))
+}
+
+/// Where the two bytes `pair` last occur together in `hay`.
+fn rfind_pair(hay: &[u8], pair: [u8; 2]) -> Option<usize> {
+    memchr::memrchr_iter(pair[0], hay).find(|&i| hay.get(i + 1) == Some(&pair[1]))
 }

@@ -1,10 +1,11 @@
 //! The fast reader for flat frontmatter: top-level `key: scalar`, `key: [flow, list]` on
-//! one line, `key:` followed by `- item` lines, quoted scalars and comments. That is nearly
-//! every note a vault holds, and reading it by hand costs a fraction of a full YAML parse.
+//! one line, `key:` followed by `- item` lines, `key: |` / `key: |-` literal blocks, quoted
+//! scalars and comments. That is nearly every note a vault holds, and reading it by hand
+//! costs a fraction of a full YAML parse.
 //!
 //! It gives exactly what the saphyr reader gives (same [`Field`]s, spans, values and
 //! diagnostics: both finish through the same `Builder`), and it answers `None` for anything
-//! it is not sure of — anchors, aliases, tags, block scalars, nested maps, multi-line
+//! it is not sure of — anchors, aliases, tags, folded and kept (`|+`) block scalars, nested maps, multi-line
 //! scalars or flow lists, escapes, tabs, CR line ends, odd characters, blank lines inside a
 //! list — so that saphyr reads those. The tests compare both readers on every note of the
 //! reference vault and of generated vaults, and on generated frontmatter (proptest).
@@ -41,19 +42,26 @@ pub(crate) fn parse(source: &str, yaml: Span) -> Option<ParsedYaml> {
 
 /// Only line feeds and printable characters: no tabs, no CR, no control characters, no
 /// byte order mark or Unicode line separators (whose YAML meaning is not worth guessing).
+/// Works on bytes: the ASCII test runs over whole blocks (the compiler vectorises it), and
+/// only the lead bytes of the few excluded non-ASCII characters are looked at closely.
 fn plain_characters(text: &str) -> bool {
-    let ascii_ok = |b: u8| b == b'\n' || (0x20..0x7F).contains(&b) || b >= 0x80;
-    if !text.bytes().all(ascii_ok) {
-        return false;
+    let bytes = text.as_bytes();
+    let control = |b: u8| (b < 0x20 && b != b'\n') | (b == 0x7F);
+    for block in bytes.chunks(32) {
+        if block.iter().fold(false, |bad, &b| bad | control(b)) {
+            return false;
+        }
     }
-    text.is_ascii()
-        || text.chars().all(|c| {
-            !matches!(
-                c,
-                '\u{80}'
-                    ..='\u{9F}' | '\u{FEFF}' | '\u{2028}' | '\u{2029}' | '\u{FFFE}' | '\u{FFFF}'
-            )
-        })
+    // U+0080–U+009F: C2 80–C2 9F; U+2028/U+2029: E2 80 A8/A9; U+FEFF: EF BB BF;
+    // U+FFFE/U+FFFF: EF BF BE/BF.
+    !memchr::memchr3_iter(0xC2, 0xE2, 0xEF, bytes).any(|i| {
+        let next = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+        match bytes[i] {
+            0xC2 => (0x80..=0x9F).contains(&next(1)),
+            0xE2 => next(1) == 0x80 && matches!(next(2), 0xA8 | 0xA9),
+            _ => matches!((next(1), next(2)), (0xBB, 0xBF) | (0xBF, 0xBE | 0xBF)),
+        }
+    })
 }
 
 struct Reader<'a> {
@@ -145,6 +153,8 @@ impl<'a> Reader<'a> {
                     self.next_line(end),
                 ),
             }
+        } else if self.bytes[value_start] == b'|' {
+            self.literal_block(value_start, end)?
         } else {
             let (node, used) = self.value(value_start, end, Context::Block, 0)?;
             self.rest_is_comment(used, end)?;
@@ -232,6 +242,75 @@ impl<'a> Reader<'a> {
             },
             line,
         )))
+    }
+
+    /// A literal block scalar (`key: |` or `key: |-`, then lines indented alike): its node and
+    /// where the next key starts. Only the plain shape: the header has nothing after its
+    /// indicator but blanks, the first line after it holds text, and the last text line ends
+    /// with a line break; anything else (`|+`, `|2`, a comment, folding `>`, leading empty
+    /// lines) goes to saphyr.
+    fn literal_block(&self, at: usize, end: usize) -> Option<(Node, usize)> {
+        let mut i = at + 1;
+        let strip = self.bytes.get(i) == Some(&b'-');
+        if strip {
+            i += 1;
+        }
+        if !self.is_blank(i, end) {
+            return None;
+        }
+        let first = self.next_line(end);
+        if first >= self.bytes.len() {
+            return None;
+        }
+        let first_end = self.line_end(first);
+        let indent = self.bytes[first..first_end]
+            .iter()
+            .take_while(|&&b| b == b' ')
+            .count();
+        if indent == 0 || first + indent == first_end {
+            return None;
+        }
+        // Lines of text (indented by `indent` or more) and empty lines (blanks up to
+        // `indent`), until a line indented less that holds text.
+        let mut lines: Vec<&str> = Vec::new();
+        let mut kept = 0;
+        let mut line = first;
+        while line < self.bytes.len() {
+            let line_end = self.line_end(line);
+            let spaces = self.bytes[line..line_end]
+                .iter()
+                .take_while(|&&b| b == b' ')
+                .count();
+            let blank = line + spaces == line_end;
+            if blank && spaces <= indent {
+                lines.push("");
+            } else if spaces >= indent {
+                if line_end == self.bytes.len() {
+                    return None;
+                }
+                lines.push(&self.text[line + indent..line_end]);
+                kept = lines.len();
+            } else {
+                break;
+            }
+            line = self.next_line(line_end);
+        }
+        let mut text = lines[..kept].join("\n");
+        if !strip {
+            text.push('\n');
+        }
+        let value = scalar_value(&text, ScalarStyle::Literal, None);
+        Some((
+            Node {
+                value,
+                start: first,
+                end: line,
+                scalar: None,
+                block_scalar: true,
+                item_spans: Vec::new(),
+            },
+            line,
+        ))
     }
 
     /// `-` followed by a blank at `at` (an item's dash).
@@ -473,6 +552,12 @@ mod tests {
             "é clé: ünï 🎭\n",
             "t: [a b, c]   # c\n",
             "u: http//x\n",
+            "a: |\n  text\n",
+            "a: |\n  text\n  more\nb: 1\n",
+            "a: |\n  text\n\n  more\n\n\nb: 1\n",
+            "a: |-\n  text\n  # not a comment\nb: 1\n",
+            "a: |  \n    x\n      y\n     \n  \nb: 1\n",
+            "a: |\n  é 🎭 [[Link]]\n# comment\nb: |-\n  z\n",
         ];
         for yaml in fast {
             assert_eq!(compare(&note(yaml)), Ok(true), "{yaml:?}");
@@ -480,7 +565,6 @@ mod tests {
         let left_to_saphyr = [
             "a: &x 1\nb: *x\n",
             "a: !tag x\n",
-            "a: |\n  text\n",
             "a:\n  b: 1\n",
             "a: one\n  two\n",
             "a: [x,\n  y]\n",
@@ -499,6 +583,13 @@ mod tests {
             "a: x\r\n",
             "...\n",
             "a: 'open\n",
+            "a: |+\n  text\n\nb: 1\n",
+            "a: |2\n  text\n",
+            "a: | # why\n  text\n",
+            "a: >\n  folded\n  text\n",
+            "a: |\n\n  text\n",
+            "a: |\nb: 1\n",
+            "a: |\n  text\n x\n",
         ];
         for yaml in left_to_saphyr {
             assert_eq!(compare(&note(yaml)), Ok(false), "{yaml:?}");
@@ -665,7 +756,7 @@ mod tests {
             (key.clone(), scalar()).prop_map(|(k, v)| format!("{k}:{v}\n")),
             key.clone().prop_map(|k| format!("{k}:\n")),
             (
-                key,
+                key.clone(),
                 prop::sample::select(vec!["", "  ", " ", "    "]),
                 prop::collection::vec(scalar(), 0..4)
             )
@@ -673,6 +764,33 @@ mod tests {
                     let mut s = format!("{k}:\n");
                     for item in items {
                         s.push_str(&format!("{indent}- {item}\n"));
+                    }
+                    s
+                }),
+            (
+                key,
+                prop::sample::select(vec!["|", "|-", "|+", "| ", "|1", ">"]),
+                prop::collection::vec(
+                    prop::sample::select(vec![
+                        "  text",
+                        "  two  words ",
+                        "    deeper",
+                        "   ",
+                        "",
+                        "  # hash",
+                        " x",
+                        "  - item",
+                        "  é 🎭",
+                        "  key: v",
+                    ]),
+                    0..5
+                )
+            )
+                .prop_map(|(k, header, body)| {
+                    let mut s = format!("{k}: {header}\n");
+                    for line in body {
+                        s.push_str(line);
+                        s.push('\n');
                     }
                     s
                 }),
@@ -690,6 +808,21 @@ mod tests {
             ])
             .prop_map(str::to_owned),
         ]
+    }
+
+    proptest! {
+        /// The byte-level test agrees with the definition by characters.
+        #[test]
+        fn plain_characters_agrees_with_its_definition(
+            text in "[a\n\t\r\u{1}\u{7F}\u{80}\u{9F}\u{A0}\u{FEFF}\u{FEFE}\u{2028}\u{2029}\u{2027}\u{FFFE}\u{FFFF}\u{FFFD}é🎭\u{FE0F}]{0,40}"
+        ) {
+            let by_chars = text.chars().all(|c| {
+                c == '\n'
+                    || (!c.is_control()
+                        && !matches!(c, '\u{FEFF}' | '\u{2028}' | '\u{2029}' | '\u{FFFE}' | '\u{FFFF}'))
+            });
+            prop_assert_eq!(plain_characters(&text), by_chars);
+        }
     }
 
     proptest! {
