@@ -11,12 +11,20 @@ use attune_syntax::parse_note;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let [op, key_pick, kind, rest @ ..] = data else { return };
-    let Ok(rest) = std::str::from_utf8(rest) else { return };
+    let [op, key_pick, kind, rest @ ..] = data else {
+        return;
+    };
+    let Ok(rest) = std::str::from_utf8(rest) else {
+        return;
+    };
     let (value_text, source) = rest.split_once('\0').unwrap_or(("x", rest));
     let before = parse_note(source.as_bytes());
-    let fields = before.frontmatter.as_ref().map_or(&[][..], |fm| &fm.fields[..]);
-    let existing = (!fields.is_empty() && key_pick % 4 != 0).then(|| &fields[*key_pick as usize % fields.len()]);
+    let fields = before
+        .frontmatter
+        .as_ref()
+        .map_or(&[][..], |fm| &fm.fields[..]);
+    let existing = (!fields.is_empty() && key_pick % 4 != 0)
+        .then(|| &fields[*key_pick as usize % fields.len()]);
     let key = existing.map_or("fuzz_key", |f| f.key.as_str());
     let value = match kind % 6 {
         0 => EditValue::Scalar(value_text.to_owned()),
@@ -24,7 +32,12 @@ fuzz_target!(|data: &[u8]| {
         2 => EditValue::Int(value_text.len() as i64),
         3 => EditValue::Bool(value_text.is_empty()),
         4 => EditValue::Null,
-        _ => EditValue::List(value_text.split(',').map(|s| EditValue::Scalar(s.to_owned())).collect()),
+        _ => EditValue::List(
+            value_text
+                .split(',')
+                .map(|s| EditValue::Scalar(s.to_owned()))
+                .collect(),
+        ),
     };
     let result = match op % 4 {
         0 => set_key(source, key, &value),
@@ -35,10 +48,20 @@ fuzz_target!(|data: &[u8]| {
     let Ok(result) = result else { return };
     let after = parse_note(result.as_bytes());
     if result != source {
-        assert!(after.frontmatter.as_ref().is_some_and(|fm| fm.valid), "an accepted edit must leave valid frontmatter");
+        assert!(
+            after.frontmatter.as_ref().is_some_and(|fm| fm.valid),
+            "an accepted edit must leave valid frontmatter"
+        );
     }
     if let Some(field) = existing.filter(|_| op % 4 != 3) {
-        let (head, tail) = (&source[..field.lines.start as usize], &source[field.lines.end as usize..]);
-        assert!(result.starts_with(head) && result.ends_with(tail), "bytes outside `{key}`'s lines changed");
+        let lines = field.lines(source);
+        let (head, tail) = (
+            &source[..lines.start as usize],
+            &source[lines.end as usize..],
+        );
+        assert!(
+            result.starts_with(head) && result.ends_with(tail),
+            "bytes outside `{key}`'s lines changed"
+        );
     }
 });

@@ -7,12 +7,17 @@ use libfuzzer_sys::fuzz_target;
 
 fn check(note: &Note) {
     let text = &note.source;
-    let ok = |s: Span| s.start <= s.end && (s.end as usize) <= text.len() && text.is_char_boundary(s.start as usize) && text.is_char_boundary(s.end as usize);
+    let ok = |s: Span| {
+        s.start <= s.end
+            && (s.end as usize) <= text.len()
+            && text.is_char_boundary(s.start as usize)
+            && text.is_char_boundary(s.end as usize)
+    };
     let mut spans = vec![note.body];
     if let Some(fm) = &note.frontmatter {
         spans.extend([fm.span, fm.yaml]);
         for f in &fm.fields {
-            spans.extend([f.key_span, f.value_span, f.lines]);
+            spans.extend([f.key_span, f.value_span, f.lines(text)]);
             spans.extend(f.item_spans.iter().copied());
         }
     }
@@ -24,7 +29,10 @@ fn check(note: &Note) {
     spans.extend(note.tasks.iter().map(|t| t.span));
     spans.extend(note.diagnostics.iter().filter_map(|d| d.span));
     for s in spans {
-        assert!(ok(s), "span {s:?} outside the text or not on a character boundary");
+        assert!(
+            ok(s),
+            "span {s:?} outside the text or not on a character boundary"
+        );
     }
 }
 

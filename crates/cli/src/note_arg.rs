@@ -15,7 +15,7 @@ pub fn find(vault: &Vault, name: &str) -> anyhow::Result<String> {
         return Ok(note.path().to_owned());
     }
     let target = LinkTarget {
-        target: trimmed.to_owned(),
+        target: trimmed.into(),
         fragment: None,
         alias: None,
     };

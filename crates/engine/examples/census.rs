@@ -1,8 +1,9 @@
 //! Where a loaded vault's note memory goes: `cargo run --release -p attune-engine --example
 //! census -- VAULT`. Counts every part of every loaded note (struct sizes times counts, plus
-//! the heap behind strings and lists, by capacity) and prints a table in MB. The index is
-//! not counted here: RSS after load minus this total is roughly the index plus allocator
-//! overhead.
+//! the heap behind strings and lists: their length, as a parsed note's strings and lists are
+//! boxed with no spare room, and the capacity of `source` and the paths) and prints a table
+//! in MB. The index is not counted here: RSS after load minus this total is roughly the index
+//! plus allocator overhead.
 
 use std::mem::size_of;
 
@@ -27,26 +28,13 @@ impl Tally {
 
 fn value_heap(v: &Value, t: &mut Tally) {
     match v {
-        Value::Text(s) => t.add("value text heap", 1, s.capacity() as u64),
-        Value::Link(l) => {
-            t.add(
-                "value link box",
-                1,
-                size_of::<attune_syntax::LinkTarget>() as u64,
-            );
-            t.add(
-                "value link strings",
-                1,
-                (l.target.capacity()
-                    + l.fragment.as_ref().map_or(0, String::capacity)
-                    + l.alias.as_ref().map_or(0, String::capacity)) as u64,
-            );
-        }
+        Value::Text(s) => t.add("value text heap", 1, s.len() as u64),
+        Value::Link(l) => target_heap("value link", l, t),
         Value::List(items) => {
             t.add(
                 "value list heap",
                 1,
-                (items.capacity() * size_of::<Value>()) as u64,
+                (items.len() * size_of::<Value>()) as u64,
             );
             items.iter().for_each(|i| value_heap(i, t));
         }
@@ -54,13 +42,38 @@ fn value_heap(v: &Value, t: &mut Tally) {
             t.add(
                 "value map heap",
                 1,
-                (pairs.capacity() * size_of::<(String, Value)>()) as u64,
+                (pairs.len() * size_of::<(Box<str>, Value)>()) as u64,
             );
             for (k, v) in pairs {
-                t.add("value map keys", 1, k.capacity() as u64);
+                t.add("value map keys", 1, k.len() as u64);
                 value_heap(v, t);
             }
         }
+        _ => {}
+    }
+}
+
+/// A link target's allocation (the `Arc` counts and the struct) and its strings.
+fn target_heap(what: &'static str, l: &std::sync::Arc<attune_syntax::LinkTarget>, t: &mut Tally) {
+    let (arc, strings) = match what {
+        "value link" => ("value link target arc", "value link strings"),
+        _ => ("link target arc", "link strings"),
+    };
+    t.add(arc, 1, (16 + size_of::<attune_syntax::LinkTarget>()) as u64);
+    t.add(
+        strings,
+        1,
+        (l.target.len()
+            + l.fragment.as_ref().map_or(0, |s| s.len())
+            + l.alias.as_ref().map_or(0, |s| s.len())) as u64,
+    );
+}
+
+fn collect_targets<'a>(v: &'a Value, out: &mut Vec<&'a std::sync::Arc<attune_syntax::LinkTarget>>) {
+    match v {
+        Value::Link(l) => out.push(l),
+        Value::List(items) => items.iter().for_each(|i| collect_targets(i, out)),
+        Value::Map(pairs) => pairs.iter().for_each(|(_, i)| collect_targets(i, out)),
         _ => {}
     }
 }
@@ -72,33 +85,37 @@ fn census(note: &Note, t: &mut Tally) {
         t.add(
             "fields array",
             fm.fields.len() as u64,
-            (fm.fields.capacity() * size_of::<Field>()) as u64,
+            (fm.fields.len() * size_of::<Field>()) as u64,
         );
         for f in &fm.fields {
             if matches!(f.value, Value::Null) {
                 t.add("  of which null fields", 1, size_of::<Field>() as u64);
             }
-            t.add(
-                "field item_spans heap",
-                1,
-                (f.item_spans.capacity() * 8) as u64,
-            );
+            t.add("field item_spans heap", 1, (f.item_spans.len() * 8) as u64);
             value_heap(&f.value, t);
         }
     }
     t.add(
         "links array",
         note.links.len() as u64,
-        (note.links.capacity() * size_of::<Link>()) as u64,
+        (note.links.len() * size_of::<Link>()) as u64,
     );
+    // A frontmatter link shares its target with the field's value: count each target once.
+    let mut value_targets = Vec::new();
+    if let Some(fm) = &note.frontmatter {
+        for f in &fm.fields {
+            collect_targets(&f.value, &mut value_targets);
+        }
+    }
     for l in &note.links {
-        t.add(
-            "link strings",
-            1,
-            (l.target.target.capacity()
-                + l.target.fragment.as_ref().map_or(0, String::capacity)
-                + l.target.alias.as_ref().map_or(0, String::capacity)) as u64,
-        );
+        if value_targets
+            .iter()
+            .any(|v| std::sync::Arc::ptr_eq(v, &l.target))
+        {
+            t.add("  of which shared targets", 1, 0);
+        } else {
+            target_heap("link", &l.target, t);
+        }
     }
     t.add(
         "tags",
@@ -143,7 +160,7 @@ fn census(note: &Note, t: &mut Tally) {
     t.add(
         "diagnostics",
         note.diagnostics.len() as u64,
-        (note.diagnostics.capacity() * size_of::<attune_syntax::Diagnostic>()) as u64,
+        (note.diagnostics.len() * size_of::<attune_syntax::Diagnostic>()) as u64,
     );
 }
 

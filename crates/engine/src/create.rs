@@ -809,7 +809,7 @@ fn shaped(multiple: bool, value: EditValue) -> EditValue {
 fn edit_text(value: &EditValue) -> Option<String> {
     match value {
         EditValue::Scalar(s) => Some(s.clone()).filter(|s| !s.trim().is_empty()),
-        EditValue::Link(l) => Some(attune_syntax::LinkTarget::parse(l).target),
+        EditValue::Link(l) => Some(attune_syntax::LinkTarget::parse(l).target.into_string()),
         EditValue::List(items) => items.iter().find_map(edit_text),
         EditValue::Int(i) => Some(i.to_string()),
         EditValue::Float(f) => Some(f.to_string()),

@@ -466,7 +466,7 @@ pub fn value_text(value: &Value) -> Option<String> {
         Value::Int(i) => Some(i.to_string()),
         Value::Float(f) => Some(f.to_string()),
         Value::Bool(b) => Some(b.to_string()),
-        Value::Link(l) => Some(l.target.clone()),
+        Value::Link(l) => Some(l.target.to_string()),
         Value::List(items) => items.iter().find_map(value_text),
         Value::Map(_) => None,
     }

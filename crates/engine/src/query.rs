@@ -64,7 +64,7 @@ impl<'v> VaultPages<'v> {
                 if let Target::Note(id) = target
                     && let Some(t) = index.note(*id)
                 {
-                    resolved.push((link.target.target.as_str(), t.path()));
+                    resolved.push((&*link.target.target, t.path()));
                 }
             }
             let meta = note.meta();
@@ -79,7 +79,7 @@ impl<'v> VaultPages<'v> {
                     return Some((*p).to_owned());
                 }
                 let target = LinkTarget {
-                    target: text.to_owned(),
+                    target: text.into(),
                     fragment: None,
                     alias: None,
                 };
@@ -146,7 +146,7 @@ impl QuerySource for VaultPages<'_> {
     fn resolve_link(&self, from: Option<PageId>, target: &str) -> Option<PageId> {
         let from = from.and_then(|p| self.notes.get(p.0 as usize).copied());
         let target = LinkTarget {
-            target: target.to_owned(),
+            target: target.into(),
             fragment: None,
             alias: None,
         };

@@ -245,7 +245,7 @@ pub fn report(vault: &Vault, id: NoteId) -> NoteReport {
             let field_type = class
                 .and_then(|c| c.field(field.key.trim()))
                 .map(|f| f.def.field_type.as_str().to_owned());
-            let lines = field.lines;
+            let lines = field.lines(&note.source);
             let field_findings = findings
                 .iter()
                 .filter(|d| {

@@ -58,9 +58,9 @@ fn declared_file_class<'a>(note: &'a Note, schema: &Schema) -> Option<&'a str> {
 fn declared_file_class_by<'a>(note: &'a Note, key: &str) -> Option<&'a str> {
     let field = note.frontmatter.as_ref()?.get(key)?;
     match &field.value {
-        attune_syntax::Value::Text(s) => Some(s.as_str()),
+        attune_syntax::Value::Text(s) => Some(&**s),
         attune_syntax::Value::List(items) => items.iter().find_map(|v| match v {
-            attune_syntax::Value::Text(s) => Some(s.as_str()),
+            attune_syntax::Value::Text(s) => Some(&**s),
             _ => None,
         }),
         _ => None,

@@ -212,7 +212,7 @@ fn without_keys(text: &str, keys: &[&str]) -> String {
         .fields
         .iter()
         .filter(|f| keys.contains(&f.key.as_str()))
-        .map(|f| f.lines.range())
+        .map(|f| f.lines(text).range())
         .collect();
     spans.sort_by_key(|r| r.start);
     let mut out = String::new();

@@ -593,7 +593,7 @@ impl Index {
         field: Option<&str>,
         buf: &mut String,
     ) -> (Target, Option<KeyRef>) {
-        let raw = link.target.as_str();
+        let raw = &*link.target;
         if raw.is_empty() {
             return match (link.fragment.is_some(), from.id) {
                 (true, Some(id)) => (Target::Note(id), None),

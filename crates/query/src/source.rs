@@ -263,17 +263,17 @@ impl Page {
         }
         for link in &note.links {
             let target = &link.target;
-            let path = resolve(&target.target).unwrap_or_else(|| target.target.clone());
+            let path = resolve(&target.target).unwrap_or_else(|| target.target.to_string());
             let (kind, subpath) = match &target.fragment {
                 Some(f) if f.starts_with('^') => (LinkKind::Block, Some(f[1..].to_string())),
-                Some(f) => (LinkKind::Header, Some(f.clone())),
+                Some(f) => (LinkKind::Header, Some(f.to_string())),
                 None => (LinkKind::File, None),
             };
             page.outlinks.push(Link {
                 path,
                 subpath,
                 kind,
-                display: target.alias.clone(),
+                display: target.alias.as_deref().map(str::to_owned),
                 embed: link.embed,
             });
         }
@@ -522,13 +522,13 @@ pub fn convert_value(value: &Value, resolve: &dyn Fn(&str) -> Option<String>) ->
         Value::Float(n) => QValue::Number(*n),
         Value::Text(s) => convert_text(s, resolve),
         Value::Link(target) => {
-            let mut text = target.target.clone();
+            let mut text = target.target.to_string();
             if let Some(f) = &target.fragment {
                 text.push('#');
                 text.push_str(f);
             }
             let mut link = Link::parse_inner(&text);
-            link.display = target.alias.clone();
+            link.display = target.alias.as_deref().map(str::to_owned);
             resolve_link_path(&mut link, resolve);
             QValue::link(link)
         }
@@ -538,7 +538,7 @@ pub fn convert_value(value: &Value, resolve: &dyn Fn(&str) -> Option<String>) ->
         Value::Map(entries) => QValue::Object(
             entries
                 .iter()
-                .map(|(k, v)| (k.clone(), convert_value(v, resolve)))
+                .map(|(k, v)| (k.to_string(), convert_value(v, resolve)))
                 .collect(),
         ),
     }

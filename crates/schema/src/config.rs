@@ -545,21 +545,21 @@ impl Cx<'_> {
 
 fn to_value(value: &DeValue<'_>) -> Value {
     match value {
-        DeValue::String(s) => Value::Text(s.to_string()),
+        DeValue::String(s) => Value::text(s.to_string()),
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
             .map(Value::Int)
-            .unwrap_or_else(|_| Value::Text(i.as_str().to_string())),
+            .unwrap_or_else(|_| Value::text(i.as_str())),
         DeValue::Float(f) => f
             .as_str()
             .parse()
             .map(Value::Float)
-            .unwrap_or_else(|_| Value::Text(f.as_str().to_string())),
+            .unwrap_or_else(|_| Value::text(f.as_str())),
         DeValue::Boolean(b) => Value::Bool(*b),
-        DeValue::Datetime(d) => Value::Text(d.to_string()),
+        DeValue::Datetime(d) => Value::text(d.to_string()),
         DeValue::Array(items) => Value::List(items.iter().map(|i| to_value(i.get_ref())).collect()),
         DeValue::Table(t) => Value::Map(
             t.iter()
-                .map(|(k, v)| (k.get_ref().to_string(), to_value(v.get_ref())))
+                .map(|(k, v)| (Box::from(&**k.get_ref()), to_value(v.get_ref())))
                 .collect(),
         ),
     }

@@ -185,7 +185,7 @@ impl FieldDef {
         };
         entries
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| **k == *key)
             .and_then(|(_, v)| match v {
                 Value::Int(i) => Some(*i as f64),
                 Value::Float(f) => Some(*f),

@@ -124,13 +124,13 @@ pub(crate) fn read_file_class(
     Some(class)
 }
 
-fn entry<'v>(entries: &'v [(String, Value)], key: &str) -> Option<&'v Value> {
-    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+fn entry<'v>(entries: &'v [(Box<str>, Value)], key: &str) -> Option<&'v Value> {
+    entries.iter().find(|(k, _)| **k == *key).map(|(_, v)| v)
 }
 
 fn read_field(
     class: &FileClass,
-    entries: &[(String, Value)],
+    entries: &[(Box<str>, Value)],
     source: &str,
     within: Span,
     vault: &dyn VaultFiles,
@@ -276,7 +276,7 @@ fn locate(source: &str, within: Span, needle: &str) -> Option<Span> {
 /// A scalar as text (`Text`, numbers and booleans written out; links as `[[target]]`).
 pub(crate) fn scalar_text(value: &Value) -> Option<String> {
     match value {
-        Value::Text(t) => Some(t.clone()),
+        Value::Text(t) => Some(t.to_string()),
         Value::Int(i) => Some(i.to_string()),
         Value::Float(f) => Some(f.to_string()),
         Value::Bool(b) => Some(b.to_string()),

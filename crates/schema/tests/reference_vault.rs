@@ -74,7 +74,7 @@ fn declared_class(text: &str) -> Option<String> {
     let note = attune_syntax::parse_note(text.as_bytes());
     let fm = note.frontmatter?;
     match &fm.get("fileClass")?.value {
-        attune_syntax::Value::Text(t) => Some(t.clone()),
+        attune_syntax::Value::Text(t) => Some(t.to_string()),
         _ => None,
     }
 }
@@ -234,7 +234,7 @@ fn validate_all(
             continue;
         };
         let declared = match fm.get("fileClass").map(|f| &f.value) {
-            Some(attune_syntax::Value::Text(t)) => Some(t.as_str()),
+            Some(attune_syntax::Value::Text(t)) => Some(&**t),
             _ => None,
         };
         let assignment = schema.class_of(path, declared);

@@ -24,6 +24,8 @@
 //! other field (else `edit/verify-failed`, or `edit/would-disturb` when a neighbour such as
 //! a `|+` text above would read the changed lines differently; the source is left as it was).
 
+use std::sync::Arc;
+
 use crate::frontmatter::Field;
 use crate::markdown::LinkTarget;
 use crate::note::{LineEnding, Note, parse_note_text};
@@ -57,7 +59,7 @@ impl EditValue {
             EditValue::Int(i) => Value::Int(*i),
             EditValue::Float(f) => Value::Float(*f),
             EditValue::Null => Value::Null,
-            EditValue::Link(l) => Value::Link(Box::new(LinkTarget::parse(l))),
+            EditValue::Link(l) => Value::Link(Arc::new(LinkTarget::parse(l))),
             EditValue::List(items) => Value::List(
                 items
                     .iter()
@@ -75,7 +77,7 @@ impl EditValue {
             Value::Bool(b) => EditValue::Bool(*b),
             Value::Int(i) => EditValue::Int(*i),
             Value::Float(f) => EditValue::Float(*f),
-            Value::Text(s) => EditValue::Scalar(s.clone()),
+            Value::Text(s) => EditValue::Scalar(s.to_string()),
             Value::Link(l) => {
                 let wiki = l.to_wiki();
                 EditValue::Link(wiki[2..wiki.len() - 2].to_owned())
@@ -131,7 +133,7 @@ pub fn set_key(source: &str, key: &str, value: &EditValue) -> Result<String, Dia
         return Ok(source.to_owned());
     }
     let new_lines = rewrite_lines(&note, field, value);
-    let result = splice(source, field.lines, &new_lines);
+    let result = splice(source, field.lines(source), &new_lines);
     verify(&note, &result, key, Some(&value.intended()))?;
     Ok(result)
 }
@@ -166,7 +168,7 @@ pub fn append_to_list(source: &str, key: &str, item: &EditValue) -> Result<Strin
     }
     let mut intended: Vec<Value> = field.value.items().cloned().collect();
     intended.push(wanted);
-    let intended = Value::List(intended);
+    let intended = Value::list(intended);
     let text = &note.source;
     let result = match &field.value {
         Value::Map(_) => {
@@ -238,7 +240,7 @@ pub fn append_to_list(source: &str, key: &str, item: &EditValue) -> Result<Strin
             }
             items.push(render_scalar(item, false));
             let new_lines = block_list_lines(&note, field, &items);
-            splice(text, field.lines, &new_lines)
+            splice(text, field.lines(text), &new_lines)
         }
     };
     verify(&note, &result, key, Some(&intended))?;
@@ -254,7 +256,7 @@ pub fn remove_key(source: &str, key: &str) -> Result<String, Diagnostic> {
     let Some(field) = single_field(fm, key)? else {
         return Ok(source.to_owned());
     };
-    let result = splice(source, field.lines, "");
+    let result = splice(source, field.lines(source), "");
     verify(&note, &result, key, None)?;
     Ok(result)
 }
@@ -289,7 +291,7 @@ pub fn add_key(
         Some(a) => {
             single_field(fm, a)?
                 .ok_or_else(|| missing_key(a))?
-                .lines
+                .lines(source)
                 .end as usize
         }
     };
@@ -505,7 +507,7 @@ fn key_prefix<'a>(source: &'a str, field: &Field) -> &'a str {
     } else {
         field.key_span.end as usize
     };
-    &source[field.lines.start as usize..end]
+    &source[field.lines(source).start as usize..end]
 }
 
 /// A `# comment` after the value on the key's own line, if any.
@@ -514,7 +516,7 @@ fn key_line_comment<'a>(source: &'a str, field: &Field) -> Option<&'a str> {
     let key_end = field.key_span.end as usize;
     let key_line_end =
         memchr::memchr(b'\n', &bytes[key_end..]).map_or(bytes.len(), |i| key_end + i);
-    let after_colon = field.lines.start as usize + key_prefix(source, field).len();
+    let after_colon = field.lines(source).start as usize + key_prefix(source, field).len();
     let from = if value_on_key_line(source, field) {
         (field.value_span.end as usize).max(after_colon)
     } else {
@@ -529,9 +531,10 @@ fn key_line_comment<'a>(source: &'a str, field: &Field) -> Option<&'a str> {
 fn rewrite_lines(note: &Note, field: &Field, value: &EditValue) -> String {
     let source = note.source.as_str();
     let le = line_ending(note);
-    let lines = &source[field.lines.range()];
-    let value_rel = (field.value_span.start - field.lines.start) as usize
-        ..(field.value_span.end - field.lines.start) as usize;
+    let field_lines = field.lines(source);
+    let lines = &source[field_lines.range()];
+    let value_rel = (field.value_span.start - field_lines.start) as usize
+        ..(field.value_span.end - field_lines.start) as usize;
     let old_single_line = value_on_key_line(source, field)
         && !matches!(first_value_byte(source, field), Some(b'|' | b'>'));
     let non_empty_list = matches!(value, EditValue::List(items) if !items.is_empty());

@@ -12,10 +12,11 @@ pub struct Frontmatter {
     /// `false` when the YAML did not parse (then `fields` is empty and a `yaml/invalid` diagnostic exists).
     pub valid: bool,
     /// Top-level keys in source order (only when the top level is a mapping).
-    pub fields: Vec<Field>,
+    pub fields: Box<[Field]>,
 }
 
-/// One top-level frontmatter key.
+/// One top-level frontmatter key (64 bytes: a vault holds millions at once, so the lines
+/// it occupies are computed from the source by [`Field::lines`] rather than stored).
 #[derive(Clone, Debug)]
 pub struct Field {
     /// The key as written (trimmed of YAML quoting, not of inner whitespace: `strategy_group ` stays).
@@ -25,14 +26,46 @@ pub struct Field {
     /// The value's text (empty span right after the colon when the value is empty). Quotes
     /// are included; a block list starts at its first `-`; a `|`/`>` text at its indicator.
     pub value_span: Span,
-    /// Whole lines this key occupies (key line through its last value line, including the final
-    /// line break; a `|`/`>` text also owns the blank lines after it). Comment lines above the
-    /// key are not part of it; a comment at the end of its last line is. Edits change only these.
-    pub lines: Span,
     /// The logical, normalised value.
     pub value: Value,
     /// Spans of individual items when the value is a list (block or flow), in order.
-    pub item_spans: Vec<Span>,
+    pub item_spans: Box<[Span]>,
+}
+
+impl Field {
+    /// Whole lines this key occupies in `source` (the text of the note it was parsed from):
+    /// key line through its last value line, including the final line break; a `|`/`>` text
+    /// also owns the blank lines after it. Comment lines above the key are not part of it; a
+    /// comment at the end of its last line is. Edits change only these.
+    ///
+    /// Computed from the key and value spans: from the start of the key's line to the end of
+    /// the line holding the value's last byte (the key's, for an empty value). The YAML text
+    /// starts after the opening fence's line break and ends with a line break before the
+    /// closing fence, so the search never leaves the frontmatter (`tests/parse_law.rs`
+    /// checks this against a search bounded by the YAML text).
+    pub fn lines(&self, source: &str) -> Span {
+        line_block(
+            source.as_bytes(),
+            self.key_span.start as usize,
+            self.key_span.end as usize,
+            self.value_span.end as usize,
+        )
+    }
+}
+
+/// The lines from the one holding `key_start` through the one holding the last byte of
+/// `key_end.max(value_end)`, with that line's break (or to the end of `bytes`).
+pub(crate) fn line_block(bytes: &[u8], key_start: usize, key_end: usize, value_end: usize) -> Span {
+    let line_start = memchr::memrchr(b'\n', &bytes[..key_start]).map_or(0, |i| i + 1);
+    if fence_line(bytes, line_start).is_some() {
+        // An empty key at the very end of the YAML (`? ` as the last line): the closing
+        // fence is not the key's, so it owns no lines (no fence line can be inside YAML).
+        return Span::new(line_start, line_start);
+    }
+    let last = value_end.max(key_end).max(line_start + 1) - 1;
+    let line_end = memchr::memchr(b'\n', &bytes[last.min(bytes.len())..])
+        .map_or(bytes.len(), |i| last + i + 1);
+    Span::new(line_start, line_end.max(line_start))
 }
 
 impl Frontmatter {

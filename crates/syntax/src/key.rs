@@ -15,9 +15,10 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
-/// A frontmatter key as written (16 bytes; clones share the text).
+/// A frontmatter key as written (8 bytes: a thin pointer to the shared text, since every
+/// field and every frontmatter link holds one; clones share the text).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Key(Arc<str>);
+pub struct Key(Arc<Box<str>>);
 
 impl Key {
     /// A key for `text`, shared with equal keys parsed on this thread.
@@ -50,49 +51,49 @@ impl Borrow<str> for Key {
 
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(&**self.0, f)
     }
 }
 
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&*self.0, f)
+        fmt::Display::fmt(&**self.0, f)
     }
 }
 
 impl PartialEq<str> for Key {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        &**self.0 == other
     }
 }
 
 impl PartialEq<&str> for Key {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        &**self.0 == *other
     }
 }
 
 impl PartialEq<String> for Key {
     fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
+        **self.0 == **other
     }
 }
 
 impl PartialEq<Key> for str {
     fn eq(&self, other: &Key) -> bool {
-        self == &*other.0
+        self == &**other.0
     }
 }
 
 impl PartialEq<Key> for &str {
     fn eq(&self, other: &Key) -> bool {
-        *self == &*other.0
+        *self == &**other.0
     }
 }
 
 impl PartialEq<Key> for String {
     fn eq(&self, other: &Key) -> bool {
-        **self == *other.0
+        **self == **other.0
     }
 }
 
@@ -114,25 +115,35 @@ const MAX_KEYS: usize = 4096;
 const MAX_KEY_LEN: usize = 96;
 
 thread_local! {
-    static KEYS: RefCell<FxHashSet<Arc<str>>> = RefCell::new(FxHashSet::default());
+    static KEYS: RefCell<FxHashSet<SharedText>> = RefCell::new(FxHashSet::default());
 }
 
 /// The shared key for `key` (equal text, equal pointer within one thread).
 pub(crate) fn shared_key(key: &str) -> Key {
     if key.len() > MAX_KEY_LEN {
-        return Key(Arc::from(key));
+        return Key(Arc::new(Box::from(key)));
     }
     KEYS.with(|keys| {
         let mut keys = keys.borrow_mut();
         if let Some(k) = keys.get(key) {
-            return Key(Arc::clone(k));
+            return Key(Arc::clone(&k.0));
         }
-        let k: Arc<str> = Arc::from(key);
+        let k = Arc::new(Box::<str>::from(key));
         if keys.len() < MAX_KEYS {
-            keys.insert(Arc::clone(&k));
+            keys.insert(SharedText(Arc::clone(&k)));
         }
         Key(k)
     })
+}
+
+/// A table entry: the shared text, found in the set by its `str`.
+#[derive(PartialEq, Eq, Hash)]
+struct SharedText(Arc<Box<str>>);
+
+impl Borrow<str> for SharedText {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
 }
 
 #[cfg(test)]

@@ -2,17 +2,20 @@
 //! A fast hand-written scanner (no Markdown render): code spans, fenced code and
 //! `%% comments %%` are skipped for links and tags.
 
+use std::sync::Arc;
+
 use crate::{Span, Value};
 
-/// The target of a wiki-link, as written: `[[folder/Name#Heading|alias]]`.
+/// The target of a wiki-link, as written: `[[folder/Name#Heading|alias]]` (48 bytes: the
+/// parts are boxed strings, as they never change after parsing).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LinkTarget {
     /// Path or name before `#`/`|`, trimmed (`folder/Name`, `Name`, `Name.md`); empty for `[[]]`.
-    pub target: String,
+    pub target: Box<str>,
     /// `Heading` or `^block` after `#`.
-    pub fragment: Option<String>,
+    pub fragment: Option<Box<str>>,
     /// Display text after `|`.
-    pub alias: Option<String>,
+    pub alias: Option<Box<str>>,
 }
 
 impl LinkTarget {
@@ -32,9 +35,9 @@ impl LinkTarget {
             None => (path, None),
         };
         LinkTarget {
-            target: target.trim().to_owned(),
-            fragment: fragment.filter(|f| !f.is_empty()).map(str::to_owned),
-            alias: alias.filter(|a| !a.is_empty()).map(str::to_owned),
+            target: target.trim().into(),
+            fragment: fragment.filter(|f| !f.is_empty()).map(Box::from),
+            alias: alias.filter(|a| !a.is_empty()).map(Box::from),
         }
     }
 
@@ -73,9 +76,11 @@ pub enum LinkPlace {
     Body,
 }
 
+/// One wiki-link (32 bytes). Its target is shared: a frontmatter link holds the same
+/// [`LinkTarget`] as its field's [`Value::Link`], so each target is kept once.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Link {
-    pub target: LinkTarget,
+    pub target: Arc<LinkTarget>,
     /// `![[…]]`
     pub embed: bool,
     /// The whole `[[…]]` (with the `!` for embeds). For a frontmatter link written as block
@@ -131,10 +136,13 @@ pub struct Task {
 }
 
 /// Fill a freshly parsed note's links, tags, headings, inline fields, query blocks and tasks.
-pub(crate) fn scan_note(note: &mut crate::Note) {
-    let source = note.source.as_str();
+pub(crate) fn scan_note(
+    source: &str,
+    frontmatter: Option<&crate::Frontmatter>,
+    body: Span,
+) -> Found {
     let mut out = Found::default();
-    if let Some(fm) = &note.frontmatter {
+    if let Some(fm) = frontmatter {
         if fm.valid {
             for field in &fm.fields {
                 if field.value_span.is_empty() {
@@ -145,6 +153,7 @@ pub(crate) fn scan_note(note: &mut crate::Note) {
                 };
                 let found = out.links.len();
                 find_links(source, field.value_span, &place, &mut out.links);
+                share_value_targets(&field.value, &mut out.links[found..]);
                 if out.links.len() == found
                     && let Value::Link(target) = &field.value
                 {
@@ -157,7 +166,7 @@ pub(crate) fn scan_note(note: &mut crate::Note) {
                         + (text.len()
                             - text.trim_start_matches(['-', ' ', '\t', '\r', '\n']).len());
                     out.links.push(Link {
-                        target: (**target).clone(),
+                        target: Arc::clone(target),
                         embed: false,
                         span: Span::new(start, start + name.len()),
                         place: place(),
@@ -171,8 +180,8 @@ pub(crate) fn scan_note(note: &mut crate::Note) {
             links_in_broken_yaml(source, fm.yaml, &mut out.links);
         }
     }
-    let first_line = 1 + memchr::memchr_iter(b'\n', &source.as_bytes()[..note.body.start as usize])
-        .count() as u32;
+    let first_line =
+        1 + memchr::memchr_iter(b'\n', &source.as_bytes()[..body.start as usize]).count() as u32;
     BodyScanner {
         source,
         bytes: source.as_bytes(),
@@ -180,25 +189,35 @@ pub(crate) fn scan_note(note: &mut crate::Note) {
         fence: None,
         in_comment: false,
     }
-    .scan(note.body, first_line);
-    note.links = out.links;
-    note.tags = out.tags;
-    note.headings = out.headings;
-    note.inline_fields = out.inline_fields;
-    note.query_blocks = out.query_blocks;
-    note.tasks = out.tasks;
-    note.diagnostics.extend(out.diagnostics);
+    .scan(body, first_line);
+    out
 }
 
+/// Point each of a field's links at the equal target its value already holds (the value's
+/// `[[A]]` and the link found in the text read alike), so the note keeps one copy.
+fn share_value_targets(value: &Value, links: &mut [Link]) {
+    let mut targets = Vec::new();
+    value.link_targets(&mut targets);
+    if targets.is_empty() {
+        return;
+    }
+    for link in links {
+        if let Some(t) = targets.iter().find(|t| ***t == link.target) {
+            link.target = Arc::clone(t);
+        }
+    }
+}
+
+/// What [`scan_note`] found, in source order.
 #[derive(Default)]
-struct Found {
-    links: Vec<Link>,
-    tags: Vec<Tag>,
-    headings: Vec<Heading>,
-    inline_fields: Vec<InlineField>,
-    query_blocks: Vec<QueryBlock>,
-    tasks: Vec<Task>,
-    diagnostics: Vec<crate::Diagnostic>,
+pub(crate) struct Found {
+    pub(crate) links: Vec<Link>,
+    pub(crate) tags: Vec<Tag>,
+    pub(crate) headings: Vec<Heading>,
+    pub(crate) inline_fields: Vec<InlineField>,
+    pub(crate) query_blocks: Vec<QueryBlock>,
+    pub(crate) tasks: Vec<Task>,
+    pub(crate) diagnostics: Vec<crate::Diagnostic>,
 }
 
 /// Links in frontmatter that YAML could not read: each line's links go to the top-level key
@@ -716,7 +735,7 @@ fn find_links(source: &str, span: Span, place: &dyn Fn() -> LinkPlace, out: &mut
         let embed = open > 0 && bytes[open - 1] == b'!';
         let start = if embed { open - 1 } else { open };
         out.push(Link {
-            target: LinkTarget::parse(&source[inner_start..close]),
+            target: Arc::new(LinkTarget::parse(&source[inner_start..close])),
             embed,
             span: Span::new(start, close + 2),
             place: place(),
@@ -731,7 +750,7 @@ fn frontmatter_tags(source: &str, field: &crate::Field, out: &mut Vec<Tag>) {
     let spans: Vec<Span> = if field.item_spans.is_empty() {
         vec![field.value_span]
     } else {
-        field.item_spans.clone()
+        field.item_spans.to_vec()
     };
     for span in spans {
         let text = &source[span.range()];

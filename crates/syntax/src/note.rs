@@ -13,6 +13,9 @@ pub enum LineEnding {
 }
 
 /// One note, parsed losslessly. `source` is the exact text; every span points into it.
+///
+/// The lists are boxed slices: a parsed note never grows them, and a vault holds every
+/// note at once (a `Vec` would carry a capacity word and spare room in each).
 #[derive(Clone, Debug)]
 pub struct Note {
     pub source: String,
@@ -24,14 +27,14 @@ pub struct Note {
     /// Everything after the closing fence line (or the whole text without frontmatter).
     pub body: Span,
     /// Wiki-links from frontmatter values and from the body, in source order.
-    pub links: Vec<Link>,
+    pub links: Box<[Link]>,
     /// Frontmatter `tags` and inline `#tags`.
-    pub tags: Vec<Tag>,
-    pub headings: Vec<Heading>,
-    pub inline_fields: Vec<InlineField>,
-    pub query_blocks: Vec<QueryBlock>,
-    pub tasks: Vec<Task>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub tags: Box<[Tag]>,
+    pub headings: Box<[Heading]>,
+    pub inline_fields: Box<[InlineField]>,
+    pub query_blocks: Box<[QueryBlock]>,
+    pub tasks: Box<[Task]>,
+    pub diagnostics: Box<[Diagnostic]>,
 }
 
 impl Note {
@@ -54,28 +57,30 @@ pub fn parse_note(bytes: &[u8]) -> Note {
         Ok(text) => parse_note_text(text.to_owned()),
         Err(error) => {
             let at = error.valid_up_to();
-            let mut note = parse_note_text(String::from_utf8_lossy(bytes).into_owned());
+            let source = String::from_utf8_lossy(bytes).into_owned();
             // Spans point into the decoded text, where the bad byte became a 3-byte `�`.
-            let end = note.source[at..]
+            let end = source[at..]
                 .chars()
                 .next()
                 .map_or(at, |c| at + c.len_utf8());
-            note.diagnostics.insert(
-                0,
-                Diagnostic::error(
-                    "encoding/invalid-utf8",
-                    "the file is not valid UTF-8; unreadable bytes are shown as �",
-                )
-                .with_span(Span::new(at, end))
-                .with_help("re-save the file as UTF-8"),
-            );
-            note
+            let invalid = Diagnostic::error(
+                "encoding/invalid-utf8",
+                "the file is not valid UTF-8; unreadable bytes are shown as �",
+            )
+            .with_span(Span::new(at, end))
+            .with_help("re-save the file as UTF-8");
+            parse(source, Some(invalid))
         }
     }
 }
 
 /// Parse one note already held as text (saves the copy [`parse_note`] makes).
 pub fn parse_note_text(source: String) -> Note {
+    parse(source, None)
+}
+
+/// Parse `source`; `first` is a diagnostic found before parsing (it goes first).
+fn parse(source: String, first: Option<Diagnostic>) -> Note {
     let bytes = source.as_bytes();
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let content_start = if bom { 3 } else { 0 };
@@ -83,7 +88,7 @@ pub fn parse_note_text(source: String) -> Note {
         Some(i) if i > 0 && bytes[i - 1] == b'\r' => LineEnding::CrLf,
         _ => LineEnding::Lf,
     };
-    let mut diagnostics = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = first.into_iter().collect();
     let (frontmatter, body) = match find_fences(&source, content_start) {
         Fences::None => (None, Span::new(0, source.len())),
         Fences::Unterminated { opening } => {
@@ -102,49 +107,66 @@ pub fn parse_note_text(source: String) -> Note {
                     span,
                     yaml,
                     valid: parsed.valid,
-                    fields: parsed.fields,
+                    fields: parsed.fields.into_boxed_slice(),
                 }),
                 Span::new(span.end as usize, source.len()),
             )
         }
     };
-    let mut note = Note {
+    let found = crate::markdown::scan_note(&source, frontmatter.as_ref(), body);
+    diagnostics.extend(found.diagnostics);
+    // `into_boxed_slice` gives back the spare capacity of every list grown while parsing
+    // (amortised growth would otherwise leave much of a note's memory unused).
+    Note {
         bom,
         line_ending,
         frontmatter,
         body,
-        links: Vec::new(),
-        tags: Vec::new(),
-        headings: Vec::new(),
-        inline_fields: Vec::new(),
-        query_blocks: Vec::new(),
-        tasks: Vec::new(),
-        diagnostics,
+        links: found.links.into_boxed_slice(),
+        tags: found.tags.into_boxed_slice(),
+        headings: found.headings.into_boxed_slice(),
+        inline_fields: found.inline_fields.into_boxed_slice(),
+        query_blocks: found.query_blocks.into_boxed_slice(),
+        tasks: found.tasks.into_boxed_slice(),
+        diagnostics: diagnostics.into_boxed_slice(),
         source,
-    };
-    crate::markdown::scan_note(&mut note);
-    note.shrink_to_fit();
-    note
+    }
 }
 
-impl Note {
-    /// Give back the spare capacity of every list grown while parsing: a vault holds
-    /// every note at once, and amortised growth would otherwise leave most of a note's
-    /// memory unused (measured: about half of the heap at 10 000 notes).
-    fn shrink_to_fit(&mut self) {
-        if let Some(fm) = &mut self.frontmatter {
-            fm.fields.shrink_to_fit();
-            for field in &mut fm.fields {
-                field.item_spans.shrink_to_fit();
-                field.value.shrink_to_fit();
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::Value;
+
+    #[test]
+    fn frontmatter_links_share_the_value_targets() {
+        let note = parse_note_text(
+            "---\nup: \"[[A#h|a]]\"\nrel:\n  - \"[[B]]\"\n  - \"[[C]]\"\nnest: [[D]]\n---\n[[A#h|a]]\n"
+                .to_owned(),
+        );
+        let fm = note.frontmatter.as_ref().expect("frontmatter");
+        let mut shared = Vec::new();
+        for field in &fm.fields {
+            let mut targets = Vec::new();
+            field.value.link_targets(&mut targets);
+            for link in note
+                .links
+                .iter()
+                .filter(|l| l.place != crate::LinkPlace::Body)
+            {
+                if let Some(t) = targets.iter().find(|t| Arc::ptr_eq(t, &link.target)) {
+                    shared.push(t.to_wiki());
+                }
             }
         }
-        self.links.shrink_to_fit();
-        self.tags.shrink_to_fit();
-        self.headings.shrink_to_fit();
-        self.inline_fields.shrink_to_fit();
-        self.query_blocks.shrink_to_fit();
-        self.tasks.shrink_to_fit();
-        self.diagnostics.shrink_to_fit();
+        assert_eq!(shared, ["[[A#h|a]]", "[[B]]", "[[C]]", "[[D]]"]);
+        // The body link reads alike but is its own.
+        let body = note.links.last().expect("body link");
+        assert_eq!(body.place, crate::LinkPlace::Body);
+        assert!(
+            matches!(&fm.fields[0].value, Value::Link(t) if **t == *body.target && !Arc::ptr_eq(t, &body.target))
+        );
     }
 }

@@ -1,5 +1,7 @@
 //! The logical value of a frontmatter field, normalised at read time without touching the text.
 
+use std::sync::Arc;
+
 use crate::markdown::LinkTarget;
 
 /// What a field means, whatever shape the owner's YAML gave it.
@@ -20,17 +22,21 @@ use crate::markdown::LinkTarget;
 ///   (`- [[A]]` in a block list, `[[[A]], [[B]]]`);
 /// - inside lists, `Null` items (`""`, `~`, empty) are dropped; a list keeps its shape even
 ///   with one item (`[x]` is `List([x])`: use [`Value::items`] to treat `x` and `[x]` alike).
+///
+/// A value is 24 bytes: text, lists and maps are boxed slices (built once, never grown), as
+/// a vault holds millions of them at once.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Text(String),
-    /// Boxed: a link is rare next to text, and inline it would make every value 80 bytes.
-    Link(Box<LinkTarget>),
-    List(Vec<Value>),
-    Map(Vec<(String, Value)>),
+    Text(Box<str>),
+    /// Behind a pointer: a link is rare next to text, and inline it would make every value
+    /// 56 bytes. Shared with the note's [`crate::Link`] for the same text.
+    Link(Arc<LinkTarget>),
+    List(Box<[Value]>),
+    Map(Box<[(Box<str>, Value)]>),
 }
 
 /// A calendar date (and optional time of day) read from text such as `2025-07-05` or
@@ -127,19 +133,14 @@ fn days_in_month(year: i16, month: u8) -> u8 {
 }
 
 impl Value {
-    /// Drop spare capacity in lists and maps, at any depth (after parsing).
-    pub(crate) fn shrink_to_fit(&mut self) {
-        match self {
-            Value::List(items) => {
-                items.shrink_to_fit();
-                items.iter_mut().for_each(Value::shrink_to_fit);
-            }
-            Value::Map(entries) => {
-                entries.shrink_to_fit();
-                entries.iter_mut().for_each(|(_, v)| v.shrink_to_fit());
-            }
-            _ => {}
-        }
+    /// A `Text` value (no link recognition: `Value::text("[[A]]")` stays text).
+    pub fn text(text: impl Into<Box<str>>) -> Value {
+        Value::Text(text.into())
+    }
+
+    /// A `List` value from its items (kept as given, `Null`s included).
+    pub fn list(items: impl Into<Box<[Value]>>) -> Value {
+        Value::List(items.into())
     }
 
     /// `Null`, empty text, or a list/map with nothing in it: what the owner sees as "not filled in".
@@ -208,7 +209,7 @@ impl Value {
         }
     }
 
-    pub fn as_map(&self) -> Option<&[(String, Value)]> {
+    pub fn as_map(&self) -> Option<&[(Box<str>, Value)]> {
         match self {
             Value::Map(entries) => Some(entries),
             _ => None,
@@ -238,6 +239,16 @@ impl Value {
         let mut out = Vec::new();
         self.collect_links(&mut out);
         out
+    }
+
+    /// Every link target in the value, depth first, as the shared pointers it holds.
+    pub(crate) fn link_targets<'a>(&'a self, out: &mut Vec<&'a Arc<LinkTarget>>) {
+        match self {
+            Value::Link(l) => out.push(l),
+            Value::List(items) => items.iter().for_each(|v| v.link_targets(out)),
+            Value::Map(entries) => entries.iter().for_each(|(_, v)| v.link_targets(out)),
+            _ => {}
+        }
     }
 
     fn collect_links<'a>(&'a self, out: &mut Vec<&'a LinkTarget>) {
@@ -305,11 +316,22 @@ mod tests {
 
     #[test]
     fn items_treat_scalar_and_list_alike() {
-        let x = Value::Text("x".into());
+        let x = Value::text("x");
         assert_eq!(x.items().count(), 1);
-        assert_eq!(Value::List(vec![x.clone()]).items().count(), 1);
+        assert_eq!(Value::list(vec![x.clone()]).items().count(), 1);
         assert_eq!(Value::Null.items().count(), 0);
-        assert!(Value::List(vec![]).is_empty());
-        assert_eq!(Value::List(vec![x]).as_single_str(), Some("x"));
+        assert!(Value::list(vec![]).is_empty());
+        assert_eq!(Value::list(vec![x]).as_single_str(), Some("x"));
+    }
+
+    #[test]
+    fn parsed_parts_stay_small() {
+        // A vault holds millions of these at once (see ARCHITECTURE.md, "Memory").
+        assert_eq!(std::mem::size_of::<Value>(), 24);
+        assert_eq!(std::mem::size_of::<LinkTarget>(), 48);
+        assert_eq!(std::mem::size_of::<crate::Key>(), 8);
+        assert_eq!(std::mem::size_of::<crate::Field>(), 64);
+        assert_eq!(std::mem::size_of::<crate::Link>(), 32);
+        assert_eq!(std::mem::size_of::<crate::Note>(), 192);
     }
 }

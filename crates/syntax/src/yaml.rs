@@ -7,6 +7,7 @@
 //! neither overflow the stack nor make dropping the value recurse without bound.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use saphyr::Scalar;
 use saphyr_parser::{Event, Parser, ScalarStyle};
@@ -92,7 +93,7 @@ enum Frame {
         last_end: usize,
     },
     Map {
-        entries: Vec<(String, Value)>,
+        entries: Vec<(Box<str>, Value)>,
         key: Option<Node>,
         start: usize,
         last_end: usize,
@@ -308,7 +309,7 @@ impl Builder<'_> {
                     } => {
                         let e = if flow { end } else { last_end };
                         Node {
-                            value: Value::Map(entries),
+                            value: Value::Map(entries.into_boxed_slice()),
                             start: s,
                             end: e,
                             scalar: None,
@@ -347,7 +348,7 @@ impl Builder<'_> {
             {
                 let text = &self.yaml[start + 2..end - 2];
                 if !text.contains(['[', ']']) {
-                    return Value::Link(Box::new(LinkTarget::parse(text)));
+                    return Value::Link(Arc::new(LinkTarget::parse(text)));
                 }
             }
         }
@@ -355,12 +356,12 @@ impl Builder<'_> {
         // editor re-saves an unquoted `[[Name]]`): one item, itself a one-text block list.
         if !flow
             && let [Value::List(inner)] = items.as_slice()
-            && let [Value::Text(name)] = inner.as_slice()
+            && let [Value::Text(name)] = &**inner
             && item_spans.len() == 1
             && self.yaml.as_bytes().get(item_spans[0].start as usize) == Some(&b'-')
             && !name.contains(['[', ']', '\n'])
         {
-            return Value::Link(Box::new(LinkTarget::parse(name)));
+            return Value::Link(Arc::new(LinkTarget::parse(name)));
         }
         Value::List(
             items
@@ -403,7 +404,7 @@ impl Builder<'_> {
                     let field = self.field(&name, &k, node);
                     self.fields.push(field);
                 } else if let Some(Frame::Map { entries, .. }) = self.stack.last_mut() {
-                    entries.push((name, node.value));
+                    entries.push((name.into_boxed_str(), node.value));
                 }
             }
         }
@@ -433,13 +434,6 @@ impl Builder<'_> {
         } else {
             (v.start.max(after_colon), v.end.max(after_colon))
         };
-        let line_start = bytes[..k.start]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let last = value_end.max(k.end).max(line_start + 1) - 1;
-        let line_end = memchr::memchr(b'\n', &bytes[last.min(bytes.len())..])
-            .map_or(bytes.len(), |i| last + i + 1);
         let b = self.base;
         let shift = |s: Span| Span {
             start: s.start + b as u32,
@@ -460,7 +454,6 @@ impl Builder<'_> {
             key: crate::key::shared_key(key),
             key_span: Span::new(b + k.start, b + k.end),
             value_span: Span::new(b + value_start, b + value_end),
-            lines: Span::new(b + line_start, b + line_end.max(line_start)),
             item_spans: v.item_spans.iter().map(|&s| shift(s)).collect(),
             value: v.value,
         }
@@ -525,7 +518,7 @@ pub(crate) fn text_value(text: &str) -> Value {
         && !inner.contains("[[")
         && !inner.contains("]]")
     {
-        return Value::Link(Box::new(LinkTarget::parse(inner)));
+        return Value::Link(Arc::new(LinkTarget::parse(inner)));
     }
-    Value::Text(text.to_owned())
+    Value::Text(text.into())
 }

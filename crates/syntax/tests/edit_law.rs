@@ -296,7 +296,7 @@ fn check_law(entries: &[Entry], crlf: bool, bom: bool, op: &Op) -> Result<(), Te
                 k.clone(),
                 set_key(&source, &k, v),
                 Some(v.intended()),
-                f.lines,
+                f.lines(&source),
             )
         }
         Op::SetNew(v) => {
@@ -324,24 +324,24 @@ fn check_law(entries: &[Entry], crlf: bool, bom: bool, op: &Op) -> Result<(), Te
             let expected = if items.len() == f.value.items().count() {
                 f.value.clone()
             } else {
-                Value::List(items)
+                Value::list(items)
             };
             (
                 k.clone(),
                 append_to_list(&source, &k, v),
                 Some(expected),
-                f.lines,
+                f.lines(&source),
             )
         }
         Op::Remove(i) => {
             let k = key_of(*i);
             let f = fm.get(&k).expect("generated key");
-            (k.clone(), remove_key(&source, &k), None, f.lines)
+            (k.clone(), remove_key(&source, &k), None, f.lines(&source))
         }
         Op::Add(after, v) => {
             let after_key = after.map(key_of);
             let at = match &after_key {
-                Some(a) => fm.get(a).expect("generated key").lines.end,
+                Some(a) => fm.get(a).expect("generated key").lines(&source).end,
                 None => fm.yaml.end,
             };
             (

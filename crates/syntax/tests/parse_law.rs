@@ -60,6 +60,28 @@ const PIECES: &[&str] = &[
     "\u{2028}",
 ];
 
+/// A field's lines searched for inside the YAML text only: from the line holding the key
+/// to the end of the line holding the value's (or key's) last byte, clamped to the YAML.
+fn lines_within_yaml(source: &str, yaml: Span, f: &attune_syntax::Field) -> Span {
+    let base = yaml.start as usize;
+    let bytes = &source.as_bytes()[yaml.range()];
+    let (k_start, k_end) = (
+        f.key_span.start as usize - base,
+        f.key_span.end as usize - base,
+    );
+    let value_end = f.value_span.end as usize - base;
+    let line_start = bytes[..k_start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let last = value_end.max(k_end).max(line_start + 1) - 1;
+    let line_end = bytes[last.min(bytes.len())..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| last + i + 1);
+    Span::new(base + line_start, base + line_end.max(line_start))
+}
+
 fn check_spans(note: &Note) -> Result<(), TestCaseError> {
     let text = &note.source;
     let ok = |s: Span| {
@@ -72,11 +94,20 @@ fn check_spans(note: &Note) -> Result<(), TestCaseError> {
     if let Some(fm) = &note.frontmatter {
         spans.extend([fm.span, fm.yaml]);
         for f in &fm.fields {
-            spans.extend([f.key_span, f.value_span, f.lines]);
+            let lines = f.lines(text);
+            spans.extend([f.key_span, f.value_span, lines]);
             spans.extend(f.item_spans.iter().copied());
             prop_assert!(
-                f.lines.start <= f.key_span.start && f.value_span.end <= f.lines.end,
+                lines.start <= f.key_span.start && f.value_span.end <= lines.end,
                 "field `{}` outside its lines",
+                f.key
+            );
+            // `lines` is computed from the whole source; it must equal the lines found
+            // within the YAML text alone (how the parser once stored them).
+            prop_assert_eq!(
+                lines,
+                lines_within_yaml(text, fm.yaml, f),
+                "field `{}`",
                 f.key
             );
         }

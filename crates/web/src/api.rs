@@ -43,7 +43,7 @@ pub fn value_json(site: &Site, from: Option<usize>, field: Option<&str>, value: 
         Value::Map(entries) => Json_::Object(
             entries
                 .iter()
-                .map(|(k, v)| (k.clone(), value_json(site, from, field, v)))
+                .map(|(k, v)| (k.to_string(), value_json(site, from, field, v)))
                 .collect(),
         ),
     }

@@ -39,7 +39,8 @@ impl Resolved {
 /// One outgoing link of a note, resolved.
 #[derive(Clone, Debug)]
 pub struct OutLink {
-    pub target: LinkTarget,
+    /// Shared with the note's [`attune_syntax::Link`].
+    pub target: std::sync::Arc<LinkTarget>,
     /// The frontmatter field holding the link; `None` for links in the body.
     pub field: Option<String>,
     pub resolved: Resolved,

@@ -174,8 +174,8 @@ pub fn value_text(value: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
-        Value::Text(t) => t.clone(),
-        Value::Link(l) => l.alias.clone().unwrap_or_else(|| l.name().to_owned()),
+        Value::Text(t) => t.to_string(),
+        Value::Link(l) => l.alias.as_deref().unwrap_or_else(|| l.name()).to_owned(),
         Value::List(items) => items
             .iter()
             .map(value_text)

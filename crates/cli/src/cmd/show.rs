@@ -56,7 +56,7 @@ pub fn display_value(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
-        Value::Text(t) => t.clone(),
+        Value::Text(t) => t.to_string(),
         Value::Link(l) => l.to_wiki(),
         Value::List(items) if items.is_empty() => "(empty list)".to_owned(),
         Value::List(items) => items

@@ -59,7 +59,7 @@ pub fn render_note(note: &Note) -> String {
                 value(&f.value),
                 t(f.key_span),
                 t(f.value_span),
-                t(f.lines)
+                t(f.lines(&note.source))
             )
             .unwrap();
             if !f.item_spans.is_empty() {
