@@ -276,7 +276,8 @@ pub fn run_query(
 /// costs more than it saves.
 const PARALLEL_ROWS: usize = 4096;
 
-/// `step` over every row, in row order. A long list is cut into one run of rows per thread,
+/// `step` over every row, in row order. A long list of page rows is cut into one run of rows
+/// per thread,
 /// each with its own [`Context::fork`]; a page row's work is mostly waiting for its page to
 /// come from memory, which several cores do side by side.
 fn in_parallel<T: Send>(
@@ -285,7 +286,9 @@ fn in_parallel<T: Send>(
     step: impl Fn(&Context<'_>, &Row) -> Result<T, String> + Sync,
 ) -> Vec<Result<T, String>> {
     let threads = rayon::current_num_threads();
-    if rows.len() < PARALLEL_ROWS || threads < 2 {
+    // Only page rows: a group row holds the rows it groups, which every thread would share.
+    let pages = rows.iter().all(|r| matches!(r.data, RowData::Page(_)));
+    if rows.len() < PARALLEL_ROWS || threads < 2 || !pages {
         return rows.iter().map(|row| step(ctx, row)).collect();
     }
     let run = rows.len().div_ceil(threads);
