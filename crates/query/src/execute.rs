@@ -277,9 +277,8 @@ pub fn run_query(
 const PARALLEL_ROWS: usize = 4096;
 
 /// `step` over every row, in row order. A long list of page rows is cut into one run of rows
-/// per thread,
-/// each with its own [`Context::fork`]; a page row's work is mostly waiting for its page to
-/// come from memory, which several cores do side by side.
+/// per thread, each with its own [`Context::fork`]; a page row's work is mostly waiting for
+/// its page to come from memory, which several cores do side by side.
 fn in_parallel<T: Send>(
     ctx: &Context<'_>,
     rows: &[Row],
