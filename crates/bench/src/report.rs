@@ -309,7 +309,8 @@ const HOW_TO_READ: &str = "## How to read this
   `bench/setup.sh` into `target/bench-venv`): parses every note's frontmatter and extracts wiki-links;
   its time includes interpreter start-up, like every process here.
 - `attune/*` rows run attune's engine in a child process (`attune-bench load VAULT` and friends), which
-  reports its own peak RSS (`VmHWM`). Wall times include process start-up.
+  reports its own peak RSS (`VmHWM`). Wall times include process start-up and exit; like the `attune`
+  binary, a child does not free its vault before exiting (the OS takes the memory back at once).
 - Ratios are medians over medians. Absolute times move with the machine's load (the 2-core machine is
   shared with builds); ratios hold better.
 - A phase whose attune API has not landed yet says *not measured* with the reason; no figure is made up.
