@@ -133,7 +133,20 @@ impl Row {
 }
 
 /// Run a parsed query.
+///
+/// The run happens on a rayon worker (the calling thread waits): long steps go parallel
+/// (see `in_parallel`), and between them the pool's idle workers keep looking for work
+/// for a while; were the serial steps on the caller's own thread, those workers would take
+/// cores from it on a small machine.
 pub fn run_query(
+    query: &Query,
+    source: &dyn QuerySource,
+    options: &RunOptions,
+) -> Result<QueryOutput, QueryError> {
+    rayon::scope(|_| run_on_this_thread(query, source, options))
+}
+
+fn run_on_this_thread(
     query: &Query,
     source: &dyn QuerySource,
     options: &RunOptions,
