@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use attune_index::{NoteId, Target};
 use attune_query::{
     FieldKeys, FileStats, NameRanks, Page, PageId, QueryError, QueryOutput, QuerySource, RunOptions,
@@ -54,42 +56,55 @@ impl<'v> VaultPages<'v> {
                 .next()
                 .is_some_and(|name| name.starts_with('.'))
         };
-        for note in index.notes().filter(|n| !n.excluded() && visible(n.path())) {
-            // The index already resolved every link with its field's relation class; reuse
-            // its answers so a query sees the same targets as `attune check`.
-            // A note has a handful of links: a list (first answer per text wins) borrowing
-            // the index's paths is cheaper than a map of copied paths.
-            let mut resolved: Vec<(&str, &str)> = Vec::new();
-            for (link, target) in note.links() {
-                if let Target::Note(id) = target
-                    && let Some(t) = index.note(*id)
-                {
-                    resolved.push((&*link.target.target, t.path()));
+        let shown: Vec<_> = index
+            .notes()
+            .filter(|n| !n.excluded() && visible(n.path()))
+            .collect();
+        // Each page is built from its own note and the (read-only) index: in parallel.
+        let built: Vec<(NoteId, Page)> = shown
+            .par_iter()
+            .map(|note| {
+                // The index already resolved every link with its field's relation class; reuse
+                // its answers so a query sees the same targets as `attune check`.
+                // A note has a handful of links: a list (first answer per text wins) borrowing
+                // the index's paths is cheaper than a map of copied paths.
+                let mut resolved: Vec<(&str, &str)> = Vec::new();
+                for (link, target) in note.links() {
+                    if let Target::Note(id) = target
+                        && let Some(t) = index.note(*id)
+                    {
+                        resolved.push((&*link.target.target, t.path()));
+                    }
                 }
-            }
-            let meta = note.meta();
-            let stats = FileStats {
-                size: meta.size,
-                ctime: local_time(meta.ctime),
-                mtime: local_time(meta.mtime),
-            };
-            let from = note.id();
-            let resolve = |text: &str| -> Option<String> {
-                if let Some((_, p)) = resolved.iter().find(|(t, _)| *t == text) {
-                    return Some((*p).to_owned());
-                }
-                let target = LinkTarget {
-                    target: text.into(),
-                    fragment: None,
-                    alias: None,
+                let meta = note.meta();
+                let stats = FileStats {
+                    size: meta.size,
+                    ctime: local_time(meta.ctime),
+                    mtime: local_time(meta.mtime),
                 };
-                index
-                    .resolve(Some(from), &target, None)
-                    .note()
-                    .and_then(|id| index.note(id))
-                    .map(|n| n.path().to_owned())
-            };
-            let page = Page::from_note(note.path(), note.note(), stats, &resolve);
+                let from = note.id();
+                let resolve = |text: &str| -> Option<String> {
+                    if let Some((_, p)) = resolved.iter().find(|(t, _)| *t == text) {
+                        return Some((*p).to_owned());
+                    }
+                    let target = LinkTarget {
+                        target: text.into(),
+                        fragment: None,
+                        alias: None,
+                    };
+                    index
+                        .resolve(Some(from), &target, None)
+                        .note()
+                        .and_then(|id| index.note(id))
+                        .map(|n| n.path().to_owned())
+                };
+                (
+                    from,
+                    Page::from_note(note.path(), note.note(), stats, &resolve),
+                )
+            })
+            .collect();
+        for (from, page) in built {
             by_note.insert(from, PageId(pages.len() as u32));
             pages.push(page);
             notes.push(from);
