@@ -15,6 +15,12 @@ struct Tally {
 }
 
 impl Tally {
+    /// A list of parts: how many, and their sizes plus the heap `heap` says each holds.
+    fn list<T>(&mut self, what: &'static str, items: &[T], heap: impl Fn(&T) -> usize) {
+        let bytes: usize = items.iter().map(|x| size_of_val(x) + heap(x)).sum();
+        self.add(what, items.len() as u64, bytes as u64);
+    }
+
     fn add(&mut self, what: &'static str, count: u64, bytes: u64) {
         match self.rows.iter_mut().find(|r| r.0 == what) {
             Some(r) => {
@@ -117,46 +123,15 @@ fn census(note: &Note, t: &mut Tally) {
             target_heap("link", &l.target, t);
         }
     }
-    t.add(
-        "tags",
-        note.tags.len() as u64,
-        note.tags
-            .iter()
-            .map(|x| size_of_val(x) + x.name.capacity())
-            .sum::<usize>() as u64,
-    );
-    t.add(
-        "headings",
-        note.headings.len() as u64,
-        note.headings
-            .iter()
-            .map(|x| size_of_val(x) + x.text.capacity())
-            .sum::<usize>() as u64,
-    );
-    t.add(
-        "inline fields",
-        note.inline_fields.len() as u64,
-        note.inline_fields
-            .iter()
-            .map(|x| size_of_val(x) + x.key.capacity() + x.value.capacity())
-            .sum::<usize>() as u64,
-    );
-    t.add(
-        "query blocks",
-        note.query_blocks.len() as u64,
-        note.query_blocks
-            .iter()
-            .map(|x| size_of_val(x) + x.text.capacity() + x.language.capacity())
-            .sum::<usize>() as u64,
-    );
-    t.add(
-        "tasks",
-        note.tasks.len() as u64,
-        note.tasks
-            .iter()
-            .map(|x| size_of_val(x) + x.text.capacity())
-            .sum::<usize>() as u64,
-    );
+    t.list("tags", &note.tags, |x| x.name.capacity());
+    t.list("headings", &note.headings, |x| x.text.capacity());
+    t.list("inline fields", &note.inline_fields, |x| {
+        x.key.capacity() + x.value.capacity()
+    });
+    t.list("query blocks", &note.query_blocks, |x| {
+        x.text.capacity() + x.language.capacity()
+    });
+    t.list("tasks", &note.tasks, |x| x.text.capacity());
     t.add(
         "diagnostics",
         note.diagnostics.len() as u64,

@@ -88,6 +88,14 @@ impl<'a> Reader<'a> {
         (end + 1).min(self.bytes.len())
     }
 
+    /// How many spaces the line from `start` (ending at `end`) begins with.
+    fn indent(&self, start: usize, end: usize) -> usize {
+        self.bytes[start..end]
+            .iter()
+            .take_while(|&&b| b == b' ')
+            .count()
+    }
+
     fn is_blank(&self, start: usize, end: usize) -> bool {
         self.bytes[start..end].iter().all(|&b| b == b' ')
     }
@@ -181,10 +189,7 @@ impl<'a> Reader<'a> {
             return Some(None);
         }
         let end = self.line_end(pos);
-        let indent = self.bytes[pos..end]
-            .iter()
-            .take_while(|&&b| b == b' ')
-            .count();
+        let indent = self.indent(pos, end);
         if !self.is_dash(pos + indent, end) {
             // An indented line that is no item (a nested map, a continuation): not flat.
             return if indent > 0 && !self.is_blank(pos, end) {
@@ -200,10 +205,7 @@ impl<'a> Reader<'a> {
         let mut line = pos;
         while line < self.bytes.len() {
             let end = self.line_end(line);
-            let this_indent = self.bytes[line..end]
-                .iter()
-                .take_while(|&&b| b == b' ')
-                .count();
+            let this_indent = self.indent(line, end);
             if this_indent == indent && self.is_dash(line + indent, end) {
                 let mut at = line + indent + 1;
                 while at < end && self.bytes[at] == b' ' {
@@ -263,10 +265,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         let first_end = self.line_end(first);
-        let indent = self.bytes[first..first_end]
-            .iter()
-            .take_while(|&&b| b == b' ')
-            .count();
+        let indent = self.indent(first, first_end);
         if indent == 0 || first + indent == first_end {
             return None;
         }
@@ -277,10 +276,7 @@ impl<'a> Reader<'a> {
         let mut line = first;
         while line < self.bytes.len() {
             let line_end = self.line_end(line);
-            let spaces = self.bytes[line..line_end]
-                .iter()
-                .take_while(|&&b| b == b' ')
-                .count();
+            let spaces = self.indent(line, line_end);
             let blank = line + spaces == line_end;
             if blank && spaces <= indent {
                 lines.push("");
