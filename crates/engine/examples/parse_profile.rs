@@ -3,26 +3,8 @@
 //! once, then parses them all ROUNDS times on one thread and prints the time per note and
 //! per MB. Meant for `perf record`, where a whole load mixes parsing with file system calls.
 
-#![allow(clippy::disallowed_methods)]
-
 use std::path::Path;
 use std::time::Instant;
-
-fn collect(dir: &Path, out: &mut Vec<Vec<u8>>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md")
-            && let Ok(bytes) = std::fs::read(&path)
-        {
-            out.push(bytes);
-        }
-    }
-}
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -31,8 +13,19 @@ fn main() {
         std::process::exit(2);
     };
     let rounds: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
-    let mut files = Vec::new();
-    collect(Path::new(&root), &mut files);
+    // The store's own walk (the files a load reads), keeping each file's bytes unparsed.
+    let files: Vec<Vec<u8>> = match attune_store::scan(
+        Path::new(&root),
+        &attune_store::ScanOptions::default(),
+        |_| {},
+        |_, bytes| bytes,
+    ) {
+        Ok(scan) => scan.notes.into_iter().map(|(_, bytes)| bytes).collect(),
+        Err(e) => {
+            eprintln!("cannot read {root}: {e}");
+            std::process::exit(1);
+        }
+    };
     let bytes: usize = files.iter().map(Vec::len).sum();
     let mut best = f64::MAX;
     for _ in 0..rounds {
