@@ -73,7 +73,7 @@ fn main() {
         let mut rows = 0;
         for _ in 0..runs.max(1) {
             let started = Instant::now();
-            let cpu_started = thread_cpu_ns();
+            let cpu_started = process_cpu_ns();
             match pages.run(&text, this) {
                 Ok(out) => rows = out.result.len(),
                 Err(e) => {
@@ -82,7 +82,7 @@ fn main() {
                 }
             }
             millis.push(started.elapsed().as_secs_f64() * 1000.0);
-            cpu.push(thread_cpu_ns().saturating_sub(cpu_started) as f64 / 1e6);
+            cpu.push(process_cpu_ns().saturating_sub(cpu_started) as f64 / 1e6);
         }
         if !millis.is_empty() {
             println!(
@@ -108,9 +108,14 @@ fn quantile(values: &mut [f64], q: f64) -> f64 {
 /// This thread's CPU time in ns (Linux `schedstat`; 0 elsewhere): steadier than wall time
 /// on a busy machine. A measuring tool, not the engine: it reads `/proc` directly.
 #[allow(clippy::disallowed_methods)]
-fn thread_cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
+/// CPU time of every thread of this process (the query runs on rayon's workers), in ns.
+fn process_cpu_ns() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
 }

@@ -8,7 +8,8 @@ use rayon::prelude::*;
 
 use attune_index::{NoteId, Target};
 use attune_query::{
-    FieldKeys, FileStats, NameRanks, Page, PageId, QueryError, QueryOutput, QuerySource, RunOptions,
+    FieldKeys, FileStats, NameRanks, Page, PageId, QueryError, QueryOutput, QuerySource,
+    RunOptions, SharedTexts,
 };
 use attune_syntax::LinkTarget;
 
@@ -104,7 +105,9 @@ impl<'v> VaultPages<'v> {
                 )
             })
             .collect();
-        for (from, page) in built {
+        let mut texts = SharedTexts::default();
+        for (from, mut page) in built {
+            page.place_for_queries(&mut texts);
             by_note.insert(from, PageId(pages.len() as u32));
             pages.push(page);
             notes.push(from);

@@ -379,6 +379,40 @@ impl<'s> Context<'s> {
         Ok(Cow::Owned(owned))
     }
 
+    /// Whether `expr` is truthy: `eval_ref(expr)?.is_truthy()`, with the same answers and
+    /// errors, but `and`, `or`, `!`, comparisons and `contains` (what WHERE clauses are
+    /// made of) answer yes or no without building a value for each part.
+    pub(crate) fn truthy(&self, expr: &Expr, env: Env<'_>) -> Result<bool, String> {
+        match &expr.kind {
+            ExprKind::Binary(op @ (BinaryOp::And | BinaryOp::Or), left, right) => {
+                let a = self.truthy(left, env)?;
+                // As in `eval_ref`: both sides are evaluated unless the right cannot fail.
+                let decided = (*op == BinaryOp::And) != a;
+                if decided && self.cannot_fail(right, env) {
+                    return Ok(a);
+                }
+                let b = self.truthy(right, env)?;
+                Ok(if *op == BinaryOp::And { a && b } else { a || b })
+            }
+            ExprKind::Negate(inner) => Ok(!self.truthy(inner, env)?),
+            ExprKind::Binary(op @ (BinaryOp::Eq | BinaryOp::Ne), left, right)
+                if let Some(equal) = self.page_name_is(left, right, env) =>
+            {
+                Ok(equal == (*op == BinaryOp::Eq))
+            }
+            ExprKind::Binary(op, left, right) => {
+                let a = self.eval_ref(left, env)?;
+                let b = self.eval_ref(right, env)?;
+                Ok(self.binary(*op, &a, &b)?.is_truthy())
+            }
+            ExprKind::Call(func, args) => match functions::contains_call(self, env, *func, args) {
+                Some(found) => Ok(found?.is_truthy()),
+                None => Ok(self.eval_ref(expr, env)?.is_truthy()),
+            },
+            _ => Ok(self.eval_ref(expr, env)?.is_truthy()),
+        }
+    }
+
     /// `file.name = "text"` on a page row whose `file` is its own, answered from the source's
     /// name ranks without reading the name (`None`: not that shape, or no ranks): the same
     /// answer as comparing the texts, since equal ranks are exactly equal names.

@@ -162,7 +162,7 @@ fn run_on_this_thread(
         None => source.all_pages(),
     };
     let empty: Arc<[(Arc<str>, QValue)]> = Arc::new([]);
-    let mut rows: Vec<Row> = Vec::new();
+    let mut rows: Vec<Row> = Vec::with_capacity(pages.len());
     let is_task = matches!(query.kind, QueryKind::Task);
     for id in pages {
         let Some(page) = source.page(id) else {
@@ -289,28 +289,75 @@ fn run_on_this_thread(
 /// costs more than it saves.
 const PARALLEL_ROWS: usize = 4096;
 
-/// `step` over every row, in row order. A long list of page rows is cut into one run of rows
-/// per thread, each with its own [`Context::fork`]; a page row's work is mostly waiting for
-/// its page to come from memory, which several cores do side by side.
+/// `step` over every row, in row order (see [`in_runs`]).
 fn in_parallel<T: Send>(
     ctx: &Context<'_>,
     rows: &[Row],
     step: impl Fn(&Context<'_>, &Row) -> Result<T, String> + Sync,
 ) -> Vec<Result<T, String>> {
+    let mut runs = in_runs(ctx, rows, |ctx, rows| {
+        rows.iter().map(|row| step(ctx, row)).collect::<Vec<_>>()
+    });
+    if runs.len() == 1 {
+        return runs.pop().unwrap_or_default();
+    }
+    runs.into_iter().flatten().collect()
+}
+
+/// [`in_parallel`] for a yes/no step: one flag per row (a failed row is `false`) and the
+/// errors in row order.
+fn keep_flags(
+    ctx: &Context<'_>,
+    rows: &[Row],
+    step: impl Fn(&Context<'_>, &Row) -> Result<bool, String> + Sync,
+) -> (Vec<bool>, Vec<String>) {
+    let mut runs = in_runs(ctx, rows, |ctx, rows| {
+        let mut flags = Vec::with_capacity(rows.len());
+        let mut errors = Vec::new();
+        for row in rows {
+            match step(ctx, row) {
+                Ok(keep) => flags.push(keep),
+                Err(e) => {
+                    flags.push(false);
+                    errors.push(e);
+                }
+            }
+        }
+        (flags, errors)
+    });
+    if runs.len() == 1 {
+        return runs.pop().unwrap_or_default();
+    }
+    let mut flags = Vec::with_capacity(rows.len());
+    let mut errors = Vec::new();
+    for (f, e) in runs {
+        flags.extend(f);
+        errors.extend(e);
+    }
+    (flags, errors)
+}
+
+/// `run` over consecutive runs of `rows`, in order: the whole list at once, or, for a long
+/// list of page rows, one run per thread, each with its own [`Context::fork`]; a page row's
+/// work is mostly waiting for its page to come from memory, which several cores do side by
+/// side.
+fn in_runs<R: Send>(
+    ctx: &Context<'_>,
+    rows: &[Row],
+    run: impl Fn(&Context<'_>, &[Row]) -> R + Sync,
+) -> Vec<R> {
     let threads = rayon::current_num_threads();
     // Only page rows: a group row holds the rows it groups, which every thread would share.
     let pages = rows.iter().all(|r| matches!(r.data, RowData::Page(_)));
     if rows.len() < PARALLEL_ROWS || threads < 2 || !pages {
-        return rows.iter().map(|row| step(ctx, row)).collect();
+        return vec![run(ctx, rows)];
     }
-    let run = rows.len().div_ceil(threads);
-    let forks: Vec<Context<'_>> = rows.chunks(run).map(|_| ctx.fork()).collect();
-    let runs: Vec<Vec<Result<T, String>>> = rows
-        .par_chunks(run)
+    let chunk = rows.len().div_ceil(threads);
+    let forks: Vec<Context<'_>> = rows.chunks(chunk).map(|_| ctx.fork()).collect();
+    rows.par_chunks(chunk)
         .zip(forks)
-        .map(|(chunk, ctx)| chunk.iter().map(|row| step(&ctx, row)).collect())
-        .collect();
-    runs.into_iter().flatten().collect()
+        .map(|(rows, ctx)| run(&ctx, rows))
+        .collect()
 }
 
 fn collect_tasks(ctx: &Context<'_>, value: &QValue, out: &mut Vec<TaskEntry>) {
@@ -380,22 +427,26 @@ fn run_command(
     let mut errors = Vec::new();
     let (name, out) = match command {
         Command::Where(expr) => {
-            // Borrowed: a WHERE only asks whether the value is truthy.
-            let keep = in_parallel(ctx, &rows, |ctx, row| {
-                ctx.eval_ref(expr, Env::row(&row.data))
-                    .map(|v| v.is_truthy())
-            });
-            let mut out = Vec::with_capacity(rows.len());
-            for (row, keep) in rows.into_iter().zip(keep) {
-                match keep {
-                    Ok(true) => out.push(row),
-                    Ok(false) => {}
-                    Err(e) => errors.push(e),
-                }
-            }
-            ("WHERE", out)
+            // Borrowed: a WHERE only asks whether the value is truthy. One flag per row (not
+            // a `Result` each), then the rows are filtered where they lie: at tens of
+            // thousands of rows, fresh vectors cost page faults as well as copies.
+            let (keep, failed) =
+                keep_flags(ctx, &rows, |ctx, row| ctx.truthy(expr, Env::row(&row.data)));
+            errors = failed;
+            let mut rows = rows;
+            let mut flags = keep.iter();
+            rows.retain(|_| flags.next().copied().unwrap_or(false));
+            ("WHERE", rows)
         }
         Command::Sort(fields) => {
+            match sort_by_name_rank(ctx, fields, &rows) {
+                Some(None) => return Ok(rows),
+                Some(Some(order)) => {
+                    let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
+                    return Ok(order.into_iter().filter_map(|k| slots[k].take()).collect());
+                }
+                None => {}
+            }
             // Keys are computed once per row, borrowed from the rows and pages where they can
             // be (`n` per row, flat); the sort orders row positions, then moves the rows.
             let n = fields.len();
@@ -542,6 +593,49 @@ fn run_command(
     };
     check_errors(name, incoming, errors, warnings)?;
     Ok(out)
+}
+
+/// `SORT file.name [ASC|DESC]` over page rows whose `file` is their own page: the order of
+/// the rows from the source's name ranks alone (`Some(None)`: already in order), without a
+/// sort key per row. `None`: not that shape, so the general sort runs. Equal ranks keep
+/// their order, as the general (stable) sort does.
+fn sort_by_name_rank(
+    ctx: &Context<'_>,
+    fields: &[(Expr, SortDirection)],
+    rows: &[Row],
+) -> Option<Option<Vec<usize>>> {
+    let [(expr, dir)] = fields else {
+        return None;
+    };
+    let ranks = ctx.source.name_ranks()?;
+    if !is_file_name(expr) {
+        return None;
+    }
+    let mut packed: Vec<u64> = Vec::with_capacity(rows.len());
+    for (k, row) in rows.iter().enumerate() {
+        let RowData::Page(pv) = &row.data else {
+            return None;
+        };
+        if pv.overrides.iter().any(|(k, _)| &**k == "file") {
+            return None;
+        }
+        let rank = ranks.get(pv.page)?;
+        let rank = match dir {
+            SortDirection::Ascending => rank,
+            SortDirection::Descending => u32::MAX - rank,
+        };
+        packed.push((u64::from(rank) << 32) | k as u64);
+    }
+    if packed.is_sorted() {
+        return Some(None);
+    }
+    packed.sort_unstable();
+    Some(Some(
+        packed
+            .iter()
+            .map(|p| (p & u64::from(u32::MAX)) as usize)
+            .collect(),
+    ))
 }
 
 /// One row of a FLATTEN: `row` with `name` set to `value`.

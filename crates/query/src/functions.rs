@@ -114,6 +114,33 @@ pub(crate) fn call<'x>(
     call_args(ctx, env, func, exprs).map(Cow::Owned)
 }
 
+/// `contains`, `icontains` or `econtains` of two plain arguments, as a yes/no answer
+/// without an argument list (a needle that is a list yields its value: the function
+/// answers per item). `None`: another function or shape, for the general path.
+pub(crate) fn contains_call(
+    ctx: &Context<'_>,
+    env: Env<'_>,
+    func: Function,
+    exprs: &[Expr],
+) -> Option<EvalResult> {
+    let is_lambda = |e: &Expr| matches!(e.kind, ExprKind::Lambda(..));
+    let (Function::Contains | Function::Icontains | Function::Econtains, [h, n]) = (func, exprs)
+    else {
+        return None;
+    };
+    if is_lambda(h) || is_lambda(n) {
+        return None;
+    }
+    Some((|| {
+        let hay = ctx.eval_ref(h, env)?;
+        let needle = ctx.eval_ref(n, env)?;
+        if !matches!(*needle, QValue::List(_)) {
+            return contains(ctx, func, &hay, &needle).map(QValue::Bool);
+        }
+        call_values(ctx, func, &[hay.into_owned(), needle.into_owned()])
+    })())
+}
+
 fn call_args<'x>(
     ctx: &'x Context<'_>,
     env: Env<'x>,
@@ -123,17 +150,10 @@ fn call_args<'x>(
     // The calls a WHERE makes on every row, without an argument list: the same answers as
     // the general path below.
     let is_lambda = |e: &Expr| matches!(e.kind, ExprKind::Lambda(..));
+    if let Some(found) = contains_call(ctx, env, func, exprs) {
+        return found;
+    }
     match (func, exprs) {
-        (Function::Contains | Function::Icontains | Function::Econtains, [h, n])
-            if !is_lambda(h) && !is_lambda(n) =>
-        {
-            let hay = ctx.eval_ref(h, env)?;
-            let needle = ctx.eval_ref(n, env)?;
-            if !matches!(*needle, QValue::List(_)) {
-                return contains(ctx, func, &hay, &needle).map(QValue::Bool);
-            }
-            return call_values(ctx, func, &[hay.into_owned(), needle.into_owned()]);
-        }
         (Function::Length, [e]) if !is_lambda(e) => {
             let value = ctx.eval_ref(e, env)?;
             return match &*value {

@@ -36,7 +36,7 @@ pub use execute::{
 pub use memory::MemorySource;
 pub use parser::{QueryError, parse_expression, parse_query};
 pub use source::{
-    FieldKeys, FileStats, NameRanks, Page, QuerySource, TaskItem, convert_value,
+    FieldKeys, FileStats, NameRanks, Page, QuerySource, SharedTexts, TaskItem, convert_value,
     normalize_field_name, parse_inline_value,
 };
 pub use value::{

@@ -357,3 +357,136 @@ fn long_steps_on_several_threads_keep_rows_order_and_warnings() {
         out.warnings
     );
 }
+
+#[test]
+fn a_where_answers_as_the_value_of_its_expression_would() {
+    // `WHERE e` answers yes/no without building values for `and`, `or`, `!`, comparisons and
+    // `contains`; `choice(e, true, false)` takes the general path (the value, then its
+    // truthiness). Same rows, same warnings, same failures.
+    let v = vault();
+    let options = RunOptions::default();
+    for e in [
+        "status = \"review\"",
+        "!(status = \"review\")",
+        "status != null and contains(title, \"m\")",
+        "contains(status, \"rev\") or icontains(title, \"ZI\")",
+        "!contains(status, [\"done\", \"x\"])",
+        "econtains(status, \"review\") and !econtains(status, \"rev\")",
+        "icontains(file.name, this.searchTerm) or title",
+        "title and status",
+        "file.name = \"Camel\" or file.name != \"Zinc\" and status = \"done\"",
+        "(title < \"D\") or (1 * title) = 1",
+        "contains(1 * title, \"a\")",
+        "contains(status, 1 * null) or true",
+        "!(1 * null)",
+    ] {
+        let fast = query(
+            &format!("TABLE status FROM \"E\" WHERE {e} SORT file.name"),
+            &v,
+            &options,
+        );
+        let general = query(
+            &format!("TABLE status FROM \"E\" WHERE choice({e}, true, false) SORT file.name"),
+            &v,
+            &options,
+        );
+        match (fast, general) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.result, b.result, "{e}");
+                assert_eq!(
+                    a.warnings.len(),
+                    b.warnings.len(),
+                    "{e}: {:?} / {:?}",
+                    a.warnings,
+                    b.warnings
+                );
+            }
+            (Err(_), Err(_)) => {}
+            (a, b) => panic!("{e}: {a:?} / {b:?}"),
+        }
+    }
+}
+
+#[test]
+fn sorting_rows_already_in_name_order_keeps_them() {
+    let v = MemorySource::from_texts([
+        ("N/b.md", "---\ns: 1\n---\n"),
+        ("N/a.md", "---\ns: 2\n---\n"),
+        ("N/B.md", "---\ns: 3\n---\n"),
+        ("N/c.md", "---\ns: 4\n---\n"),
+    ]);
+    // The second SORT meets rows in name order already (equal names keep their order).
+    let once = run(&v, "TABLE s FROM \"N\" SORT file.name", None);
+    assert_eq!(
+        run(&v, "TABLE s FROM \"N\" SORT file.name SORT file.name", None),
+        once
+    );
+    assert_eq!(
+        run(&v, "TABLE s FROM \"N\" SORT file.name + \"\"", None),
+        once
+    );
+    assert_eq!(
+        run(
+            &v,
+            "TABLE s FROM \"N\" SORT file.name DESC SORT file.name",
+            None
+        ),
+        run(
+            &v,
+            "TABLE s FROM \"N\" SORT file.name + \"\" DESC SORT file.name + \"\"",
+            None
+        )
+    );
+}
+
+#[test]
+fn placing_pages_for_queries_keeps_their_values_and_shares_equal_short_texts() {
+    let v = MemorySource::from_texts([
+        (
+            "A.md",
+            "---\nstatus: review\ntags_x: [review, done]\nnote: long text that is longer than sixty-four bytes, so it is left as it is\n---\n",
+        ),
+        (
+            "B.md",
+            "---\nstatus: review\ntags_x: [done]\nnote: long text that is longer than sixty-four bytes, so it is left as it is\n---\n",
+        ),
+    ]);
+    let mut pages: Vec<Page> = (0..2)
+        .map(|i| {
+            let id = v.page_by_path(["A.md", "B.md"][i]).expect("page");
+            v.page(id).expect("page").clone()
+        })
+        .collect();
+    let before: Vec<Page> = pages.clone();
+    let mut texts = attune_query::SharedTexts::default();
+    for page in &mut pages {
+        page.place_for_queries(&mut texts);
+    }
+    for (a, b) in pages.iter().zip(&before) {
+        assert_eq!(a.fields, b.fields);
+        assert_eq!(a.frontmatter, b.frontmatter);
+    }
+    let text = |page: &Page, key: &str| match page.fields.iter().find(|(k, _)| k == key) {
+        Some((_, QValue::Text(t))) => t.clone(),
+        other => panic!("{key}: {other:?}"),
+    };
+    assert!(std::sync::Arc::ptr_eq(
+        &text(&pages[0], "status"),
+        &text(&pages[1], "status")
+    ));
+    assert!(!std::sync::Arc::ptr_eq(
+        &text(&pages[0], "note"),
+        &text(&pages[1], "note")
+    ));
+    let done = |page: &Page, at: usize| match page.fields.iter().find(|(k, _)| k == "tags_x") {
+        Some((_, QValue::List(items))) => match &items[at] {
+            QValue::Text(t) => t.clone(),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    };
+    assert!(std::sync::Arc::ptr_eq(
+        &done(&pages[0], 1),
+        &done(&pages[1], 0)
+    ));
+}
