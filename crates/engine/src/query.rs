@@ -8,8 +8,8 @@ use rayon::prelude::*;
 
 use attune_index::{NoteId, Target};
 use attune_query::{
-    FieldKeys, FileStats, NameRanks, Page, PageId, QueryError, QueryOutput, QuerySource,
-    RunOptions, SharedTexts,
+    FieldColumns, FieldKeys, FileStats, NameRanks, Page, PageId, QValue, QueryError, QueryOutput,
+    QuerySource, RunOptions, SharedTexts,
 };
 use attune_syntax::LinkTarget;
 
@@ -30,6 +30,9 @@ pub struct VaultPages<'v> {
     paths_sorted: bool,
     /// Field keys of `pages`, numbered (see [`FieldKeys`]).
     keys: Option<FieldKeys>,
+    /// Columns of field values, built per key as queries read them (see [`FieldColumns`]);
+    /// none without `keys`.
+    columns: FieldColumns,
     /// `file.name` order of `pages` (see [`NameRanks`]).
     name_ranks: NameRanks,
 }
@@ -115,6 +118,7 @@ impl<'v> VaultPages<'v> {
         let paths_sorted = pages.windows(2).all(|w| w[0].path < w[1].path);
         let keys = FieldKeys::index(&mut pages);
         let name_ranks = NameRanks::index(&pages);
+        let columns = keys.as_ref().map(FieldColumns::new).unwrap_or_default();
         VaultPages {
             vault,
             pages,
@@ -122,6 +126,7 @@ impl<'v> VaultPages<'v> {
             notes,
             paths_sorted,
             keys,
+            columns,
             name_ranks,
         }
     }
@@ -214,6 +219,10 @@ impl QuerySource for VaultPages<'_> {
 
     fn name_ranks(&self) -> Option<&NameRanks> {
         Some(&self.name_ranks)
+    }
+
+    fn field_column(&self, key: u16, name: &str) -> Option<&[Option<QValue>]> {
+        self.columns.column(&self.pages, key, name)
     }
 
     fn pages_with_tag(&self, tag: &str) -> Vec<PageId> {

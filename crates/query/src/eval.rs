@@ -575,7 +575,13 @@ impl<'s> Context<'s> {
         match self.key_id(name) {
             // No page has it (`this` read on every row, a misspelt field): skip the page.
             Some(KeyId::Absent) => None,
-            Some(KeyId::Id(key)) => page.field_by_id(key, name).map(Cow::Borrowed),
+            Some(KeyId::Id(key)) => match self.source.field_column(key, name) {
+                Some(column) => column
+                    .get(id.0 as usize)
+                    .and_then(Option::as_ref)
+                    .map(Cow::Borrowed),
+                None => page.field_by_id(key, name).map(Cow::Borrowed),
+            },
             None => page.field(name).map(Cow::Borrowed),
         }
     }

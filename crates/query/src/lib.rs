@@ -36,8 +36,8 @@ pub use execute::{
 pub use memory::MemorySource;
 pub use parser::{QueryError, parse_expression, parse_query};
 pub use source::{
-    FieldKeys, FileStats, NameRanks, Page, QuerySource, SharedTexts, TaskItem, convert_value,
-    normalize_field_name, parse_inline_value,
+    FieldColumns, FieldKeys, FileStats, NameRanks, Page, QuerySource, SharedTexts, TaskItem,
+    convert_value, normalize_field_name, parse_inline_value,
 };
 pub use value::{
     Duration, Link, LinkKind, PageId, PageValue, QValue, file_title, format_number, value_to_string,
