@@ -314,6 +314,10 @@ const HOW_TO_READ: &str = "## How to read this
 - Ratios are medians over medians. Absolute times move with the machine's load (the 2-core machine is
   shared with builds); ratios hold better.
 - A phase whose attune API has not landed yet says *not measured* with the reason; no figure is made up.
+- attune's binaries and this bench use jemalloc built with `thp:always` (`.cargo/config.toml`):
+  transparent huge pages where the system allows them (`madvise`). At 100k notes, 4 KiB pages made a
+  query's per-row reads TLB-bound. A query row's p50 is over repeated runs of the same query; its
+  max includes the first run, which builds the field columns the query reads (see ARCHITECTURE.md).
 
 ";
 
@@ -358,13 +362,18 @@ down, the engine has examples that run a single piece (all `cargo run --release 
 | `load_profile` | `Vault::load` alone, system allocator | `perf record`, `heaptrack` of the load |
 | `parse_profile` | the note parser over files already in memory, one thread | parser speed (µs per note, MB/s) without file system noise |
 | `census` | a load, then a count of where the notes' memory goes (struct sizes × counts, heap by capacity) | the memory target |
-| `query_profile` | the bench's query shapes, or any `dql:Q1;;Q2` | query latency and its profile |
+| `query_profile` | the bench's query shapes, or any `dql:Q1;;Q2` | query latency and its profile; timing one query's parts (`LIST FROM F`, then with its WHERE, then as a TABLE) |
 
 ```sh
 RAYON_NUM_THREADS=1 perf record -g -o target/bench/perf.data \
     target/release/examples/parse_profile target/bench/vault-10000 10
 perf report -i target/bench/perf.data --no-children --sort symbol | head -40
 ```
+
+On a shared machine the same query's p50 moves by 20–30% between runs: compare two builds by
+alternating them (A, B, A, B…), not from one run each. `perf annotate` of a hot function shows where
+the time goes; at 100k notes it is usually the first load of a value (a cache or TLB miss), not the
+instructions around it.
 
 Inside a container, `perf` may need `--call-graph fp` (or `sysctl kernel.perf_event_paranoid=1`) and
 `RAYON_NUM_THREADS=1` makes a parallel phase's profile easier to read. Profile the phase with the worst
