@@ -28,6 +28,10 @@ pub struct VaultPages<'v> {
     /// Whether page paths are strictly increasing byte strings (checked when built), so a
     /// folder's pages are one range of ids found by binary search.
     paths_sorted: bool,
+    /// `file.link` of each page, by page id, in one list (see
+    /// [`QuerySource::page_link`]): a result's File column reads these in order instead of
+    /// each row's page.
+    links: Vec<QValue>,
     /// Field keys of `pages`, numbered (see [`FieldKeys`]).
     keys: Option<FieldKeys>,
     /// Columns of field values, built per key as queries read them (see [`FieldColumns`]);
@@ -119,12 +123,14 @@ impl<'v> VaultPages<'v> {
         let keys = FieldKeys::index(&mut pages);
         let name_ranks = NameRanks::index(&pages);
         let columns = keys.as_ref().map(FieldColumns::new).unwrap_or_default();
+        let links = pages.iter().map(|p| p.link_value().clone()).collect();
         VaultPages {
             vault,
             pages,
             by_note,
             notes,
             paths_sorted,
+            links,
             keys,
             columns,
             name_ranks,
@@ -219,6 +225,10 @@ impl QuerySource for VaultPages<'_> {
 
     fn name_ranks(&self) -> Option<&NameRanks> {
         Some(&self.name_ranks)
+    }
+
+    fn page_link(&self, id: PageId) -> Option<&QValue> {
+        self.links.get(id.0 as usize)
     }
 
     fn field_column(&self, key: u16, name: &str) -> Option<&[Option<QValue>]> {

@@ -121,10 +121,7 @@ impl Row {
     /// The value of the id column.
     fn id_value(&self, ctx: &Context<'_>) -> QValue {
         match (&self.id, &self.data) {
-            (RowId::Page(id), _) => ctx
-                .source
-                .page(*id)
-                .map_or(QValue::Null, |p| p.link_value().clone()),
+            (RowId::Page(id), _) => ctx.source.page_link(*id).cloned().unwrap_or(QValue::Null),
             (RowId::Key(v), _) => ctx.materialize(v.clone(), 0),
             (RowId::Group, RowData::Group(group)) => ctx.materialize(group.key.clone(), 0),
             (RowId::Group, _) => QValue::Null,

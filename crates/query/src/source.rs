@@ -66,6 +66,13 @@ pub trait QuerySource: Sync {
         None
     }
 
+    /// `file.link` of a page: the value a result's File column shows (a shared link, so
+    /// showing it counts a reference). A source may keep these in one list by page id, so a
+    /// result's File column does not read each row's page.
+    fn page_link(&self, id: PageId) -> Option<&QValue> {
+        self.page(id).map(Page::link_value)
+    }
+
     /// The values of field `key` (numbered by [`QuerySource::field_keys`], written `name`)
     /// on every page, by page id (`None`: the page has no such field), when the source
     /// keeps such columns (see [`FieldColumns`]). `None`: each page's own fields are read.
@@ -264,7 +271,7 @@ impl Page {
     }
 
     /// `file.link`: a link to this page.
-    pub(crate) fn link_value(&self) -> &QValue {
+    pub fn link_value(&self) -> &QValue {
         &self.link_value
     }
 
