@@ -8,8 +8,8 @@ use rayon::prelude::*;
 
 use attune_index::{NoteId, Target};
 use attune_query::{
-    FieldColumns, FieldKeys, FileStats, NameRanks, Page, PageId, QValue, QueryError, QueryOutput,
-    QuerySource, RunOptions, SharedTexts,
+    FieldColumns, FieldKeys, FileStats, Link, NameRanks, Page, PageId, QValue, QueryError,
+    QueryOutput, QuerySource, RunOptions, SharedTexts, file_title,
 };
 use attune_syntax::LinkTarget;
 
@@ -28,6 +28,9 @@ pub struct VaultPages<'v> {
     /// Whether page paths are strictly increasing byte strings (checked when built), so a
     /// folder's pages are one range of ids found by binary search.
     paths_sorted: bool,
+    /// `file.name` of each page, by page id, in one list (see
+    /// [`QuerySource::page_name`]).
+    names: Vec<QValue>,
     /// `file.link` of each page, by page id, in one list (see
     /// [`QuerySource::page_link`]): a result's File column reads these in order instead of
     /// each row's page.
@@ -123,13 +126,28 @@ impl<'v> VaultPages<'v> {
         let keys = FieldKeys::index(&mut pages);
         let name_ranks = NameRanks::index(&pages);
         let columns = keys.as_ref().map(FieldColumns::new).unwrap_or_default();
-        let links = pages.iter().map(|p| p.link_value().clone()).collect();
+        // `file.name` and `file.link` of every page, each kind allocated in one run in page
+        // order (the paths first, so the links lie side by side): a folder's rows read them
+        // in that order, from these lists (`page_name`, `page_link`), which the pages share.
+        let names: Vec<QValue> = pages
+            .iter()
+            .map(|p| QValue::text(file_title(&p.path)))
+            .collect();
+        let paths: Vec<String> = pages.iter().map(|p| p.path.clone()).collect();
+        let links: Vec<QValue> = paths
+            .into_iter()
+            .map(|path| QValue::link(Link::file(path)))
+            .collect();
+        for ((page, name), link) in pages.iter_mut().zip(&names).zip(&links) {
+            page.share_identity(name, link);
+        }
         VaultPages {
             vault,
             pages,
             by_note,
             notes,
             paths_sorted,
+            names,
             links,
             keys,
             columns,
@@ -225,6 +243,10 @@ impl QuerySource for VaultPages<'_> {
 
     fn name_ranks(&self) -> Option<&NameRanks> {
         Some(&self.name_ranks)
+    }
+
+    fn page_name(&self, id: PageId) -> Option<&QValue> {
+        self.names.get(id.0 as usize)
     }
 
     fn page_link(&self, id: PageId) -> Option<&QValue> {

@@ -620,10 +620,7 @@ impl<'s> Context<'s> {
                 let QValue::File(id) = *object else {
                     return Ok(null());
                 };
-                Ok(self
-                    .source
-                    .page(id)
-                    .map_or_else(null, |p| Cow::Borrowed(p.name_value())))
+                Ok(self.source.page_name(id).map_or_else(null, Cow::Borrowed))
             }
             (object, QValue::Text(key)) if matches!(&*object, QValue::Link(_)) => {
                 let QValue::Link(link) = &*object else {

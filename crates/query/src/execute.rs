@@ -746,8 +746,8 @@ impl<'x> SortKey<'x> {
         match self.name {
             Some((_, page)) => ctx
                 .source
-                .page(page)
-                .map_or(Cow::Owned(QValue::Null), |p| Cow::Borrowed(p.name_value())),
+                .page_name(page)
+                .map_or(Cow::Owned(QValue::Null), Cow::Borrowed),
             None => Cow::Borrowed(&*self.value),
         }
     }

@@ -66,6 +66,12 @@ pub trait QuerySource: Sync {
         None
     }
 
+    /// `file.name` of a page, as a text value. Like [`QuerySource::page_link`], a source
+    /// may keep these in one list by page id.
+    fn page_name(&self, id: PageId) -> Option<&QValue> {
+        self.page(id).map(Page::name_value)
+    }
+
     /// `file.link` of a page: the value a result's File column shows (a shared link, so
     /// showing it counts a reference). A source may keep these in one list by page id, so a
     /// result's File column does not read each row's page.
@@ -248,15 +254,12 @@ impl Page {
 
     /// Lay the page out for queries, once pages are built (in parallel, so each page's
     /// parts lie wherever its thread allocated them). Called on every page in page order, on
-    /// one thread: `file.name`, `file.link` and the field list are allocated again, so they
-    /// lie in memory in the order a query reads them and the processor's prefetcher streams
-    /// them (a WHERE reads every row's fields, a File column clones every row's link), and
+    /// one thread: the field list and list values are allocated again, so they lie in memory
+    /// in the order a query reads them and the processor's prefetcher streams them, and
     /// short field texts become the same allocation as every equal text seen before
     /// (`texts`): a vault repeats a few values on thousands of notes (`status: 🟨 review`),
     /// which then stay in cache and take memory once.
     pub fn place_for_queries(&mut self, texts: &mut SharedTexts) {
-        self.name_value = QValue::text(file_title(&self.path));
-        self.link_value = QValue::link(Link::file(self.path.clone()));
         let mut fields = Vec::with_capacity(self.fields.len());
         fields.append(&mut self.fields);
         self.fields = fields;
@@ -265,8 +268,20 @@ impl Page {
         }
     }
 
+    /// Take `name` and `link` (equal to this page's `file.name` and `file.link`; others are
+    /// refused with `false`) as this page's own, so the page shares them with a list its
+    /// source keeps (see [`QuerySource::page_link`]).
+    pub fn share_identity(&mut self, name: &QValue, link: &QValue) -> bool {
+        if *name != self.name_value || *link != self.link_value {
+            return false;
+        }
+        self.name_value = name.clone();
+        self.link_value = link.clone();
+        true
+    }
+
     /// `file.name` as a text value.
-    pub(crate) fn name_value(&self) -> &QValue {
+    pub fn name_value(&self) -> &QValue {
         &self.name_value
     }
 
@@ -824,6 +839,20 @@ pub fn extract_date(text: &str) -> Option<DateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_shares_only_its_own_name_and_link() {
+        let mut page = Page::new("F/Joy.md");
+        let (name, link) = (page.name_value().clone(), page.link_value().clone());
+        let other = QValue::link(Link::file("F/Other.md"));
+        assert!(!page.share_identity(&name, &other));
+        assert!(!page.share_identity(&QValue::text("Other"), &link));
+        assert!(page.share_identity(&name, &link));
+        let (QValue::Link(mine), QValue::Link(given)) = (page.link_value(), &link) else {
+            panic!("links");
+        };
+        assert!(Arc::ptr_eq(mine, given));
+    }
 
     #[test]
     fn field_columns_hold_each_pages_value_and_stop_at_their_most() {
