@@ -39,11 +39,13 @@ fn main() {
             std::process::exit(1);
         }
     };
+    let loaded_rss = rss_mib();
     let started = Instant::now();
     let pages = VaultPages::new(&vault);
     println!(
-        "VaultPages::new {:.1} ms",
-        started.elapsed().as_secs_f64() * 1000.0
+        "VaultPages::new {:.1} ms, RSS {loaded_rss} MiB after the load, {} MiB with the pages",
+        started.elapsed().as_secs_f64() * 1000.0,
+        rss_mib()
     );
     let blocks = vault
         .note_by_path(DASHBOARD)
@@ -118,4 +120,15 @@ fn process_cpu_ns() -> u64 {
         .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
         .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
         .sum()
+}
+
+/// This process's resident memory (`VmRSS`), in MiB; 0 where /proc is missing.
+fn rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or(0, |kib| kib / 1024)
 }

@@ -300,10 +300,16 @@ impl Page {
     ) -> Page {
         let mut page = Page::new(path);
         page.stats = stats;
-        let mut raw: Vec<(String, Vec<QValue>)> = Vec::new();
-        let mut add = |key: &str, value: QValue| match raw.iter_mut().find(|(k, _)| k == key) {
-            Some((_, values)) => values.push(value),
-            None => raw.push((key.to_string(), vec![value])),
+        // Each key once, with its value; a key given several times holds the list of its
+        // values (`true`: the value is that list, not a list the note wrote).
+        let mut raw: Vec<(String, QValue, bool)> = Vec::new();
+        let mut add = |key: &str, value: QValue| match raw.iter_mut().find(|(k, _, _)| k == key) {
+            Some((_, QValue::List(values), true)) => values.push(value),
+            Some((_, first, repeated)) => {
+                *first = QValue::List(vec![std::mem::replace(first, QValue::Null), value]);
+                *repeated = true;
+            }
+            None => raw.push((key.to_string(), value, false)),
         };
         if let Some(fm) = &note.frontmatter {
             for field in &fm.fields {
@@ -325,8 +331,11 @@ impl Page {
                 page.frontmatter
                     .push((field.key.to_string(), value.clone()));
                 add(&field.key, value);
-                let lower = field.key.to_lowercase();
-                if lower == "alias" || lower == "aliases" {
+                // No other character lower-cases to these ASCII letters, so comparing ASCII
+                // case-insensitively is `to_lowercase() == "alias"` without a new string.
+                if field.key.eq_ignore_ascii_case("alias")
+                    || field.key.eq_ignore_ascii_case("aliases")
+                {
                     page.aliases.extend(split_list_field(&field.value, ','));
                 }
             }
@@ -602,29 +611,46 @@ pub fn normalize_field_name(name: &str) -> String {
     out
 }
 
-fn finalize_fields(raw: Vec<(String, Vec<QValue>)>) -> Vec<(String, QValue)> {
+/// The page's fields from each key's value (see `Page::from_note`): every key as written,
+/// then each normalised key that differs from every written one, holding the values of the
+/// keys that normalise to it (a list when there are several).
+fn finalize_fields(raw: Vec<(String, QValue, bool)>) -> Vec<(String, QValue)> {
+    let values_of = |value: &QValue, repeated: bool| -> Vec<QValue> {
+        match (value, repeated) {
+            (QValue::List(items), true) => items.clone(),
+            _ => vec![value.clone()],
+        }
+    };
     let mut normalized: Vec<(String, Vec<QValue>)> = Vec::new();
-    for (key, values) in &raw {
+    for (key, value, repeated) in &raw {
+        // Lower-case ASCII letters, digits, `_` and `-` normalise to themselves: the key is
+        // already there (most keys; no normalised string is built for them).
+        if key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        {
+            continue;
+        }
         let norm = normalize_field_name(key);
-        if norm.is_empty() || raw.iter().any(|(k, _)| *k == norm) {
+        if norm.is_empty() || raw.iter().any(|(k, _, _)| *k == norm) {
             continue;
         }
         match normalized.iter_mut().find(|(k, _)| *k == norm) {
-            Some((_, existing)) => existing.extend(values.iter().cloned()),
-            None => normalized.push((norm, values.clone())),
+            Some((_, existing)) => existing.extend(values_of(value, *repeated)),
+            None => normalized.push((norm, values_of(value, *repeated))),
         }
     }
-    raw.into_iter()
-        .chain(normalized)
-        .map(|(k, mut values)| {
-            let value = if values.len() == 1 {
-                values.pop().unwrap_or(QValue::Null)
-            } else {
-                QValue::List(values)
-            };
-            (k, value)
-        })
-        .collect()
+    let mut fields: Vec<(String, QValue)> = Vec::with_capacity(raw.len() + normalized.len());
+    fields.extend(raw.into_iter().map(|(k, v, _)| (k, v)));
+    fields.extend(normalized.into_iter().map(|(k, mut values)| {
+        let value = if values.len() == 1 {
+            values.pop().unwrap_or(QValue::Null)
+        } else {
+            QValue::List(values)
+        };
+        (k, value)
+    }));
+    fields
 }
 
 fn is_quoted_empty(raw: &str) -> bool {
@@ -839,6 +865,54 @@ pub fn extract_date(text: &str) -> Option<DateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_and_normalised_keys_shape_fields_as_dataview() {
+        let note = attune_syntax::parse_note(
+            "---\nEnergy Mood: high\nAlias: [x]\nlist_key: [a, b]\n---\nMood X:: a\nMood X:: b\nenergy mood:: low\nplain:: 1\nplain:: 2\n"
+                .as_bytes(),
+        );
+        let page = Page::from_note("N.md", &note, FileStats::default(), &|_| None);
+        let text = |t: &str| QValue::text(t);
+        let list = |items: Vec<QValue>| QValue::List(items);
+        let cases = [
+            ("Energy Mood", text("high")),
+            ("energy mood", text("low")),
+            // Two keys written differently, one normalised name: both values.
+            ("energy-mood", list(vec![text("high"), text("low")])),
+            ("Alias", list(vec![text("x")])),
+            ("alias", list(vec![text("x")])),
+            // A list the note wrote stays one value.
+            ("list_key", list(vec![text("a"), text("b")])),
+            // A key given twice holds both values, under its written and normalised names.
+            ("Mood X", list(vec![text("a"), text("b")])),
+            ("mood-x", list(vec![text("a"), text("b")])),
+            (
+                "plain",
+                list(vec![QValue::Number(1.0), QValue::Number(2.0)]),
+            ),
+        ];
+        for (key, want) in cases {
+            assert_eq!(page.field(key), Some(&want), "{key}");
+        }
+        // Each key once: written keys, then the normalised ones that differ from them.
+        let keys: Vec<&str> = page.fields.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "Energy Mood",
+                "Alias",
+                "list_key",
+                "Mood X",
+                "energy mood",
+                "plain",
+                "energy-mood",
+                "alias",
+                "mood-x"
+            ]
+        );
+        assert_eq!(page.aliases, ["x"]);
+    }
 
     #[test]
     fn a_page_shares_only_its_own_name_and_link() {
