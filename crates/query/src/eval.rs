@@ -772,7 +772,7 @@ impl<'s> Context<'s> {
                 .map_or(QValue::Null, |d| QValue::Date(d.date().at(0, 0, 0, 0))),
             "size" => QValue::Number(page.stats.size as f64),
             "starred" => QValue::Bool(false),
-            "frontmatter" => QValue::Object(page.frontmatter.clone()),
+            "frontmatter" => QValue::Object(page.frontmatter().to_vec()),
             "ext" => QValue::Text(
                 page.path
                     .rsplit_once('.')

@@ -134,8 +134,8 @@ pub struct Page {
     /// normalised form (`Energy Mood` → `energy-mood`) when that differs and is free; a key
     /// given several times holds a list.
     pub fields: Vec<(String, QValue)>,
-    /// The frontmatter alone (`file.frontmatter`).
-    pub frontmatter: Vec<(String, QValue)>,
+    /// The frontmatter alone (`file.frontmatter`): see [`Page::frontmatter`].
+    frontmatter: FrontmatterFields,
     /// Exact tags with `#` (`file.etags`); `file.tags` adds parent tags.
     pub tags: Vec<String>,
     pub aliases: Vec<String>,
@@ -190,6 +190,17 @@ impl SharedTexts {
     }
 }
 
+/// Where a page's frontmatter fields are (see [`Page::frontmatter`]).
+#[derive(Clone, Debug, PartialEq)]
+enum FrontmatterFields {
+    /// The first `n` entries of `fields`: each frontmatter key once, no inline field of the
+    /// same name, so the frontmatter is that part of the fields as they are (nearly every
+    /// note; at 100k notes, keeping it twice took about 170 MB).
+    Leading(usize),
+    /// Its own list (a key given twice, or also as an inline field).
+    Own(Vec<(String, QValue)>),
+}
+
 /// See `Page::field_hashes`. Equal for any two pages: it only mirrors `fields`.
 #[derive(Clone, Debug, Default)]
 enum FieldHashes {
@@ -227,7 +238,7 @@ impl Page {
         Page {
             path,
             fields: Vec::new(),
-            frontmatter: Vec::new(),
+            frontmatter: FrontmatterFields::Leading(0),
             tags: Vec::new(),
             aliases: Vec::new(),
             outlinks: Vec::new(),
@@ -263,7 +274,11 @@ impl Page {
         let mut fields = Vec::with_capacity(self.fields.len());
         fields.append(&mut self.fields);
         self.fields = fields;
-        for (_, value) in self.fields.iter_mut().chain(self.frontmatter.iter_mut()) {
+        let own = match &mut self.frontmatter {
+            FrontmatterFields::Own(fields) => fields.as_mut_slice(),
+            FrontmatterFields::Leading(_) => &mut [],
+        };
+        for (_, value) in self.fields.iter_mut().chain(own) {
             texts.share(value);
         }
     }
@@ -278,6 +293,14 @@ impl Page {
         self.name_value = name.clone();
         self.link_value = link.clone();
         true
+    }
+
+    /// The frontmatter's fields alone, as written (`file.frontmatter`), in order.
+    pub fn frontmatter(&self) -> &[(String, QValue)] {
+        match &self.frontmatter {
+            FrontmatterFields::Leading(n) => self.fields.get(..*n).unwrap_or(&[]),
+            FrontmatterFields::Own(fields) => fields,
+        }
     }
 
     /// `file.name` as a text value.
@@ -303,7 +326,10 @@ impl Page {
         // Each key once, with its value; a key given several times holds the list of its
         // values (`true`: the value is that list, not a list the note wrote).
         let mut raw: Vec<(String, QValue, bool)> = Vec::new();
-        let mut add = |key: &str, value: QValue| match raw.iter_mut().find(|(k, _, _)| k == key) {
+        let add = |raw: &mut Vec<(String, QValue, bool)>, key: &str, value: QValue| match raw
+            .iter_mut()
+            .find(|(k, _, _)| k == key)
+        {
             Some((_, QValue::List(values), true)) => values.push(value),
             Some((_, first, repeated)) => {
                 *first = QValue::List(vec![std::mem::replace(first, QValue::Null), value]);
@@ -311,38 +337,54 @@ impl Page {
             }
             None => raw.push((key.to_string(), value, false)),
         };
-        if let Some(fm) = &note.frontmatter {
-            for field in &fm.fields {
-                if field.key == "position" {
-                    continue;
-                }
-                let value = match &field.value {
-                    // YAML `""` is empty text for Dataview (`icontains(x, "")` is true); only
-                    // a missing value is null.
-                    Value::Null
-                        if is_quoted_empty(
-                            note.source.get(field.value_span.range()).unwrap_or(""),
-                        ) =>
-                    {
-                        QValue::Text(String::new().into())
-                    }
-                    other => convert_value(other, resolve),
-                };
-                page.frontmatter
-                    .push((field.key.to_string(), value.clone()));
-                add(&field.key, value);
-                // No other character lower-cases to these ASCII letters, so comparing ASCII
-                // case-insensitively is `to_lowercase() == "alias"` without a new string.
-                if field.key.eq_ignore_ascii_case("alias")
-                    || field.key.eq_ignore_ascii_case("aliases")
-                {
-                    page.aliases.extend(split_list_field(&field.value, ','));
-                }
+        // A frontmatter field as Dataview sees it (`position` is Obsidian's, not the note's).
+        let fm_fields = || {
+            note.frontmatter
+                .iter()
+                .flat_map(|fm| &fm.fields)
+                .filter(|field| field.key != "position")
+        };
+        let fm_value = |field: &attune_syntax::Field| match &field.value {
+            // YAML `""` is empty text for Dataview (`icontains(x, "")` is true); only a
+            // missing value is null.
+            Value::Null
+                if is_quoted_empty(note.source.get(field.value_span.range()).unwrap_or("")) =>
+            {
+                QValue::Text(String::new().into())
+            }
+            other => convert_value(other, resolve),
+        };
+        let mut fm_count = 0;
+        for field in fm_fields() {
+            fm_count += 1;
+            add(&mut raw, &field.key, fm_value(field));
+            // No other character lower-cases to these ASCII letters, so comparing ASCII
+            // case-insensitively is `to_lowercase() == "alias"` without a new string.
+            if field.key.eq_ignore_ascii_case("alias") || field.key.eq_ignore_ascii_case("aliases")
+            {
+                page.aliases.extend(split_list_field(&field.value, ','));
             }
         }
+        let distinct_fm_keys = raw.len() == fm_count;
         for field in &note.inline_fields {
-            add(&field.key, parse_inline_value(&field.value, resolve));
+            add(
+                &mut raw,
+                &field.key,
+                parse_inline_value(&field.value, resolve),
+            );
         }
+        // The frontmatter is the fields' first entries unless a key was given twice (in the
+        // frontmatter, or again as an inline field): then it is kept apart.
+        page.frontmatter =
+            if distinct_fm_keys && raw[..fm_count].iter().all(|(_, _, repeated)| !repeated) {
+                FrontmatterFields::Leading(fm_count)
+            } else {
+                FrontmatterFields::Own(
+                    fm_fields()
+                        .map(|field| (field.key.to_string(), fm_value(field)))
+                        .collect(),
+                )
+            };
         page.fields = finalize_fields(raw);
         page.index_fields();
         for tag in &note.tags {
@@ -912,6 +954,34 @@ mod tests {
             ]
         );
         assert_eq!(page.aliases, ["x"]);
+        // The frontmatter alone: its keys as written, without inline fields or normalised names.
+        let fm: Vec<(&str, &QValue)> = page
+            .frontmatter()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        assert_eq!(
+            fm,
+            [
+                ("Energy Mood", &text("high")),
+                ("Alias", &list(vec![text("x")])),
+                ("list_key", &list(vec![text("a"), text("b")])),
+            ]
+        );
+        // A frontmatter key given again inline: the field holds both values, the frontmatter
+        // its own.
+        let note = attune_syntax::parse_note(b"---\nplain: 0\nother: x\n---\nplain:: 1\n");
+        let page = Page::from_note("N.md", &note, FileStats::default(), &|_| None);
+        assert_eq!(
+            page.field("plain"),
+            Some(&list(vec![QValue::Number(0.0), QValue::Number(1.0)]))
+        );
+        let fm: Vec<(&str, &QValue)> = page
+            .frontmatter()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        assert_eq!(fm, [("plain", &QValue::Number(0.0)), ("other", &text("x"))]);
     }
 
     #[test]

@@ -464,7 +464,7 @@ fn placing_pages_for_queries_keeps_their_values_and_shares_equal_short_texts() {
     }
     for (a, b) in pages.iter().zip(&before) {
         assert_eq!(a.fields, b.fields);
-        assert_eq!(a.frontmatter, b.frontmatter);
+        assert_eq!(a.frontmatter(), b.frontmatter());
     }
     let text = |page: &Page, key: &str| match page.fields.iter().find(|(k, _)| k == key) {
         Some((_, QValue::Text(t))) => t.clone(),
