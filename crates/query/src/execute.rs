@@ -480,47 +480,23 @@ fn run_command(
                 }
                 kept.push(position);
             }
+            // (A lone `SORT file.name` of page rows never gets here: `sort_by_name_rank`.)
             let mut order: Vec<usize> = (0..kept.len()).collect();
-            // One ranked key per row (`SORT file.name` of pages): sort the ranks themselves,
-            // each packed with its row's position so equal ranks keep their order.
-            let ranked: Option<Vec<u64>> = match fields.as_slice() {
-                [(_, dir)] => keys
-                    .iter()
-                    .enumerate()
-                    .map(|(k, key)| {
-                        let (rank, _) = key.name?;
-                        let rank = match dir {
-                            SortDirection::Ascending => rank,
-                            SortDirection::Descending => u32::MAX - rank,
-                        };
-                        Some((u64::from(rank) << 32) | k as u64)
-                    })
-                    .collect(),
-                _ => None,
-            };
-            if let Some(mut packed) = ranked {
-                packed.sort_unstable();
-                order = packed
-                    .iter()
-                    .map(|p| (p & u64::from(u32::MAX)) as usize)
-                    .collect();
-            } else {
-                order.sort_by(|&a, &b| {
-                    let (a, b) = (&keys[a * n..a * n + n], &keys[b * n..b * n + n]);
-                    for (i, (_, dir)) in fields.iter().enumerate() {
-                        let c = a[i].compare(ctx, &b[i], &arena);
-                        let c = if *dir == SortDirection::Descending {
-                            c.reverse()
-                        } else {
-                            c
-                        };
-                        if c != std::cmp::Ordering::Equal {
-                            return c;
-                        }
+            order.sort_by(|&a, &b| {
+                let (a, b) = (&keys[a * n..a * n + n], &keys[b * n..b * n + n]);
+                for (i, (_, dir)) in fields.iter().enumerate() {
+                    let c = a[i].compare(ctx, &b[i], &arena);
+                    let c = if *dir == SortDirection::Descending {
+                        c.reverse()
+                    } else {
+                        c
+                    };
+                    if c != std::cmp::Ordering::Equal {
+                        return c;
                     }
-                    std::cmp::Ordering::Equal
-                });
-            }
+                }
+                std::cmp::Ordering::Equal
+            });
             drop(keys);
             let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
             let sorted = order
