@@ -131,14 +131,23 @@ pub(crate) fn contains_call(
     if is_lambda(h) || is_lambda(n) {
         return None;
     }
-    Some((|| {
-        let hay = ctx.eval_ref(h, env)?;
-        let needle = ctx.eval_ref(n, env)?;
-        if !matches!(*needle, QValue::List(_)) {
-            return contains(ctx, func, &hay, &needle).map(QValue::Bool);
-        }
-        call_values(ctx, func, &[hay.into_owned(), needle.into_owned()])
-    })())
+    Some(contains_of(ctx, env, func, h, n))
+}
+
+/// The value of a `contains`-family call on `hay` and `needle` (see [`contains_call`]).
+fn contains_of(
+    ctx: &Context<'_>,
+    env: Env<'_>,
+    func: Function,
+    hay: &Expr,
+    needle: &Expr,
+) -> EvalResult {
+    let hay = ctx.eval_ref(hay, env)?;
+    let needle = ctx.eval_ref(needle, env)?;
+    if !matches!(*needle, QValue::List(_)) {
+        return contains(ctx, func, &hay, &needle).map(QValue::Bool);
+    }
+    call_values(ctx, func, &[hay.into_owned(), needle.into_owned()])
 }
 
 fn call_args<'x>(
