@@ -135,26 +135,28 @@ fn describe(s: &GenSummary) -> String {
 
 /// Records when each phase of a load ended.
 #[derive(Default)]
-struct Phases(std::sync::Mutex<Vec<(&'static str, Duration)>>);
+struct Phases(std::sync::Mutex<Vec<(&'static str, Duration, u64)>>);
 
 impl attune_engine::vault::LoadProgress for Phases {
     fn phase(&self, name: &'static str, elapsed: Duration) {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push((name, elapsed));
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push((
+            name,
+            elapsed,
+            measure::own_rss_kib().unwrap_or(0),
+        ));
     }
 }
 
 impl Phases {
-    /// `phase_read=1.234 phase_schema=0.012 …`: each phase's own seconds.
+    /// `phase_read=1.234 rss_read=401234 phase_schema=0.012 …`: each phase's own seconds
+    /// and the resident memory (KiB) when it ended.
     fn key_values(self) -> String {
         let ends = self.0.into_inner().unwrap_or_else(|p| p.into_inner());
         let mut before = Duration::ZERO;
         let mut out = Vec::new();
-        for (name, end) in ends {
+        for (name, end, rss) in ends {
             out.push(format!(
-                "phase_{name}={:.3}",
+                "phase_{name}={:.3} rss_{name}={rss}",
                 end.saturating_sub(before).as_secs_f64()
             ));
             before = end;

@@ -87,11 +87,22 @@ pub fn own_peak_rss_kib() -> Option<u64> {
     peak_rss_from_status(&status)
 }
 
+/// The resident set size of this process now (`VmRSS`), in KiB.
+pub fn own_rss_kib() -> Option<u64> {
+    let status = fs_err::read_to_string("/proc/self/status").ok()?;
+    status_kib(&status, "VmRSS:")
+}
+
 /// `VmHWM` from the text of a `/proc/<pid>/status` file.
 pub fn peak_rss_from_status(status: &str) -> Option<u64> {
+    status_kib(status, "VmHWM:")
+}
+
+/// The KiB figure on the line starting with `label` of a `/proc/<pid>/status` text.
+fn status_kib(status: &str, label: &str) -> Option<u64> {
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(label))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 

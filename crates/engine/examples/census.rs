@@ -2,8 +2,8 @@
 //! census -- VAULT`. Counts every part of every loaded note (struct sizes times counts, plus
 //! the heap behind strings and lists: their length, as a parsed note's strings and lists are
 //! boxed with no spare room, and the capacity of `source` and the paths) and prints a table
-//! in MB. The index is not counted here: RSS after load minus this total is roughly the index
-//! plus allocator overhead.
+//! in MB, then the index's parts (`Index::census`). RSS after load minus both totals is
+//! roughly allocator overhead.
 
 use std::mem::size_of;
 
@@ -12,6 +12,8 @@ use attune_syntax::{Field, Link, Note, Value};
 #[derive(Default)]
 struct Tally {
     rows: Vec<(&'static str, u64, u64)>,
+    /// Link targets already counted (by address): targets are shared between links.
+    seen_targets: std::collections::HashSet<usize>,
 }
 
 impl Tally {
@@ -59,8 +61,14 @@ fn value_heap(v: &Value, t: &mut Tally) {
     }
 }
 
-/// A link target's allocation (the `Arc` counts and the struct) and its strings.
+/// A link target's allocation (the `Arc` counts and the struct) and its strings, once per
+/// target: a frontmatter link shares its field value's target, and equal link texts parsed on
+/// one thread share one target (`LinkTarget::shared`).
 fn target_heap(what: &'static str, l: &std::sync::Arc<attune_syntax::LinkTarget>, t: &mut Tally) {
+    if !t.seen_targets.insert(std::sync::Arc::as_ptr(l) as usize) {
+        t.add("  links sharing a target", 1, 0);
+        return;
+    }
     let (arc, strings) = match what {
         "value link" => ("value link target arc", "value link strings"),
         _ => ("link target arc", "link strings"),
@@ -75,15 +83,6 @@ fn target_heap(what: &'static str, l: &std::sync::Arc<attune_syntax::LinkTarget>
     );
 }
 
-fn collect_targets<'a>(v: &'a Value, out: &mut Vec<&'a std::sync::Arc<attune_syntax::LinkTarget>>) {
-    match v {
-        Value::Link(l) => out.push(l),
-        Value::List(items) => items.iter().for_each(|i| collect_targets(i, out)),
-        Value::Map(pairs) => pairs.iter().for_each(|(_, i)| collect_targets(i, out)),
-        _ => {}
-    }
-}
-
 fn census(note: &Note, t: &mut Tally) {
     t.add("Note struct", 1, size_of::<Note>() as u64);
     t.add("source text", 1, note.source.capacity() as u64);
@@ -93,11 +92,15 @@ fn census(note: &Note, t: &mut Tally) {
             fm.fields.len() as u64,
             (fm.fields.len() * size_of::<Field>()) as u64,
         );
-        for f in &fm.fields {
+        for (i, f) in fm.fields.iter().enumerate() {
             if matches!(f.value, Value::Null) {
                 t.add("  of which null fields", 1, size_of::<Field>() as u64);
             }
-            t.add("field item_spans heap", 1, (f.item_spans.len() * 8) as u64);
+            // Each span, and a field index and end per field that has items.
+            let items = fm.item_spans_at(i).len();
+            if items > 0 {
+                t.add("item spans", 1, (items * 8 + 8) as u64);
+            }
             value_heap(&f.value, t);
         }
     }
@@ -106,22 +109,8 @@ fn census(note: &Note, t: &mut Tally) {
         note.links.len() as u64,
         (note.links.len() * size_of::<Link>()) as u64,
     );
-    // A frontmatter link shares its target with the field's value: count each target once.
-    let mut value_targets = Vec::new();
-    if let Some(fm) = &note.frontmatter {
-        for f in &fm.fields {
-            collect_targets(&f.value, &mut value_targets);
-        }
-    }
     for l in &note.links {
-        if value_targets
-            .iter()
-            .any(|v| std::sync::Arc::ptr_eq(v, &l.target))
-        {
-            t.add("  of which shared targets", 1, 0);
-        } else {
-            target_heap("link", &l.target, t);
-        }
+        target_heap("link", &l.target, t);
     }
     t.list("tags", &note.tags, |x| x.name.capacity());
     t.list("headings", &note.headings, |x| x.text.capacity());
@@ -177,5 +166,17 @@ fn main() {
         println!("{what:<28} {count:>10} {:>9.1} MB", *bytes as f64 / 1e6);
     }
     println!("{:<28} {:>10} {:>9.1} MB", "total", "", total as f64 / 1e6);
+    println!("\nindex:");
+    let mut index_total = 0;
+    for (what, count, bytes) in vault.index.census() {
+        index_total += bytes;
+        println!("{what:<28} {count:>10} {:>9.1} MB", bytes as f64 / 1e6);
+    }
+    println!(
+        "{:<28} {:>10} {:>9.1} MB",
+        "total",
+        "",
+        index_total as f64 / 1e6
+    );
     std::mem::forget(vault);
 }

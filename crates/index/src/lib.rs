@@ -13,6 +13,7 @@
 
 #![deny(clippy::disallowed_methods)]
 
+pub mod census;
 mod hash;
 mod index;
 pub mod input;

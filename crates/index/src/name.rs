@@ -108,6 +108,14 @@ impl Interner {
         self.names.len()
     }
 
+    /// This interner's memory, for [`crate::Index::census`]: each key is held twice (map and list).
+    pub(crate) fn census(&self, what: &'static str) -> crate::census::CensusRow {
+        let text: usize = self.names.iter().map(|n| n.len()).sum();
+        let slots = self.map.capacity() * (std::mem::size_of::<(Box<str>, Sym)>() + 1)
+            + self.names.capacity() * std::mem::size_of::<Box<str>>();
+        (what, self.names.len() as u64, (slots + 2 * text) as u64)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
