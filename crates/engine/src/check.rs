@@ -20,15 +20,10 @@ pub fn check(vault: &Vault) -> Vec<Diagnostic> {
         .par_iter()
         .filter(|n| !n.meta.excluded)
         .flat_map_iter(|n| {
-            let fields = n
-                .note
-                .frontmatter
-                .as_ref()
-                .filter(|fm| fm.valid)
-                .map_or(&[][..], |fm| &fm.fields[..]);
-            let mut found = vault
-                .schema
-                .validate_note(n.class.as_deref(), fields, n.path());
+            let mut found = match n.note.frontmatter.as_ref().filter(|fm| fm.valid) {
+                Some(fm) => vault.schema.validate_note(n.class.as_deref(), fm, n.path()),
+                None => Vec::new(),
+            };
             for d in &mut found {
                 if d.path.is_empty() {
                     d.path = n.path().to_owned();

@@ -541,10 +541,7 @@ impl<'w> Builder<'w> {
         }
         let note = parse_note_text(text.clone());
         if let Some(fm) = &note.frontmatter {
-            let found = self
-                .ws
-                .schema
-                .validate_note(Some(class.name()), &fm.fields, path);
+            let found = self.ws.schema.validate_note(Some(class.name()), fm, path);
             self.plan.diagnostics.extend(found);
         }
         Some(text)

@@ -224,7 +224,7 @@ pub fn report(vault: &Vault, id: NoteId) -> NoteReport {
         findings.extend(
             vault
                 .schema
-                .validate_note(note_ref.class(), &fm.fields, path)
+                .validate_note(note_ref.class(), fm, path)
                 .into_iter()
                 .map(|mut d| {
                     if d.path.is_empty() {

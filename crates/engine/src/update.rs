@@ -177,10 +177,7 @@ pub fn plan_update(ws: &Workspace, update: &NoteUpdate, now: &Now) -> Plan {
     let findings = |t: &str| -> Vec<Diagnostic> {
         let note = parse_note_text(t.to_owned());
         note.frontmatter
-            .map(|fm| {
-                ws.schema
-                    .validate_note(Some(class.name()), &fm.fields, &path)
-            })
+            .map(|fm| ws.schema.validate_note(Some(class.name()), &fm, &path))
             .unwrap_or_default()
     };
     let old: Vec<(&str, String)> = findings(&source)

@@ -286,6 +286,9 @@ impl Vault {
                 Arc::new(note)
             },
         )?;
+        // The parse threads' tables of shared link targets have done their work: give their
+        // memory back for the steps that follow (a few MB per thread).
+        rayon::broadcast(|_| attune_syntax::markdown::forget_shared_targets());
         for e in scan.errors {
             diagnostics.push(
                 Diagnostic::error("io/unreadable", e.to_string())

@@ -110,9 +110,7 @@ fn a_practice_session_with_take_and_coaching_linked_both_ways() {
         let note = &ws.note(i).note;
         let class = ws.class_of_note(i).unwrap();
         let fm = note.frontmatter.as_ref().unwrap();
-        let found = ws
-            .schema
-            .validate_note(Some(class.name()), &fm.fields, path);
+        let found = ws.schema.validate_note(Some(class.name()), fm, path);
         assert!(found.is_empty(), "{path}: {found:#?}");
         note.links
             .iter()

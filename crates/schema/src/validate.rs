@@ -1,7 +1,7 @@
 //! Typed validation of one note's frontmatter against its class: unknown and renamed
 //! fields, values of the wrong type, values outside their option list or their group.
 
-use attune_syntax::frontmatter::Field;
+use attune_syntax::frontmatter::{Field, Frontmatter};
 use attune_syntax::{Diagnostic, Severity, Span, Value};
 
 use crate::field::{FieldDef, FieldType, normalize_option, option_matches};
@@ -12,7 +12,7 @@ use crate::suggest::closest_name;
 const LIST_IN_HELP: usize = 12;
 
 impl Schema {
-    /// Check the frontmatter `fields` of the note at `path`, whose class is `class` (full or
+    /// Check the fields of `frontmatter`, of the note at `path`, whose class is `class` (full or
     /// short name; `None` when the note has no class: then only the global class's fields are
     /// checked and unknown keys are not reported).
     ///
@@ -21,9 +21,10 @@ impl Schema {
     pub fn validate_note(
         &self,
         class: Option<&str>,
-        fields: &[Field],
+        frontmatter: &Frontmatter,
         path: &str,
     ) -> Vec<Diagnostic> {
+        let fields = &frontmatter.fields[..];
         let class = class.and_then(|c| self.class(c));
         let global = self.global_class();
         let mut out = Vec::new();
@@ -46,12 +47,16 @@ impl Schema {
                 self.report_unknown(class, field, key, fields, path, &mut out);
                 continue;
             };
+            let field = Located {
+                field,
+                item_spans: frontmatter.item_spans(field),
+            };
             check_type(def, field, path, &mut out);
             let in_list = check_options(def, field, path, &mut out);
             if let Some(class) = class
                 && in_list
             {
-                check_group(class, def, field, fields, path, &mut out);
+                check_group(class, def, field, frontmatter, path, &mut out);
             }
         }
         out
@@ -114,15 +119,22 @@ impl Schema {
     }
 }
 
+/// A field with the spans of its list items.
+#[derive(Clone, Copy)]
+struct Located<'a> {
+    field: &'a Field,
+    item_spans: &'a [Span],
+}
+
 /// The non-empty values of a field with the span of each (empty strings and nulls dropped).
-fn items(field: &Field) -> Vec<(&Value, Span)> {
+fn items(located: Located<'_>) -> Vec<(&Value, Span)> {
+    let Located { field, item_spans } = located;
     let values: Vec<&Value> = match &field.value {
         Value::List(list) => list.iter().collect(),
         Value::Null => Vec::new(),
         other => vec![other],
     };
-    let spans_line_up =
-        matches!(field.value, Value::List(_)) && field.item_spans.len() == values.len();
+    let spans_line_up = matches!(field.value, Value::List(_)) && item_spans.len() == values.len();
     values
         .into_iter()
         .enumerate()
@@ -131,7 +143,7 @@ fn items(field: &Field) -> Vec<(&Value, Span)> {
             (
                 v,
                 if spans_line_up {
-                    field.item_spans[i]
+                    item_spans[i]
                 } else {
                     field.value_span
                 },
@@ -172,10 +184,11 @@ fn mismatch(
         .with_help(help)
 }
 
-fn check_type(def: &FieldDef, field: &Field, path: &str, out: &mut Vec<Diagnostic>) {
+fn check_type(def: &FieldDef, located: Located<'_>, path: &str, out: &mut Vec<Diagnostic>) {
+    let field = located.field;
     let name = &def.name;
     let kind = def.field_type.as_str();
-    let values = items(field);
+    let values = items(located);
     if def.field_type.is_single_value() && values.len() > 1 {
         out.push(mismatch(
             Severity::Warning,
@@ -306,12 +319,17 @@ fn list_help(options: &[String]) -> String {
 
 /// Report values outside the field's closed option list. Returns `true` when every value is
 /// in the list (or there is no closed list), so group checks do not repeat the finding.
-fn check_options(def: &FieldDef, field: &Field, path: &str, out: &mut Vec<Diagnostic>) -> bool {
+fn check_options(
+    def: &FieldDef,
+    located: Located<'_>,
+    path: &str,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
     let Some(options) = def.closed_options() else {
         return true;
     };
     let mut all_in = true;
-    for (value, span) in items(field) {
+    for (value, span) in items(located) {
         let Some(text) = text_of(value) else { continue };
         if option_matches(options, &text) {
             continue;
@@ -350,16 +368,20 @@ fn closest_option<'a>(options: &'a [String], text: &str) -> Option<&'a str> {
 fn check_group(
     class: &Class,
     def: &FieldDef,
-    field: &Field,
-    fields: &[Field],
+    located: Located<'_>,
+    frontmatter: &Frontmatter,
     path: &str,
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(rule) = class.group_rule(&def.name) else {
         return;
     };
-    let Some(group_field) = fields.iter().find(|f| f.key.trim() == rule.by) else {
+    let Some(group_field) = frontmatter.fields.iter().find(|f| f.key.trim() == rule.by) else {
         return;
+    };
+    let group_field = Located {
+        field: group_field,
+        item_spans: frontmatter.item_spans(group_field),
     };
     let groups: Vec<String> = items(group_field)
         .into_iter()
@@ -369,7 +391,7 @@ fn check_group(
     let Some(allowed) = rule.options_for(group) else {
         return;
     };
-    for (value, span) in items(field) {
+    for (value, span) in items(located) {
         let Some(text) = text_of(value) else { continue };
         let wanted = normalize_option(&text).to_lowercase();
         if allowed

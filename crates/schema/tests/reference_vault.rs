@@ -238,7 +238,7 @@ fn validate_all(
             _ => None,
         };
         let assignment = schema.class_of(path, declared);
-        for d in schema.validate_note(assignment.class.as_deref(), &fm.fields, path) {
+        for d in schema.validate_note(assignment.class.as_deref(), fm, path) {
             *counts.entry(d.code).or_default() += 1;
             all.push(d);
         }

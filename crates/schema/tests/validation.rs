@@ -116,7 +116,7 @@ fn check(frontmatter: &str) -> Vec<String> {
     let class = schema.class_of("ME/Wounds/Test.md", Some("wound")).class;
     let index = LineIndex::new(&text);
     schema
-        .validate_note(class.as_deref(), &fm.fields, "ME/Wounds/Test.md")
+        .validate_note(class.as_deref(), fm, "ME/Wounds/Test.md")
         .iter()
         .map(|d: &Diagnostic| {
             let at = d
@@ -247,7 +247,7 @@ fn notes_without_class_check_global_fields_only() {
     let text = "---\nstatus: 🟩 compelte\nwhatever: 1\n---\n";
     let note = attune_syntax::parse_note(text.as_bytes());
     let fm = note.frontmatter.expect("frontmatter");
-    let found = schema.validate_note(None, &fm.fields, "Elsewhere/x.md");
+    let found = schema.validate_note(None, &fm, "Elsewhere/x.md");
     assert_eq!(
         found.iter().map(|d| d.code).collect::<Vec<_>>(),
         ["schema/value-not-in-list"]

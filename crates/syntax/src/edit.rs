@@ -178,9 +178,10 @@ pub fn append_to_list(source: &str, key: &str, item: &EditValue) -> Result<Strin
             )
             .with_span(field.value_span));
         }
-        Value::List(items) if !items.is_empty() && !field.item_spans.is_empty() => {
-            let last = *field.item_spans.last().expect("checked non-empty");
-            match list_style(text, field) {
+        Value::List(items) if !items.is_empty() && !note.item_spans(field).is_empty() => {
+            let item_spans = note.item_spans(field);
+            let last = *item_spans.last().expect("checked non-empty");
+            match list_style(text, field, item_spans) {
                 ListStyle::Flow => {
                     let rendered = render_scalar(item, true);
                     splice(
@@ -440,11 +441,11 @@ enum ListStyle {
 }
 
 /// The layout of `field`'s own list, when it is a non-empty one.
-fn list_style(source: &str, field: &Field) -> ListStyle {
+fn list_style(source: &str, field: &Field, item_spans: &[Span]) -> ListStyle {
     if source.as_bytes().get(field.value_span.start as usize) == Some(&b'[') {
         return ListStyle::Flow;
     }
-    match field.item_spans.first() {
+    match item_spans.first() {
         Some(item) => block_style_at(source, item.start as usize).unwrap_or_else(default_block),
         None => default_block(),
     }
@@ -484,7 +485,7 @@ fn note_block_style(note: &Note) -> (String, String) {
         .as_ref()
         .map_or(&[][..], |fm| &fm.fields[..]);
     for f in fields {
-        if let (Value::List(_), Some(item)) = (&f.value, f.item_spans.first())
+        if let (Value::List(_), Some(item)) = (&f.value, note.item_spans(f).first())
             && !value_on_key_line(&note.source, f)
             && let Some(ListStyle::Block { indent, after_dash }) =
                 block_style_at(&note.source, item.start as usize)
@@ -550,9 +551,9 @@ fn rewrite_lines(note: &Note, field: &Field, value: &EditValue) -> String {
         && non_empty_list
     {
         let is_list = matches!(field.value, Value::List(ref v) if !v.is_empty())
-            && !field.item_spans.is_empty();
+            && !note.item_spans(field).is_empty();
         if is_list {
-            match list_style(source, field) {
+            match list_style(source, field, note.item_spans(field)) {
                 ListStyle::Flow => {
                     let rendered = format!(
                         "[{}]",

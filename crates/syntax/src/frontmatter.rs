@@ -13,10 +13,62 @@ pub struct Frontmatter {
     pub valid: bool,
     /// Top-level keys in source order (only when the top level is a mapping).
     pub fields: Box<[Field]>,
+    /// The list items' spans, see [`Frontmatter::item_spans`].
+    pub(crate) items: ItemSpans,
 }
 
-/// One top-level frontmatter key (64 bytes: a vault holds millions at once, so the lines
-/// it occupies are computed from the source by [`Field::lines`] rather than stored).
+/// The spans of list items of every field, kept beside the fields rather than in them: most
+/// fields hold no list, and at 1.8 million fields a list per field would cost 16 bytes each
+/// (a quarter of a [`Field`]). One allocation per note: all fields' item spans in field
+/// order, then one `(field index, end of its items)` pair per field that has items, by field
+/// index (`lists` of them).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ItemSpans {
+    all: Box<[Span]>,
+    lists: u32,
+}
+
+/// Collects [`ItemSpans`] while the fields are read, one field after the other.
+#[derive(Default)]
+pub(crate) struct ItemSpansBuilder {
+    spans: Vec<Span>,
+    ends: Vec<Span>,
+}
+
+impl ItemSpansBuilder {
+    /// The items of field number `field` (fields are added in increasing order).
+    pub(crate) fn add(&mut self, field: usize, items: impl IntoIterator<Item = Span>) {
+        let before = self.spans.len();
+        self.spans.extend(items);
+        if self.spans.len() > before {
+            self.ends.push(Span::new(field, self.spans.len()));
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> ItemSpans {
+        let lists = self.ends.len() as u32;
+        self.spans.append(&mut self.ends);
+        ItemSpans {
+            all: self.spans.into_boxed_slice(),
+            lists,
+        }
+    }
+}
+
+impl ItemSpans {
+    fn of(&self, field: usize) -> &[Span] {
+        let (spans, ends) = self.all.split_at(self.all.len() - self.lists as usize);
+        let Ok(i) = ends.binary_search_by_key(&(field as u32), |e| e.start) else {
+            return &[];
+        };
+        let start = if i == 0 { 0 } else { ends[i - 1].end };
+        &spans[start as usize..ends[i].end as usize]
+    }
+}
+
+/// One top-level frontmatter key (48 bytes: a vault holds millions at once, so the lines
+/// it occupies are computed from the source by [`Field::lines`] rather than stored, and the
+/// spans of list items are kept by the frontmatter: [`Frontmatter::item_spans`]).
 #[derive(Clone, Debug)]
 pub struct Field {
     /// The key as written (trimmed of YAML quoting, not of inner whitespace: `strategy_group ` stays).
@@ -28,8 +80,6 @@ pub struct Field {
     pub value_span: Span,
     /// The logical, normalised value.
     pub value: Value,
-    /// Spans of individual items when the value is a list (block or flow), in order.
-    pub item_spans: Box<[Span]>,
 }
 
 impl Field {
@@ -71,6 +121,20 @@ pub(crate) fn line_block(bytes: &[u8], key_start: usize, key_end: usize, value_e
 impl Frontmatter {
     pub fn get(&self, key: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// Spans of the individual items of `field`'s value when it is a list (block or flow), in
+    /// order; empty otherwise (and for a field of another note).
+    pub fn item_spans(&self, field: &Field) -> &[Span] {
+        match self.fields.iter().position(|f| std::ptr::eq(f, field)) {
+            Some(i) => self.items.of(i),
+            None => &[],
+        }
+    }
+
+    /// [`Frontmatter::item_spans`] of the field at `index`.
+    pub fn item_spans_at(&self, index: usize) -> &[Span] {
+        self.items.of(index)
     }
 }
 

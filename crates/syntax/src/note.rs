@@ -48,6 +48,13 @@ impl Note {
     pub fn body_text(&self) -> &str {
         self.text(self.body)
     }
+    /// Spans of the items of `field` (one of this note's frontmatter fields) when its value
+    /// is a list; see [`Frontmatter::item_spans`].
+    pub fn item_spans(&self, field: &crate::Field) -> &[crate::Span] {
+        self.frontmatter
+            .as_ref()
+            .map_or(&[], |fm| fm.item_spans(field))
+    }
 }
 
 /// Parse one note. Never panics, never fails: problems become `diagnostics`.
@@ -108,6 +115,7 @@ fn parse(source: String, first: Option<Diagnostic>) -> Note {
                     yaml,
                     valid: parsed.valid,
                     fields: parsed.fields.into_boxed_slice(),
+                    items: parsed.items,
                 }),
                 Span::new(span.end as usize, source.len()),
             )
@@ -162,11 +170,9 @@ mod tests {
             }
         }
         assert_eq!(shared, ["[[A#h|a]]", "[[B]]", "[[C]]", "[[D]]"]);
-        // The body link reads alike but is its own.
+        // The body link reads alike, and shares the target too (one per link text and thread).
         let body = note.links.last().expect("body link");
         assert_eq!(body.place, crate::LinkPlace::Body);
-        assert!(
-            matches!(&fm.fields[0].value, Value::Link(t) if **t == *body.target && !Arc::ptr_eq(t, &body.target))
-        );
+        assert!(matches!(&fm.fields[0].value, Value::Link(t) if Arc::ptr_eq(t, &body.target)));
     }
 }

@@ -7,12 +7,11 @@
 //! neither overflow the stack nor make dropping the value recurse without bound.
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use saphyr::Scalar;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
-use crate::frontmatter::Field;
+use crate::frontmatter::{Field, ItemSpans, ItemSpansBuilder};
 use crate::markdown::LinkTarget;
 use crate::{Diagnostic, Span, Value};
 
@@ -25,6 +24,7 @@ pub const MAX_DEPTH: usize = 64;
 pub(crate) struct ParsedYaml {
     pub valid: bool,
     pub fields: Vec<Field>,
+    pub items: ItemSpans,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -110,6 +110,7 @@ struct Builder<'a> {
     anchors: Vec<(usize, Value)>,
     root: Option<Node>,
     fields: Vec<Field>,
+    items: ItemSpansBuilder,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -123,6 +124,7 @@ impl<'a> Builder<'a> {
             anchors: Vec::new(),
             root: None,
             fields: Vec::new(),
+            items: ItemSpansBuilder::default(),
             diagnostics: Vec::new(),
         }
     }
@@ -152,6 +154,7 @@ pub(crate) fn parse_with_saphyr(source: &str, yaml: Span) -> ParsedYaml {
                 return ParsedYaml {
                     valid: false,
                     fields: Vec::new(),
+                    items: ItemSpans::default(),
                     diagnostics: vec![diagnostic],
                 };
             }
@@ -348,7 +351,7 @@ impl Builder<'_> {
             {
                 let text = &self.yaml[start + 2..end - 2];
                 if !text.contains(['[', ']']) {
-                    return Value::Link(Arc::new(LinkTarget::parse(text)));
+                    return Value::Link(LinkTarget::shared(text));
                 }
             }
         }
@@ -361,7 +364,7 @@ impl Builder<'_> {
             && self.yaml.as_bytes().get(item_spans[0].start as usize) == Some(&b'-')
             && !name.contains(['[', ']', '\n'])
         {
-            return Value::Link(Arc::new(LinkTarget::parse(name)));
+            return Value::Link(LinkTarget::shared(name));
         }
         Value::List(
             items
@@ -450,11 +453,12 @@ impl Builder<'_> {
                 .with_span(Span::new(b + k.start, b + k.end)),
             );
         }
+        self.items
+            .add(self.fields.len(), v.item_spans.iter().map(|&s| shift(s)));
         Field {
             key: crate::key::shared_key(key),
             key_span: Span::new(b + k.start, b + k.end),
             value_span: Span::new(b + value_start, b + value_end),
-            item_spans: v.item_spans.iter().map(|&s| shift(s)).collect(),
             value: v.value,
         }
     }
@@ -485,6 +489,7 @@ impl Builder<'_> {
         ParsedYaml {
             valid: true,
             fields: self.fields,
+            items: self.items.finish(),
             diagnostics: self.diagnostics,
         }
     }
@@ -518,7 +523,7 @@ pub(crate) fn text_value(text: &str) -> Value {
         && !inner.contains("[[")
         && !inner.contains("]]")
     {
-        return Value::Link(Arc::new(LinkTarget::parse(inner)));
+        return Value::Link(LinkTarget::shared(inner));
     }
     Value::Text(text.into())
 }

@@ -96,7 +96,7 @@ fn check_spans(note: &Note) -> Result<(), TestCaseError> {
         for f in &fm.fields {
             let lines = f.lines(text);
             spans.extend([f.key_span, f.value_span, lines]);
-            spans.extend(f.item_spans.iter().copied());
+            spans.extend(fm.item_spans(f).iter().copied());
             prop_assert!(
                 lines.start <= f.key_span.start && f.value_span.end <= lines.end,
                 "field `{}` outside its lines",

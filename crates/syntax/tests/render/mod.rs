@@ -62,11 +62,11 @@ pub fn render_note(note: &Note) -> String {
                 t(f.lines(&note.source))
             )
             .unwrap();
-            if !f.item_spans.is_empty() {
+            if !fm.item_spans(f).is_empty() {
                 writeln!(
                     out,
                     "    items {}",
-                    f.item_spans
+                    fm.item_spans(f)
                         .iter()
                         .map(|&s| t(s))
                         .collect::<Vec<_>>()
