@@ -575,17 +575,21 @@ fn bench_size(
         let kv = measure::key_values(&line);
         load_detail = format!(
             "`Vault::load` (walk + read + parse + schema + classes + index with link resolution): \
-             {} files, {} notes, {} stubs, {} links, {} diagnostics; last run's phases: read \
-             {} s, schema {} s, classes {} s, index {} s",
+             {} files, {} notes, {} stubs, {} links, {} diagnostics; last run's phases (and \
+             RSS at each one's end): read {} s ({} MiB), schema {} s, classes {} s ({} MiB), \
+             index {} s ({} MiB)",
             value(&kv, "files"),
             value(&kv, "notes"),
             value(&kv, "stubs"),
             value(&kv, "links"),
             value(&kv, "diagnostics"),
             value(&kv, "phase_read"),
+            mib(value(&kv, "rss_read")),
             value(&kv, "phase_schema"),
             value(&kv, "phase_classes"),
+            mib(value(&kv, "rss_classes")),
             value(&kv, "phase_index"),
+            mib(value(&kv, "rss_index")),
         );
         Ok(value(&kv, "vmhwm_kib").parse().ok())
     })?;
@@ -707,6 +711,12 @@ fn bench_size(
         summary,
         measurements,
     })
+}
+
+/// A KiB figure from a child's line as whole MiB (`?` when it is missing).
+fn mib(kib: &str) -> String {
+    kib.parse::<u64>()
+        .map_or_else(|_| "?".to_owned(), |k| (k / 1024).to_string())
 }
 
 fn value<'a>(kv: &[(&'a str, &'a str)], key: &str) -> &'a str {

@@ -146,7 +146,13 @@ fn main() {
         t.add(
             "VaultNote + meta path",
             1,
-            (size_of_val(n) + n.meta.path.on_disk.capacity() * 2) as u64,
+            (size_of_val(n)
+                + n.meta.path.on_disk.capacity()
+                + if n.meta.path.key() == n.meta.path.on_disk {
+                    0
+                } else {
+                    n.meta.path.key().len()
+                }) as u64,
         );
     }
     println!(

@@ -144,7 +144,7 @@ pub(crate) fn input_of(n: &VaultNote, schema: &Schema) -> NoteInput {
 /// Decide one (not excluded) note's class; the findings carry the note's path and point at
 /// its class key when they have no place of their own.
 pub(crate) fn assign_class(n: &mut VaultNote, schema: &Schema) -> Vec<Diagnostic> {
-    let assignment = schema.class_of(&n.meta.path.key, declared_file_class(&n.note, schema));
+    let assignment = schema.class_of(n.meta.path.key(), declared_file_class(&n.note, schema));
     let fc_span = n
         .note
         .frontmatter
@@ -225,7 +225,7 @@ impl<'a> SchemaFiles<'a> {
         SchemaFiles {
             text: notes
                 .iter()
-                .map(|n| (n.meta.path.key.as_str(), n.note.source.as_str()))
+                .map(|n| (n.meta.path.key(), n.note.source.as_str()))
                 .collect(),
             reads: RefCell::new(BTreeSet::new()),
         }
@@ -357,6 +357,6 @@ impl Vault {
     /// Find a note by its vault-relative path (NFC-insensitive).
     pub fn note_by_path(&self, path: &str) -> Option<&VaultNote> {
         let key = attune_store::path::nfc(path);
-        self.notes.iter().find(|n| n.meta.path.key == key)
+        self.notes.iter().find(|n| n.meta.path.key() == key)
     }
 }

@@ -61,9 +61,9 @@ impl Workspace {
             let path = n
                 .meta
                 .path
-                .key
+                .key()
                 .strip_suffix(".md")
-                .unwrap_or(&n.meta.path.key);
+                .unwrap_or(n.meta.path.key());
             by_path.insert(key(path), i);
             by_name.entry(key(name_of(path))).or_default().push(i);
         }

@@ -3,17 +3,24 @@
 use unicode_normalization::{UnicodeNormalization, is_nfc};
 
 /// A path relative to the vault root. `on_disk` keeps the name exactly as the file system
-/// has it (macOS may store NFD); `key` is its NFC form, used for every lookup.
+/// has it (macOS may store NFD); [`VaultPath::key`] is its NFC form, used for every lookup.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct VaultPath {
     pub on_disk: String,
-    pub key: String,
+    /// The NFC form, only when it differs from `on_disk` (nearly every path is NFC already:
+    /// a second copy of each of a hundred thousand paths would be kept for nothing).
+    nfc: Option<Box<str>>,
 }
 
 impl VaultPath {
     pub fn new(on_disk: String) -> VaultPath {
-        let key = nfc(&on_disk);
-        VaultPath { on_disk, key }
+        let nfc = (!is_nfc(&on_disk)).then(|| on_disk.nfc().collect::<String>().into());
+        VaultPath { on_disk, nfc }
+    }
+
+    /// The NFC form of the path, used for every lookup.
+    pub fn key(&self) -> &str {
+        self.nfc.as_deref().unwrap_or(&self.on_disk)
     }
 }
 

@@ -123,7 +123,7 @@ impl Site {
                 continue;
             }
             let path = n.path().to_owned();
-            let assignment = schema.class_of(&n.meta.path.key, n.declared_file_class());
+            let assignment = schema.class_of(n.meta.path.key(), n.declared_file_class());
             let stub = n.is_empty_stub();
             let name = file_stem(&path).to_owned();
             let title = field_text(n, "title").unwrap_or_else(|| name.clone());
@@ -146,12 +146,12 @@ impl Site {
         let files = vault
             .other_files
             .iter()
-            .map(|p| (name_key(&p.key), p.on_disk.clone()))
+            .map(|p| (name_key(p.key()), p.on_disk.clone()))
             .chain(
                 vault
                     .other_files
                     .iter()
-                    .map(|p| (name_key(file_name(&p.key)), p.on_disk.clone())),
+                    .map(|p| (name_key(file_name(p.key())), p.on_disk.clone())),
             )
             .collect();
         let mut by_class: HashMap<String, Vec<usize>> = HashMap::new();
