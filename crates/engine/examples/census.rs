@@ -36,7 +36,10 @@ impl Tally {
 
 fn value_heap(v: &Value, t: &mut Tally) {
     match v {
-        Value::Text(s) => t.add("value text heap", 1, s.len() as u64),
+        // Texts of up to `INLINE` bytes live in the value itself.
+        Value::Text(s) if s.len() > attune_syntax::text::INLINE => {
+            t.add("value text heap", 1, s.len() as u64)
+        }
         Value::Link(l) => target_heap("value link", l, t),
         Value::List(items) => {
             t.add(

@@ -35,6 +35,7 @@ pub mod key;
 pub mod line_index;
 pub mod markdown;
 pub mod note;
+pub mod text;
 pub mod value;
 mod yaml;
 
@@ -44,6 +45,7 @@ pub use key::Key;
 pub use line_index::{LineCol, LineIndex};
 pub use markdown::{Heading, InlineField, Link, LinkPlace, LinkTarget, QueryBlock, Tag, Task};
 pub use note::{LineEnding, Note, parse_note, parse_note_text};
+pub use text::Text;
 pub use value::{DateTimeView, Value};
 
 /// A half-open byte range `start..end` into a note's source text.

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::Text;
 use crate::markdown::LinkTarget;
 
 /// What a field means, whatever shape the owner's YAML gave it.
@@ -23,15 +24,16 @@ use crate::markdown::LinkTarget;
 /// - inside lists, `Null` items (`""`, `~`, empty) are dropped; a list keeps its shape even
 ///   with one item (`[x]` is `List([x])`: use [`Value::items`] to treat `x` and `[x]` alike).
 ///
-/// A value is 24 bytes: text, lists and maps are boxed slices (built once, never grown), as
-/// a vault holds millions of them at once.
+/// A value is 24 bytes: short text inline, longer text, lists and maps boxed (built once,
+/// never grown), as a vault holds millions of them at once.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Text(Box<str>),
+    /// Up to 22 bytes inline, longer boxed ([`Text`]).
+    Text(Text),
     /// Behind a pointer: a link is rare next to text, and inline it would make every value
     /// 56 bytes. Shared with the note's [`crate::Link`] for the same text.
     Link(Arc<LinkTarget>),
@@ -134,7 +136,7 @@ fn days_in_month(year: i16, month: u8) -> u8 {
 
 impl Value {
     /// A `Text` value (no link recognition: `Value::text("[[A]]")` stays text).
-    pub fn text(text: impl Into<Box<str>>) -> Value {
+    pub fn text(text: impl Into<Text>) -> Value {
         Value::Text(text.into())
     }
 

@@ -26,7 +26,7 @@ pub fn value_json(site: &Site, from: Option<usize>, field: Option<&str>, value: 
         Value::Bool(b) => json!(b),
         Value::Int(i) => json!(i),
         Value::Float(f) => json!(f),
-        Value::Text(t) => json!(t),
+        Value::Text(t) => json!(t.as_str()),
         Value::Link(l) => {
             let path = site
                 .resolve(from, l, field)
