@@ -56,14 +56,18 @@ impl Index {
                 (self.sorted.len() * (size_of::<(std::sync::Arc<str>, crate::NoteId)>() + 8))
                     as u64,
             ),
-            map("by_name", &self.by_name, |_, v| vec_heap(v)),
+            ("by_name", self.by_name.len() as u64, self.by_name.bytes() as u64),
             map("excluded_by_name", &self.excluded_by_name, |_, v| {
                 vec_heap(v)
             }),
             map("by_alias", &self.by_alias, |k, v| k.len() + vec_heap(v)),
             map("by_id", &self.by_id, |k, v| k.len() + vec_heap(v)),
             map("by_tag", &self.by_tag, |k, v| k.len() + vec_heap(v)),
-            map("dependents", &self.dependents, |_, v| vec_heap(v)),
+            (
+                "dependents",
+                self.dependents.len() as u64,
+                self.dependents.bytes() as u64,
+            ),
             self.keys.census("keys interner"),
             self.folders.census("folders interner"),
             (

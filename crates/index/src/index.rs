@@ -19,7 +19,7 @@ use attune_syntax::{Link, LinkPlace, LinkTarget, Note, Value};
 
 use crate::hash::FxHashMap;
 use crate::input::{Change, ClassFacts, FileMeta, NoteInput};
-use crate::name::{self, Interner, Sym};
+use crate::name::{self, Interner, Sym, SymLists};
 
 /// A note's handle in one [`Index`]. Handles of deleted notes are reused: do not keep one
 /// across [`Index::apply`].
@@ -109,13 +109,13 @@ pub struct Index {
     pub(crate) by_path: FxHashMap<Arc<str>, NoteId>,
     pub(crate) sorted: BTreeMap<Arc<str>, NoteId>,
     /// Link targets only: excluded notes are not here.
-    pub(crate) by_name: FxHashMap<Sym, Vec<NoteId>>,
+    pub(crate) by_name: SymLists<NoteId>,
     /// Notes under excluded folders by name: never link targets, but found by path.
     pub(crate) excluded_by_name: FxHashMap<Sym, Vec<NoteId>>,
     pub(crate) by_alias: FxHashMap<Box<str>, Vec<NoteId>>,
     pub(crate) by_id: FxHashMap<Box<str>, Vec<NoteId>>,
     pub(crate) by_tag: FxHashMap<Box<str>, Vec<NoteId>>,
-    pub(crate) dependents: FxHashMap<Sym, Vec<NoteId>>,
+    pub(crate) dependents: SymLists<NoteId>,
     pub(crate) files: Vec<Option<FileEntry>>,
     file_free: Vec<u32>,
     pub(crate) files_by_path: FxHashMap<Box<str>, FileId>,
@@ -167,12 +167,12 @@ impl Index {
             free: Vec::new(),
             by_path: FxHashMap::default(),
             sorted: BTreeMap::new(),
-            by_name: FxHashMap::default(),
+            by_name: SymLists::default(),
             excluded_by_name: FxHashMap::default(),
             by_alias: FxHashMap::default(),
             by_id: FxHashMap::default(),
             by_tag: FxHashMap::default(),
-            dependents: FxHashMap::default(),
+            dependents: SymLists::default(),
             files: Vec::new(),
             file_free: Vec::new(),
             files_by_path: FxHashMap::default(),
@@ -189,7 +189,7 @@ impl Index {
             index.add_file(&path);
         }
         index.by_path.reserve(notes.len());
-        index.by_name.reserve(notes.len());
+        index.by_name.reserve_syms(notes.len());
         let prepared: Vec<Prepared> = notes.into_par_iter().map(Prepared::new).collect();
         for p in prepared {
             if let Some(&old) = index.by_path.get(p.input.path.as_str()) {
@@ -368,7 +368,7 @@ impl Index {
             }
         };
         match (name, input.excluded) {
-            (Some(name), false) => self.by_name.entry(name).or_default().push(id),
+            (Some(name), false) => self.by_name.push(name, id),
             (Some(name), true) => self.excluded_by_name.entry(name).or_default().push(id),
             (None, _) => {}
         }
@@ -385,7 +385,7 @@ impl Index {
         let entry = self.entry(id);
         let (path, name, excluded) = (entry.path.clone(), entry.name, entry.excluded);
         match (name, excluded) {
-            (Some(name), false) => remove_from(&mut self.by_name, &name, id),
+            (Some(name), false) => self.by_name.remove(&name, id),
             (Some(name), true) => remove_from(&mut self.excluded_by_name, &name, id),
             (None, _) => {}
         }
@@ -480,7 +480,7 @@ impl Index {
         link_keys.sort();
         link_keys.dedup();
         for &key in &link_keys {
-            self.dependents.entry(key).or_default().push(id);
+            self.dependents.push(key, id);
         }
         self.add_backlinks(id, &targets);
         let entry = self.entry_mut(id);
@@ -495,7 +495,7 @@ impl Index {
         entry.targets.clear();
         let keys = std::mem::take(&mut entry.link_keys);
         for key in keys {
-            remove_from(&mut self.dependents, &key, id);
+            self.dependents.remove(&key, id);
         }
     }
 

@@ -121,6 +121,70 @@ impl Interner {
     }
 }
 
+/// Lists of note ids by [`Sym`], in a plain vector indexed by the symbol (symbols are dense,
+/// from 0): reading a name's notes while resolving half a million links is one memory read,
+/// where a hash map needs its control bytes, its bucket and then the list.
+#[derive(Clone, Debug)]
+pub struct SymLists<T> {
+    lists: Vec<Vec<T>>,
+}
+
+impl<T> Default for SymLists<T> {
+    fn default() -> Self {
+        SymLists { lists: Vec::new() }
+    }
+}
+
+impl<T: Copy + PartialEq> SymLists<T> {
+    /// The list of `sym`; `None` when it is empty.
+    pub fn get(&self, sym: &Sym) -> Option<&Vec<T>> {
+        self.lists.get(sym.0 as usize).filter(|l| !l.is_empty())
+    }
+
+    /// Add `id` to the list of `sym`.
+    pub fn push(&mut self, sym: Sym, id: T) {
+        let i = sym.0 as usize;
+        if i >= self.lists.len() {
+            self.lists.resize_with(i + 1, Vec::new);
+        }
+        self.lists[i].push(id);
+    }
+
+    /// Remove `id` from the list of `sym`.
+    pub fn remove(&mut self, sym: &Sym, id: T) {
+        if let Some(list) = self.lists.get_mut(sym.0 as usize) {
+            list.retain(|&x| x != id);
+            if list.is_empty() {
+                *list = Vec::new();
+            }
+        }
+    }
+
+    /// Room for symbols below `n` without growing.
+    pub fn reserve_syms(&mut self, n: usize) {
+        self.lists.reserve(n.saturating_sub(self.lists.len()));
+    }
+
+    /// Symbols with a non-empty list.
+    pub fn len(&self) -> usize {
+        self.lists.iter().filter(|l| !l.is_empty()).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes held: the vector of lists and each list's capacity.
+    pub(crate) fn bytes(&self) -> usize {
+        self.lists.capacity() * std::mem::size_of::<Vec<T>>()
+            + self
+                .lists
+                .iter()
+                .map(|l| l.capacity() * std::mem::size_of::<T>())
+                .sum::<usize>()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
