@@ -146,12 +146,12 @@ fn main() {
     let mut t = Tally::default();
     for n in &vault.notes {
         census(&n.note, &mut t);
+        // The path's text is shared with the index's entry: counted there ("entry paths").
         t.add(
-            "VaultNote + meta path",
+            "VaultNote + NFC path",
             1,
             (size_of_val(n)
-                + n.meta.path.on_disk.capacity()
-                + if n.meta.path.key() == n.meta.path.on_disk {
+                + if n.meta.path.key() == &*n.meta.path.on_disk {
                     0
                 } else {
                     n.meta.path.key().len()

@@ -146,7 +146,10 @@ impl Vault {
                         report.notes_removed.push(rel.clone());
                         note_changes.push(Change::Deleted(rel.clone()));
                     }
-                    if let Err(at) = self.other_files.binary_search_by(|f| f.on_disk.cmp(rel)) {
+                    if let Err(at) = self
+                        .other_files
+                        .binary_search_by(|f| (*f.on_disk).cmp(rel.as_str()))
+                    {
                         self.other_files.insert(at, VaultPath::new(rel.clone()));
                         report.files_changed.push(rel.clone());
                         file_changes.push(Change::FileCreated(rel.clone()));
@@ -168,10 +171,10 @@ impl Vault {
                     }
                     let before = self.other_files.len();
                     self.other_files.retain(|f| {
-                        let gone = f.on_disk == *rel || f.on_disk.starts_with(&below);
+                        let gone = *f.on_disk == **rel || f.on_disk.starts_with(&below);
                         if gone {
-                            report.files_changed.push(f.on_disk.clone());
-                            file_changes.push(Change::FileDeleted(f.on_disk.clone()));
+                            report.files_changed.push(f.on_disk.to_string());
+                            file_changes.push(Change::FileDeleted(f.on_disk.to_string()));
                         }
                         !gone
                     });

@@ -118,7 +118,7 @@ pub(crate) fn build_index(
     schema: &Schema,
 ) -> Index {
     let inputs = notes.iter().map(|n| input_of(n, schema)).collect();
-    let files = other_files.iter().map(|p| p.on_disk.clone()).collect();
+    let files = other_files.iter().map(|p| p.on_disk.to_string()).collect();
     Index::build(inputs, files, class_facts(schema))
 }
 
@@ -153,7 +153,7 @@ pub(crate) fn assign_class(n: &mut VaultNote, schema: &Schema) -> Vec<Diagnostic
         .map(|f| f.value_span);
     let mut found = assignment.diagnostics;
     for d in &mut found {
-        d.path.clone_from(&n.meta.path.on_disk);
+        (*n.meta.path.on_disk).clone_into(&mut d.path);
         if d.span.is_none() {
             d.span = fc_span;
         }

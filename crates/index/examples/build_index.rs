@@ -217,14 +217,15 @@ fn main() {
         path: format!(
             "ME/Elsewhere/{}",
             hub.path.rsplit('/').next().unwrap_or("x.md")
-        ),
+        )
+        .into(),
         ..hub.clone()
     };
     let started = Instant::now();
     index.apply(Change::Created(twin.clone()));
     let create = started.elapsed();
     let started = Instant::now();
-    index.apply(Change::Deleted(twin.path.clone()));
+    index.apply(Change::Deleted(twin.path.to_string()));
     let delete = started.elapsed();
     println!(
         "notes: {count}, links: {links}, parse (1 thread, not the index): {:.0} ms",

@@ -56,7 +56,11 @@ impl Index {
                 (self.sorted.len() * (size_of::<(std::sync::Arc<str>, crate::NoteId)>() + 8))
                     as u64,
             ),
-            ("by_name", self.by_name.len() as u64, self.by_name.bytes() as u64),
+            (
+                "by_name",
+                self.by_name.len() as u64,
+                self.by_name.bytes() as u64,
+            ),
             map("excluded_by_name", &self.excluded_by_name, |_, v| {
                 vec_heap(v)
             }),

@@ -192,7 +192,7 @@ impl Index {
         index.by_name.reserve_syms(notes.len());
         let prepared: Vec<Prepared> = notes.into_par_iter().map(Prepared::new).collect();
         for p in prepared {
-            if let Some(&old) = index.by_path.get(p.input.path.as_str()) {
+            if let Some(&old) = index.by_path.get(&*p.input.path) {
                 index.unregister(old);
                 index.release(old);
             }
@@ -255,7 +255,7 @@ impl Index {
     }
 
     fn upsert(&mut self, input: NoteInput) {
-        let Some(&id) = self.by_path.get(input.path.as_str()) else {
+        let Some(&id) = self.by_path.get(&*input.path) else {
             let id = self.register(input);
             self.link_new(id);
             return;

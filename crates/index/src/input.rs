@@ -21,7 +21,7 @@ pub struct FileMeta {
 #[derive(Clone, Debug)]
 pub struct NoteInput {
     /// Vault-relative path with `/` separators, the file name as it is on disk (`ME/🎭 Emotions/Shame.md`).
-    pub path: String,
+    pub path: Arc<str>,
     pub note: Arc<Note>,
     pub meta: FileMeta,
     /// Under a folder that Metadata Menu excludes from indexing (`Meta/`): never a link target.
@@ -31,7 +31,7 @@ pub struct NoteInput {
 }
 
 impl NoteInput {
-    pub fn new(path: impl Into<String>, note: Note) -> NoteInput {
+    pub fn new(path: impl Into<Arc<str>>, note: Note) -> NoteInput {
         NoteInput {
             path: path.into(),
             note: Arc::new(note),

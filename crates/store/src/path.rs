@@ -6,14 +6,16 @@ use unicode_normalization::{UnicodeNormalization, is_nfc};
 /// has it (macOS may store NFD); [`VaultPath::key`] is its NFC form, used for every lookup.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct VaultPath {
-    pub on_disk: String,
+    /// Shared (`Arc`): the index keeps the same text for its entry and maps.
+    pub on_disk: std::sync::Arc<str>,
     /// The NFC form, only when it differs from `on_disk` (nearly every path is NFC already:
     /// a second copy of each of a hundred thousand paths would be kept for nothing).
     nfc: Option<Box<str>>,
 }
 
 impl VaultPath {
-    pub fn new(on_disk: String) -> VaultPath {
+    pub fn new(on_disk: impl Into<std::sync::Arc<str>>) -> VaultPath {
+        let on_disk = on_disk.into();
         let nfc = (!is_nfc(&on_disk)).then(|| on_disk.nfc().collect::<String>().into());
         VaultPath { on_disk, nfc }
     }

@@ -172,7 +172,7 @@ fn read_found(
 ) -> Result<(FileMeta, Vec<u8>), StoreError> {
     use std::io::Read;
     let Found { path, excluded } = found;
-    let io = |e| StoreError::io(root.join(&path.on_disk), e);
+    let io = |e| StoreError::io(root.join(&*path.on_disk), e);
     let file = folders.file(root, &path.on_disk).map_err(io)?;
     let md = file.metadata().map_err(io)?;
     // One byte more than the size, so a file that grew since is read to its end without
@@ -379,7 +379,7 @@ mod tests {
         let got: Vec<(String, String)> = scan
             .notes
             .into_iter()
-            .map(|(meta, text)| (meta.path.on_disk, text))
+            .map(|(meta, text)| (meta.path.on_disk.to_string(), text))
             .collect();
         assert_eq!(got, expected);
         let folders = Folders::open(dir.path(), &walk(dir.path(), &ScanOptions::default()).0);

@@ -83,7 +83,7 @@ pub async fn serve_file(State(state): State<AppState>, Path(path): Path<String>)
         .vault
         .other_files
         .iter()
-        .find(|f| f.on_disk == path || f.key() == key)
+        .find(|f| *f.on_disk == *path || f.key() == key)
         .map(|f| f.on_disk.clone())
     else {
         return not_found();

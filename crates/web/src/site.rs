@@ -146,12 +146,12 @@ impl Site {
         let files = vault
             .other_files
             .iter()
-            .map(|p| (name_key(p.key()), p.on_disk.clone()))
+            .map(|p| (name_key(p.key()), p.on_disk.to_string()))
             .chain(
                 vault
                     .other_files
                     .iter()
-                    .map(|p| (name_key(file_name(p.key())), p.on_disk.clone())),
+                    .map(|p| (name_key(file_name(p.key())), p.on_disk.to_string())),
             )
             .collect();
         let mut by_class: HashMap<String, Vec<usize>> = HashMap::new();
