@@ -340,7 +340,7 @@ impl Index {
         let name = name_key.map(|k| self.keys.intern(&k));
         let class = input.class.as_deref().map(|c| self.classes.intern(c));
         let folder = self.folders.intern(&folder_key);
-        let path: Arc<str> = input.path.into();
+        let path = input.path;
         let entry = Entry {
             folder,
             path_key: path_key.into(),
