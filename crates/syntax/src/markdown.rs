@@ -144,7 +144,9 @@ pub struct Tag {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Heading {
     pub level: u8,
-    pub text: String,
+    /// The heading's text, without the `#`s (and closing `#`s): `note.text(heading.text)`
+    /// (a span, not a copy: a vault has hundreds of thousands of headings).
+    pub text: Span,
     pub span: Span,
 }
 
@@ -449,9 +451,11 @@ impl BodyScanner<'_, '_> {
         if stripped.is_empty() || stripped.ends_with([' ', '\t']) {
             text = stripped.trim_end();
         }
+        // `text` is a slice of `self.source`: its place there is its span.
+        let start = text.as_ptr() as usize - self.source.as_ptr() as usize;
         Some(Heading {
             level: level as u8,
-            text: text.to_owned(),
+            text: Span::new(start, start + text.len()),
             span: Span::new(content, end),
         })
     }

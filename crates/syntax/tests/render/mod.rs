@@ -105,7 +105,7 @@ pub fn render_note(note: &Note) -> String {
         .unwrap();
     }
     for h in &note.headings {
-        writeln!(out, "heading {} {:?} {}", h.level, h.text, t(h.span)).unwrap();
+        writeln!(out, "heading {} {} {}", h.level, t(h.text), t(h.span)).unwrap();
     }
     for f in &note.inline_fields {
         writeln!(out, "field {:?} = {:?} {}", f.key, f.value, t(f.span)).unwrap();
