@@ -20,6 +20,10 @@ fn vec_heap<T>(v: &Vec<T>) -> usize {
     v.capacity() * size_of::<T>()
 }
 
+fn slice_heap<T>(v: &[T]) -> usize {
+    size_of_val(v)
+}
+
 impl Index {
     /// The index's memory by part (see the module comment for how it is counted). The notes
     /// themselves are not included: entries hold them by `Arc`.
@@ -35,17 +39,17 @@ impl Index {
             ),
             ("entry paths", n, sum(&|e| e.path.len() + 16)),
             ("entry path keys", n, sum(&|e| e.path_key.len())),
-            ("entry targets", n, sum(&|e| vec_heap(&e.targets))),
-            ("entry link keys", n, sum(&|e| vec_heap(&e.link_keys))),
+            ("entry targets", n, sum(&|e| slice_heap(&e.targets))),
+            ("entry link keys", n, sum(&|e| slice_heap(&e.link_keys))),
             ("entry backlinks", n, sum(&|e| vec_heap(&e.backlinks))),
             (
                 "entry id/alias/tag keys",
                 n,
                 sum(&|e| {
                     e.id_key.as_ref().map_or(0, |k| k.len())
-                        + vec_heap(&e.alias_keys)
+                        + slice_heap(&e.alias_keys)
                         + e.alias_keys.iter().map(|k| k.len()).sum::<usize>()
-                        + vec_heap(&e.tag_keys)
+                        + slice_heap(&e.tag_keys)
                         + e.tag_keys.iter().map(|k| k.len()).sum::<usize>()
                 }),
             ),
@@ -86,5 +90,17 @@ impl Index {
                         .sum::<u64>(),
             ),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::index::{Entry, Target};
+
+    #[test]
+    fn per_link_and_per_note_parts_stay_small() {
+        // One `Target` per link and one `Entry` per note (see ARCHITECTURE.md, "Memory").
+        assert_eq!(std::mem::size_of::<Target>(), 16);
+        assert_eq!(std::mem::size_of::<Option<Entry>>(), 192);
     }
 }

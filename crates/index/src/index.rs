@@ -40,8 +40,10 @@ pub enum Target {
     /// No note or file of that name or path.
     Dangling,
     /// Several notes fit and neither the field's relation class nor the linking note's folder
-    /// picks one. Candidates in path order.
-    Ambiguous(Box<[NoteId]>),
+    /// picks one. Candidates in path order. (Behind one pointer, not a boxed slice's two
+    /// words: a `Target` is 16 bytes, and the index keeps one per link.)
+    #[allow(clippy::box_collection)]
+    Ambiguous(Box<Vec<NoteId>>),
     /// `[[]]`: nothing between the brackets.
     Empty,
 }
@@ -79,14 +81,14 @@ pub(crate) struct Entry {
     pub(crate) excluded: bool,
     pub(crate) class: Option<Sym>,
     /// Parallel to `note.links`.
-    pub(crate) targets: Vec<Target>,
+    pub(crate) targets: Box<[Target]>,
     /// The distinct lookup keys of this note's links (sorted).
-    pub(crate) link_keys: Vec<Sym>,
+    pub(crate) link_keys: Box<[Sym]>,
     /// `(source, index into the source's links)`, unordered.
     pub(crate) backlinks: Vec<(NoteId, u32)>,
     pub(crate) id_key: Option<Box<str>>,
-    pub(crate) alias_keys: Vec<Box<str>>,
-    pub(crate) tag_keys: Vec<Box<str>>,
+    pub(crate) alias_keys: Box<[Box<str>]>,
+    pub(crate) tag_keys: Box<[Box<str>]>,
 }
 
 #[derive(Clone, Debug)]
@@ -320,7 +322,7 @@ impl Index {
         self.drop_backlinks(id);
         let (targets, _) = self.resolve_note(id);
         self.add_backlinks(id, &targets);
-        self.entry_mut(id).targets = targets;
+        self.entry_mut(id).targets = targets.into_boxed_slice();
     }
 
     // ---- registration: the maps that do not depend on link resolution ----
@@ -350,12 +352,12 @@ impl Index {
             meta: input.meta,
             excluded: input.excluded,
             class,
-            targets: Vec::new(),
-            link_keys: Vec::new(),
+            targets: Box::default(),
+            link_keys: Box::default(),
             backlinks: Vec::new(),
             id_key: None,
-            alias_keys: Vec::new(),
-            tag_keys: Vec::new(),
+            alias_keys: Box::default(),
+            tag_keys: Box::default(),
         };
         let id = match self.free.pop() {
             Some(slot) => {
@@ -421,8 +423,8 @@ impl Index {
         }
         let entry = self.entry_mut(id);
         entry.id_key = id_key;
-        entry.alias_keys = alias_keys;
-        entry.tag_keys = tag_keys;
+        entry.alias_keys = alias_keys.into_boxed_slice();
+        entry.tag_keys = tag_keys.into_boxed_slice();
     }
 
     fn unindex_fields(&mut self, id: NoteId) {
@@ -433,11 +435,11 @@ impl Index {
         if let Some(k) = id_key {
             remove_from(&mut self.by_id, &k, id);
         }
-        for k in alias_keys {
-            remove_from(&mut self.by_alias, &k, id);
+        for k in alias_keys.iter() {
+            remove_from(&mut self.by_alias, &**k, id);
         }
-        for k in tag_keys {
-            remove_from(&mut self.by_tag, &k, id);
+        for k in tag_keys.iter() {
+            remove_from(&mut self.by_tag, &**k, id);
         }
     }
 
@@ -484,15 +486,15 @@ impl Index {
         }
         self.add_backlinks(id, &targets);
         let entry = self.entry_mut(id);
-        entry.targets = targets;
-        entry.link_keys = link_keys;
+        entry.targets = targets.into_boxed_slice();
+        entry.link_keys = link_keys.into_boxed_slice();
     }
 
     /// Forget a note's outgoing links entirely (backlinks it gave and its dependents entries).
     fn unlink(&mut self, id: NoteId) {
         self.drop_backlinks(id);
         let entry = self.entry_mut(id);
-        entry.targets.clear();
+        entry.targets = Box::default();
         let keys = std::mem::take(&mut entry.link_keys);
         for key in keys {
             self.dependents.remove(&key, id);
@@ -512,7 +514,7 @@ impl Index {
     }
 
     fn drop_backlinks(&mut self, id: NoteId) {
-        let mut targets = std::mem::take(&mut self.entry_mut(id).targets);
+        let mut targets = std::mem::take(&mut self.entry_mut(id).targets).into_vec();
         targets.sort_by_key(|t| t.note());
         targets.dedup_by_key(|t| t.note());
         for t in targets.iter().filter_map(Target::note) {
@@ -761,7 +763,7 @@ impl Index {
             return Target::Note(exact[0]);
         }
         self.sort_by_path(&mut candidates);
-        Target::Ambiguous(candidates.into_boxed_slice())
+        Target::Ambiguous(Box::new(candidates))
     }
 
     /// The candidates whose folder (last segment) or class the linking note's group field
