@@ -12,6 +12,9 @@ use std::time::Instant;
 
 use attune_web::{Access, AppState, Origin};
 
+// The example edits a note on disk as an outside editor would, so it writes with `std::fs`
+// (the crate's rule that only attune-store does I/O is about the app, not this bench).
+#[allow(clippy::disallowed_methods)]
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let vault = std::env::args()
         .nth(1)
