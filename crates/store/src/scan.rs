@@ -193,80 +193,90 @@ fn read_found(
 
 type Walked = (Vec<Found>, Vec<VaultPath>, Vec<StoreError>);
 
+/// List every file under `root`: Markdown notes (with whether they are excluded), other
+/// files, and the folders that could not be read. Folders are read in parallel on the rayon
+/// pool, each with one `read_dir` (the entry's type comes with the listing, no `stat`), and
+/// each folder's findings are added under the lock at once; both lists are sorted by path.
+/// Dot-folders (`.obsidian/`, `.trash/`, `.git/`) and dot-files other than `.md` are
+/// skipped, as Obsidian does; symbolic links are not followed; names that are not UTF-8
+/// are skipped.
 fn walk(root: &Path, options: &ScanOptions) -> Walked {
     let found = Mutex::new((Vec::new(), Vec::new(), Vec::new()));
-    let walker = ignore::WalkBuilder::new(root)
-        .standard_filters(false)
-        .hidden(false)
-        // Obsidian never indexes dot-folders: `.obsidian/`, `.trash/`, `.git/` and the like.
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !(e.file_type().is_some_and(|t| t.is_dir())
-                    && e.file_name().to_string_lossy().starts_with('.'))
-        })
-        .build_parallel();
-    walker.run(|| {
-        let found = &found;
-        Box::new(move |entry| {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let path = match &e {
-                        ignore::Error::WithPath { path, .. } => path.clone(),
-                        _ => root.to_path_buf(),
-                    };
-                    lock(found)
-                        .2
-                        .push(StoreError::io(path, std::io::Error::other(e.to_string())));
-                    return ignore::WalkState::Continue;
-                }
-            };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                return ignore::WalkState::Continue;
-            }
-            let Some(rel) = relative(root, entry.path()) else {
-                return ignore::WalkState::Continue;
-            };
-            if rel
-                .rsplit('/')
-                .next()
-                .is_some_and(|n| n.starts_with('.') && n != ".md")
-            {
-                return ignore::WalkState::Continue;
-            }
-            if !rel.ends_with(".md") {
-                lock(found).1.push(VaultPath::new(rel));
-                return ignore::WalkState::Continue;
-            }
-            let excluded = is_excluded(&rel, options);
-            lock(found).0.push(Found {
-                path: VaultPath::new(rel),
-                excluded,
-            });
-            ignore::WalkState::Continue
-        })
-    });
+    rayon::scope(|scope| walk_folder(scope, root, String::new(), options, &found));
     let (mut notes, mut others, errors) = found.into_inner().unwrap_or_else(|p| p.into_inner());
-    notes.sort_by(|a: &Found, b| a.path.on_disk.cmp(&b.path.on_disk));
-    others.sort();
+    notes.par_sort_unstable_by(|a: &Found, b| a.path.on_disk.cmp(&b.path.on_disk));
+    others.par_sort_unstable();
     (notes, others, errors)
+}
+
+/// Read the folder at `rel` (`""` for the root) and hand each sub-folder to the pool.
+fn walk_folder<'s>(
+    scope: &rayon::Scope<'s>,
+    root: &'s Path,
+    rel: String,
+    options: &'s ScanOptions,
+    found: &'s Mutex<Walked>,
+) {
+    let dir = if rel.is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(&rel)
+    };
+    let listing = match std::fs::read_dir(&dir) {
+        Ok(listing) => listing,
+        Err(e) => {
+            lock(found).2.push(StoreError::io(dir, e));
+            return;
+        }
+    };
+    let (mut notes, mut others) = (Vec::new(), Vec::new());
+    for entry in listing {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                lock(found).2.push(StoreError::io(&dir, e));
+                continue;
+            }
+        };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let path = if rel.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{rel}/{name}")
+        };
+        if kind.is_dir() {
+            if !name.starts_with('.') {
+                scope.spawn(move |scope| walk_folder(scope, root, path, options, found));
+            }
+            continue;
+        }
+        if !kind.is_file() || (name.starts_with('.') && name != ".md") {
+            continue;
+        }
+        if path.ends_with(".md") {
+            notes.push(Found {
+                excluded: is_excluded(&path, options),
+                path: VaultPath::new(path),
+            });
+        } else {
+            others.push(VaultPath::new(path));
+        }
+    }
+    if !notes.is_empty() || !others.is_empty() {
+        let mut found = lock(found);
+        found.0.append(&mut notes);
+        found.1.append(&mut others);
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// `path` relative to `root` with `/` separators, or `None` when it is not valid UTF-8.
-fn relative(root: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).ok()?;
-    let mut out = String::new();
-    for part in rel.components() {
-        if !out.is_empty() {
-            out.push('/');
-        }
-        out.push_str(part.as_os_str().to_str()?);
-    }
-    Some(out)
 }
 
 fn is_excluded(rel: &str, options: &ScanOptions) -> bool {
@@ -343,6 +353,58 @@ mod tests {
         assert!(!is_excluded("Metabolism/x.md", &o));
         assert!(is_excluded("ME/drawing.excalidraw.md", &o));
         assert!(!is_excluded("ME/x.md", &o));
+    }
+
+    /// The walk skips what Obsidian skips (dot-folders, dot-files other than `.md`), does
+    /// not follow symbolic links, and sorts both lists by path.
+    #[test]
+    fn walk_lists_notes_and_other_files_as_obsidian_sees_them() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        for folder in ["A/B", ".obsidian/plugins", ".trash", "C"] {
+            std::fs::create_dir_all(root.join(folder)).expect("folder");
+        }
+        for file in [
+            "z.md",
+            "A/b.md",
+            "A/B/c.md",
+            "A/B/pic.png",
+            ".md",
+            ".hidden.md",
+            ".obsidian/plugins/x.md",
+            ".trash/old.md",
+            "C/.DS_Store",
+            "C/d.canvas",
+            "Meta/m.md",
+        ] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+            std::fs::write(path, "x").expect("write");
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(root.join("A"), root.join("C/link")).expect("symlink");
+        let options = ScanOptions {
+            excluded_folders: vec!["Meta".into()],
+            ..ScanOptions::default()
+        };
+        let (notes, others, errors) = walk(root, &options);
+        assert!(errors.is_empty(), "{errors:?}");
+        let notes: Vec<(&str, bool)> = notes
+            .iter()
+            .map(|f| (&*f.path.on_disk, f.excluded))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                (".md", false),
+                ("A/B/c.md", false),
+                ("A/b.md", false),
+                ("Meta/m.md", true),
+                ("z.md", false)
+            ]
+        );
+        let others: Vec<&str> = others.iter().map(|p| &*p.on_disk).collect();
+        assert_eq!(others, ["A/B/pic.png", "C/d.canvas"]);
     }
 
     /// Files are opened in their open folder, or by path past `MAX_OPEN_FOLDERS` folders:
