@@ -115,19 +115,29 @@ fn census(note: &Note, t: &mut Tally) {
     for l in &note.links {
         target_heap("link", &l.target, t);
     }
-    t.list("tags", &note.tags, |x| x.name.capacity());
+    // A note with any tags, inline fields, query blocks, tasks or diagnostics keeps the five
+    // lists in one box of five boxed slices.
+    if !(note.tags().is_empty()
+        && note.inline_fields().is_empty()
+        && note.query_blocks().is_empty()
+        && note.tasks().is_empty()
+        && note.diagnostics().is_empty())
+    {
+        t.add("rare lists box", 1, 80);
+    }
+    t.list("tags", note.tags(), |x| x.name.capacity());
     t.list("headings", &note.headings, |_| 0);
-    t.list("inline fields", &note.inline_fields, |x| {
+    t.list("inline fields", note.inline_fields(), |x| {
         x.key.capacity() + x.value.capacity()
     });
-    t.list("query blocks", &note.query_blocks, |x| {
+    t.list("query blocks", note.query_blocks(), |x| {
         x.text.capacity() + x.language.capacity()
     });
-    t.list("tasks", &note.tasks, |x| x.text.capacity());
+    t.list("tasks", note.tasks(), |x| x.text.capacity());
     t.add(
         "diagnostics",
-        note.diagnostics.len() as u64,
-        (note.diagnostics.len() * size_of::<attune_syntax::Diagnostic>()) as u64,
+        note.diagnostics().len() as u64,
+        size_of_val(note.diagnostics()) as u64,
     );
 }
 

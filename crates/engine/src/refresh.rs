@@ -226,7 +226,7 @@ impl Vault {
             for rel in &modified {
                 if let Ok(at) = self.notes.binary_search_by(|n| n.path().cmp(rel)) {
                     let n = &mut self.notes[at];
-                    insert_in_path_order(&mut self.diagnostics, vault_wide, &n.note.diagnostics);
+                    insert_in_path_order(&mut self.diagnostics, vault_wide, n.note.diagnostics());
                     if !n.meta.excluded {
                         class_findings.extend(crate::vault::assign_class(n, schema));
                     }
@@ -403,7 +403,7 @@ impl Vault {
             .collect();
         diagnostics.extend(io_errors);
         for n in &self.notes {
-            diagnostics.extend(n.note.diagnostics.iter().cloned());
+            diagnostics.extend(n.note.diagnostics().iter().cloned());
         }
         self.diagnostics = diagnostics;
     }

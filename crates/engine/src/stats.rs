@@ -73,7 +73,7 @@ pub fn compute(vault: &Vault) -> Stats {
             stats.links.embeds += usize::from(link.embed);
             stats.links.empty += usize::from(link.target.target.is_empty());
         }
-        stats.query_blocks += n.note.query_blocks.len();
+        stats.query_blocks += n.note.query_blocks().len();
     }
     stats
 }

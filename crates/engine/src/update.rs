@@ -63,7 +63,7 @@ pub fn plan_update(ws: &Workspace, update: &NoteUpdate, now: &Now) -> Plan {
     };
     if vault_note
         .note
-        .diagnostics
+        .diagnostics()
         .iter()
         .any(|d| d.code == "encoding/invalid-utf8")
     {

@@ -106,7 +106,7 @@ pub(crate) fn parse_file(path: &str, bytes: Vec<u8>) -> Note {
         Ok(text) => parse_note_text(text),
         Err(e) => parse_note(e.as_bytes()),
     };
-    for d in &mut note.diagnostics {
+    for d in note.diagnostics_mut() {
         d.path = path.to_owned();
     }
     note
@@ -307,7 +307,7 @@ impl Vault {
         // Collected in place over the larger scan results: give back the spare room.
         notes.shrink_to_fit();
         for n in &notes {
-            diagnostics.extend(n.note.diagnostics.iter().cloned());
+            diagnostics.extend(n.note.diagnostics().iter().cloned());
         }
         progress.phase("read", started.elapsed());
 

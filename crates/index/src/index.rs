@@ -906,7 +906,7 @@ impl Fields {
         alias_keys.sort();
         alias_keys.dedup();
         let mut tag_keys: Vec<Box<str>> = Vec::new();
-        for tag in &note.tags {
+        for tag in note.tags() {
             let key = name::key(tag.name.trim_start_matches('#'));
             // `#a/b` is also found under `#a`.
             for (i, _) in key.match_indices('/') {

@@ -366,7 +366,7 @@ impl Page {
             }
         }
         let distinct_fm_keys = raw.len() == fm_count;
-        for field in &note.inline_fields {
+        for field in note.inline_fields() {
             add(
                 &mut raw,
                 &field.key,
@@ -387,7 +387,7 @@ impl Page {
             };
         page.fields = finalize_fields(raw);
         page.index_fields();
-        for tag in &note.tags {
+        for tag in note.tags() {
             let tag = format!("#{}", tag.name.trim_start_matches('#'));
             if !page.tags.contains(&tag) {
                 page.tags.push(tag);
@@ -410,7 +410,7 @@ impl Page {
             });
         }
         page.tasks = note
-            .tasks
+            .tasks()
             .iter()
             .map(|t| TaskItem {
                 text: t.text.clone(),

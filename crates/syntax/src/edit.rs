@@ -346,7 +346,7 @@ fn check_value(value: &EditValue) -> Result<(), Diagnostic> {
 /// The note's parsed frontmatter; `Ok(None)` when it has none; refusal when it cannot be edited.
 fn frontmatter(note: &Note) -> Result<Option<&crate::Frontmatter>, Diagnostic> {
     if let Some(d) = note
-        .diagnostics
+        .diagnostics()
         .iter()
         .find(|d| d.code == "frontmatter/unterminated")
     {
@@ -362,7 +362,7 @@ fn frontmatter(note: &Note) -> Result<Option<&crate::Frontmatter>, Diagnostic> {
     };
     if !fm.valid {
         let at = note
-            .diagnostics
+            .diagnostics()
             .iter()
             .find(|d| d.code == "yaml/invalid")
             .and_then(|d| d.span);
@@ -376,7 +376,7 @@ fn frontmatter(note: &Note) -> Result<Option<&crate::Frontmatter>, Diagnostic> {
     }
     let first = note.source[fm.yaml.range()].trim_start_matches(|c: char| c.is_whitespace());
     let not_block_map = note
-        .diagnostics
+        .diagnostics()
         .iter()
         .any(|d| d.code == "yaml/not-a-mapping")
         || first.starts_with('{');

@@ -334,6 +334,6 @@ mod tests {
         assert_eq!(std::mem::size_of::<crate::Key>(), 8);
         assert_eq!(std::mem::size_of::<crate::Field>(), 48);
         assert_eq!(std::mem::size_of::<crate::Link>(), 32);
-        assert_eq!(std::mem::size_of::<crate::Note>(), 216);
+        assert_eq!(std::mem::size_of::<crate::Note>(), 144);
     }
 }

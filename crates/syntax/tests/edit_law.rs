@@ -281,7 +281,7 @@ fn check_law(entries: &[Entry], crlf: bool, bom: bool, op: &Op) -> Result<(), Te
     prop_assert!(
         fm.valid,
         "generator wrote invalid YAML: {source:?} {:?}",
-        before.diagnostics
+        before.diagnostics()
     );
     prop_assert_eq!(fm.fields.len(), entries.len());
     let key_of = |i: usize| key_name(i % entries.len());

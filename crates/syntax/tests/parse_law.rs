@@ -121,14 +121,18 @@ fn check_spans(note: &Note) -> Result<(), TestCaseError> {
             matches!(l.place, attune_syntax::LinkPlace::Frontmatter { .. }) && !t.contains('[');
         prop_assert!(bracketed || block_form, "link span {:?}", t);
     }
-    for t in &note.tags {
+    for t in note.tags() {
         spans.push(t.span);
     }
     spans.extend(note.headings.iter().map(|h| h.span));
-    spans.extend(note.inline_fields.iter().map(|f| f.span));
-    spans.extend(note.query_blocks.iter().flat_map(|q| [q.span, q.text_span]));
-    spans.extend(note.tasks.iter().map(|t| t.span));
-    spans.extend(note.diagnostics.iter().filter_map(|d| d.span));
+    spans.extend(note.inline_fields().iter().map(|f| f.span));
+    spans.extend(
+        note.query_blocks()
+            .iter()
+            .flat_map(|q| [q.span, q.text_span]),
+    );
+    spans.extend(note.tasks().iter().map(|t| t.span));
+    spans.extend(note.diagnostics().iter().filter_map(|d| d.span));
     for s in spans {
         prop_assert!(ok(s), "bad span {:?} in {:?}", s, text);
     }

@@ -60,7 +60,7 @@ fn every_note_round_trips_and_parsing_never_panics() {
             "round trip of {}",
             path.display()
         );
-        for d in &note.diagnostics {
+        for d in note.diagnostics() {
             if let Some(span) = d.span {
                 assert!(
                     span.end as usize <= bytes.len()
@@ -82,7 +82,11 @@ fn exactly_one_invalid_yaml_under_me_and_it_is_connection() {
     let mut invalid = Vec::new();
     for path in &files {
         let note = parse_note(&std::fs::read(path).unwrap());
-        for d in note.diagnostics.iter().filter(|d| d.code == "yaml/invalid") {
+        for d in note
+            .diagnostics()
+            .iter()
+            .filter(|d| d.code == "yaml/invalid")
+        {
             assert_eq!(d.severity, Severity::Error);
             assert!(!note.frontmatter.as_ref().unwrap().valid);
             let index = LineIndex::new(&note.source);

@@ -94,7 +94,7 @@ pub fn render_note(note: &Note) -> String {
         )
         .unwrap();
     }
-    for g in &note.tags {
+    for g in note.tags() {
         writeln!(
             out,
             "tag {} {}{}",
@@ -107,10 +107,10 @@ pub fn render_note(note: &Note) -> String {
     for h in &note.headings {
         writeln!(out, "heading {} {} {}", h.level, t(h.text), t(h.span)).unwrap();
     }
-    for f in &note.inline_fields {
+    for f in note.inline_fields() {
         writeln!(out, "field {:?} = {:?} {}", f.key, f.value, t(f.span)).unwrap();
     }
-    for q in &note.query_blocks {
+    for q in note.query_blocks() {
         writeln!(
             out,
             "query {} {:?} text={}",
@@ -120,7 +120,7 @@ pub fn render_note(note: &Note) -> String {
         )
         .unwrap();
     }
-    for k in &note.tasks {
+    for k in note.tasks() {
         writeln!(
             out,
             "task [{}] {:?} line {} {}",
@@ -131,7 +131,7 @@ pub fn render_note(note: &Note) -> String {
         )
         .unwrap();
     }
-    for d in &note.diagnostics {
+    for d in note.diagnostics() {
         let at = d
             .span
             .map(|s| index.line_col(&note.source, s.start as usize));
