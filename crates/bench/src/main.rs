@@ -511,22 +511,57 @@ fn bench_size(
     // Warm the page cache once for every tool alike.
     read_every_file(vault)?;
 
-    eprintln!("   floor: rg");
-    let rg = match &peers.rg {
-        Ok(rg) => timed(runs, || {
+    // The floor and attune's load are timed alternately (rg, load, rg, load, …): on a shared
+    // machine whose speed drifts, both then see the same conditions, and their ratio does not
+    // depend on what ran just before (the Python baseline keeps a core busy for a while).
+    eprintln!("   floor: rg, alternating with attune: load");
+    let exe = std::env::current_exe()?;
+    let mut load_detail = String::new();
+    let mut rg_runs: Vec<Duration> = Vec::with_capacity(runs);
+    let (mut load_runs, mut load_peaks): (Vec<Duration>, Vec<u64>) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        if let Ok(rg) = &peers.rg {
+            let started = Instant::now();
             let status = Command::new(rg)
                 .args(["--files-with-matches", "^---"])
                 .arg(vault)
                 .stdout(Stdio::null())
                 .status()?;
+            rg_runs.push(started.elapsed());
             // rg exits 1 when nothing matched; both are a completed run.
             if status.code().is_some_and(|c| c > 1) {
                 bail!("rg failed: {status}");
             }
-            Ok(None)
-        })?,
+        }
+        let started = Instant::now();
+        let line = child_line(Command::new(&exe).arg("load").arg(vault))?;
+        load_runs.push(started.elapsed());
+        let kv = measure::key_values(&line);
+        load_detail = format!(
+            "`Vault::load` (walk + read + parse + schema + classes + index with link resolution): \
+             {} files, {} notes, {} stubs, {} links, {} diagnostics; last run's phases (and \
+             RSS at each one's end): read {} s ({} MiB), schema {} s, classes {} s ({} MiB), \
+             index {} s ({} MiB)",
+            value(&kv, "files"),
+            value(&kv, "notes"),
+            value(&kv, "stubs"),
+            value(&kv, "links"),
+            value(&kv, "diagnostics"),
+            value(&kv, "phase_read"),
+            mib(value(&kv, "rss_read")),
+            value(&kv, "phase_schema"),
+            value(&kv, "phase_classes"),
+            mib(value(&kv, "rss_classes")),
+            value(&kv, "phase_index"),
+            mib(value(&kv, "rss_index")),
+        );
+        load_peaks.extend(value(&kv, "vmhwm_kib").parse::<u64>().ok());
+    }
+    let rg = match &peers.rg {
+        Ok(_) => Figure::runs(&rg_runs, Vec::new()),
         Err(why) => Figure::NotMeasured(why.clone()),
     };
+    let load = Figure::runs(&load_runs, load_peaks);
     measurements.push(Measurement {
         phase: phase::FLOOR_RG.to_owned(),
         detail: "`rg --files-with-matches '^---' VAULT`".to_owned(),
@@ -567,32 +602,6 @@ fn bench_size(
         figure: python,
     });
 
-    eprintln!("   attune: load");
-    let exe = std::env::current_exe()?;
-    let mut load_detail = String::new();
-    let load = timed(runs, || {
-        let line = child_line(Command::new(&exe).arg("load").arg(vault))?;
-        let kv = measure::key_values(&line);
-        load_detail = format!(
-            "`Vault::load` (walk + read + parse + schema + classes + index with link resolution): \
-             {} files, {} notes, {} stubs, {} links, {} diagnostics; last run's phases (and \
-             RSS at each one's end): read {} s ({} MiB), schema {} s, classes {} s ({} MiB), \
-             index {} s ({} MiB)",
-            value(&kv, "files"),
-            value(&kv, "notes"),
-            value(&kv, "stubs"),
-            value(&kv, "links"),
-            value(&kv, "diagnostics"),
-            value(&kv, "phase_read"),
-            mib(value(&kv, "rss_read")),
-            value(&kv, "phase_schema"),
-            value(&kv, "phase_classes"),
-            mib(value(&kv, "rss_classes")),
-            value(&kv, "phase_index"),
-            mib(value(&kv, "rss_index")),
-        );
-        Ok(value(&kv, "vmhwm_kib").parse().ok())
-    })?;
     measurements.push(Measurement {
         phase: phase::LOAD.to_owned(),
         detail: load_detail,

@@ -304,7 +304,10 @@ const HOW_TO_READ: &str = "## How to read this
   the vault is read once, untimed, before the first timed phase (dropping the page cache needs root
   and is not done).
 - `floor/rg` is `rg --files-with-matches '^---' VAULT` (ripgrep touches every file, in parallel);
-  `floor/read` reads every file once, single-threaded, in-process.
+  `floor/read` reads every file once, single-threaded, in-process. `floor/rg` and `attune/load` are
+  timed alternately (rg, load, rg, load, …), before the Python baseline: the shared machine's speed
+  drifts by tens of percent over minutes, and their ratio should compare runs made under the same
+  conditions.
 - `peer/python` is `bench/python_baseline.py` (python-frontmatter + PyYAML with libyaml, installed by
   `bench/setup.sh` into `target/bench-venv`): parses every note's frontmatter and extracts wiki-links;
   its time includes interpreter start-up, like every process here.
