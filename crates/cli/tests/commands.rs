@@ -121,6 +121,23 @@ fn query_prints_a_table_and_json_and_points_at_parse_errors() {
     assert!(err.contains("<query>:1:30"), "{err}");
 }
 
+/// A missing vault folder (here: the query and the vault swapped) is named once, plainly.
+#[test]
+fn query_on_a_missing_vault_names_the_folder() {
+    let out = attune()
+        .args(["query", "/no/such/vault", "TABLE status FROM \"ME\""])
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains(
+            "TABLE status FROM \"ME\": no such folder (a vault is a folder of Markdown notes"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("no such folder").count(), 1, "{err}");
+}
+
 #[test]
 fn query_this_names_the_note_holding_the_query() {
     let out = stdout(attune().args([

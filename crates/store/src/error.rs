@@ -6,6 +6,8 @@ use std::path::PathBuf;
 pub enum StoreError {
     #[error("{path}: not a folder (a vault is a folder of Markdown notes)")]
     NotAFolder { path: PathBuf },
+    #[error("{path}: no such folder (a vault is a folder of Markdown notes; check the path)")]
+    NoFolder { path: PathBuf },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,

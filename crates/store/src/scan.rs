@@ -56,7 +56,17 @@ where
     T: Send,
     F: Fn(&FileMeta, Vec<u8>) -> T + Sync,
 {
-    let meta = fs_err::metadata(root).map_err(|e| StoreError::io(root, e))?;
+    // `std::fs`, not `fs_err`: the error already names the path, and a missing vault is the
+    // common mistake (a misspelt path, or a command's arguments in the wrong order).
+    let meta = match std::fs::metadata(root) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(StoreError::NoFolder {
+                path: root.to_path_buf(),
+            });
+        }
+        Err(e) => return Err(StoreError::io(root, e)),
+    };
     if !meta.is_dir() {
         return Err(StoreError::NotAFolder {
             path: root.to_path_buf(),
