@@ -28,7 +28,7 @@ impl Schema {
         let class = class.and_then(|c| self.class(c));
         let global = self.global_class();
         let mut out = Vec::new();
-        for field in fields {
+        for (i, field) in fields.iter().enumerate() {
             let key = field.key.trim();
             if key == self.settings.file_class_alias
                 || self
@@ -49,7 +49,7 @@ impl Schema {
             };
             let field = Located {
                 field,
-                item_spans: frontmatter.item_spans(field),
+                item_spans: frontmatter.item_spans_at(i),
             };
             check_type(def, field, path, &mut out);
             let in_list = check_options(def, field, path, &mut out);

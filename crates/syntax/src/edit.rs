@@ -170,6 +170,7 @@ pub fn append_to_list(source: &str, key: &str, item: &EditValue) -> Result<Strin
     intended.push(wanted);
     let intended = Value::list(intended);
     let text = &note.source;
+    let item_spans = note.item_spans(field);
     let result = match &field.value {
         Value::Map(_) => {
             return Err(Diagnostic::error(
@@ -178,8 +179,7 @@ pub fn append_to_list(source: &str, key: &str, item: &EditValue) -> Result<Strin
             )
             .with_span(field.value_span));
         }
-        Value::List(items) if !items.is_empty() && !note.item_spans(field).is_empty() => {
-            let item_spans = note.item_spans(field);
+        Value::List(items) if !items.is_empty() && !item_spans.is_empty() => {
             let last = *item_spans.last().expect("checked non-empty");
             match list_style(text, field, item_spans) {
                 ListStyle::Flow => {
@@ -480,17 +480,15 @@ fn default_block() -> ListStyle {
 /// The block-list layout this note's frontmatter already uses (its first block list), else
 /// the vault's `  - item`.
 fn note_block_style(note: &Note) -> (String, String) {
-    let fields = note
-        .frontmatter
-        .as_ref()
-        .map_or(&[][..], |fm| &fm.fields[..]);
-    for f in fields {
-        if let (Value::List(_), Some(item)) = (&f.value, note.item_spans(f).first())
-            && !value_on_key_line(&note.source, f)
-            && let Some(ListStyle::Block { indent, after_dash }) =
-                block_style_at(&note.source, item.start as usize)
-        {
-            return (indent, after_dash);
+    if let Some(fm) = &note.frontmatter {
+        for (i, f) in fm.fields.iter().enumerate() {
+            if let (Value::List(_), Some(item)) = (&f.value, fm.item_spans_at(i).first())
+                && !value_on_key_line(&note.source, f)
+                && let Some(ListStyle::Block { indent, after_dash }) =
+                    block_style_at(&note.source, item.start as usize)
+            {
+                return (indent, after_dash);
+            }
         }
     }
     ("  ".to_owned(), " ".to_owned())
@@ -550,10 +548,11 @@ fn rewrite_lines(note: &Note, field: &Field, value: &EditValue) -> String {
     if let EditValue::List(items) = value
         && non_empty_list
     {
-        let is_list = matches!(field.value, Value::List(ref v) if !v.is_empty())
-            && !note.item_spans(field).is_empty();
+        let item_spans = note.item_spans(field);
+        let is_list =
+            matches!(field.value, Value::List(ref v) if !v.is_empty()) && !item_spans.is_empty();
         if is_list {
-            match list_style(source, field, note.item_spans(field)) {
+            match list_style(source, field, item_spans) {
                 ListStyle::Flow => {
                     let rendered = format!(
                         "[{}]",
