@@ -19,13 +19,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let (value_text, source) = rest.split_once('\0').unwrap_or(("x", rest));
     let before = parse_note(source.as_bytes());
-    let fields = before
+    let existing = before
         .frontmatter
         .as_ref()
-        .map_or(&[][..], |fm| &fm.fields[..]);
-    let existing = (!fields.is_empty() && key_pick % 4 != 0)
-        .then(|| &fields[*key_pick as usize % fields.len()]);
-    let key = existing.map_or("fuzz_key", |f| f.key.as_str());
+        .filter(|fm| !fm.fields.is_empty() && key_pick % 4 != 0)
+        .map(|fm| fm.field(*key_pick as usize % fm.fields.len()));
+    let key = existing.as_ref().map_or("fuzz_key", |f| f.field.key.as_str());
     let value = match kind % 6 {
         0 => EditValue::Scalar(value_text.to_owned()),
         1 => EditValue::Link(value_text.to_owned()),

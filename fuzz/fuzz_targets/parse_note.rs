@@ -16,18 +16,18 @@ fn check(note: &Note) {
     let mut spans = vec![note.body];
     if let Some(fm) = &note.frontmatter {
         spans.extend([fm.span, fm.yaml]);
-        for f in &fm.fields {
+        for f in fm.iter() {
             spans.extend([f.key_span, f.value_span, f.lines(text)]);
-            spans.extend(f.item_spans.iter().copied());
+            spans.extend(f.item_spans().iter().copied());
         }
     }
     spans.extend(note.links.iter().map(|l| l.span));
-    spans.extend(note.tags.iter().map(|t| t.span));
+    spans.extend(note.tags().iter().map(|t| t.span));
     spans.extend(note.headings.iter().map(|h| h.span));
-    spans.extend(note.inline_fields.iter().map(|f| f.span));
-    spans.extend(note.query_blocks.iter().flat_map(|q| [q.span, q.text_span]));
-    spans.extend(note.tasks.iter().map(|t| t.span));
-    spans.extend(note.diagnostics.iter().filter_map(|d| d.span));
+    spans.extend(note.inline_fields().iter().map(|f| f.span));
+    spans.extend(note.query_blocks().iter().flat_map(|q| [q.span, q.text_span]));
+    spans.extend(note.tasks().iter().map(|t| t.span));
+    spans.extend(note.diagnostics().iter().filter_map(|d| d.span));
     for s in spans {
         assert!(
             ok(s),

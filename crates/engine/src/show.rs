@@ -240,7 +240,7 @@ pub fn report(vault: &Vault, id: NoteId) -> NoteReport {
     let fields: Vec<FieldReport> = note
         .frontmatter
         .iter()
-        .flat_map(|fm| &fm.fields)
+        .flat_map(|fm| fm.iter())
         .map(|field| {
             let field_type = class
                 .and_then(|c| c.field(field.key.trim()))

@@ -149,7 +149,7 @@ pub(crate) fn assign_class(n: &mut VaultNote, schema: &Schema) -> Vec<Diagnostic
         .note
         .frontmatter
         .as_ref()
-        .and_then(|fm| fm.get(&schema.settings.file_class_alias))
+        .and_then(|fm| fm.find(&schema.settings.file_class_alias))
         .map(|f| f.value_span);
     let mut found = assignment.diagnostics;
     for d in &mut found {

@@ -207,7 +207,6 @@ fn without_keys(text: &str, keys: &[&str]) -> String {
         return text.to_owned();
     };
     let mut spans: Vec<_> = fm
-        .fields
         .iter()
         .filter(|f| keys.contains(&f.key.as_str()))
         .map(|f| f.lines(text).range())

@@ -46,7 +46,7 @@ impl Index {
 
     fn id_findings(&self, id: NoteId, entry: &Entry) -> Option<Diagnostic> {
         let text = note_id_text(&entry.note)?;
-        let field = entry.note.frontmatter.as_ref()?.get("id")?;
+        let field = entry.note.frontmatter.as_ref()?.find("id")?;
         let span = field.value_span;
         if text.contains("<%") {
             return None; // reported as an unrendered template

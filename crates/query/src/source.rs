@@ -341,10 +341,10 @@ impl Page {
         let fm_fields = || {
             note.frontmatter
                 .iter()
-                .flat_map(|fm| &fm.fields)
+                .flat_map(|fm| fm.iter())
                 .filter(|field| field.key != "position")
         };
-        let fm_value = |field: &attune_syntax::Field| match &field.value {
+        let fm_value = |field: &attune_syntax::FieldAt<'_>| match &field.value {
             // YAML `""` is empty text for Dataview (`icontains(x, "")` is true); only a
             // missing value is null.
             Value::Null
@@ -357,7 +357,7 @@ impl Page {
         let mut fm_count = 0;
         for field in fm_fields() {
             fm_count += 1;
-            add(&mut raw, &field.key, fm_value(field));
+            add(&mut raw, &field.key, fm_value(&field));
             // No other character lower-cases to these ASCII letters, so comparing ASCII
             // case-insensitively is `to_lowercase() == "alias"` without a new string.
             if field.key.eq_ignore_ascii_case("alias") || field.key.eq_ignore_ascii_case("aliases")
@@ -381,7 +381,7 @@ impl Page {
             } else {
                 FrontmatterFields::Own(
                     fm_fields()
-                        .map(|field| (field.key.to_string(), fm_value(field)))
+                        .map(|field| (field.key.to_string(), fm_value(&field)))
                         .collect(),
                 )
             };

@@ -100,7 +100,7 @@ pub(crate) fn read_file_class(
         icon: get("icon").and_then(scalar_text).filter(|s| !s.is_empty()),
     };
     let fields_span = frontmatter
-        .get("fields")
+        .find("fields")
         .map(|f| f.value_span)
         .unwrap_or(frontmatter.yaml);
     if let Some(Value::List(items)) = get("fields") {

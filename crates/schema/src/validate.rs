@@ -1,7 +1,7 @@
 //! Typed validation of one note's frontmatter against its class: unknown and renamed
 //! fields, values of the wrong type, values outside their option list or their group.
 
-use attune_syntax::frontmatter::{Field, Frontmatter};
+use attune_syntax::frontmatter::{Field, FieldAt, Frontmatter};
 use attune_syntax::{Diagnostic, Severity, Span, Value};
 
 use crate::field::{FieldDef, FieldType, normalize_option, option_matches};
@@ -28,7 +28,7 @@ impl Schema {
         let class = class.and_then(|c| self.class(c));
         let global = self.global_class();
         let mut out = Vec::new();
-        for (i, field) in fields.iter().enumerate() {
+        for field in frontmatter.iter() {
             let key = field.key.trim();
             if key == self.settings.file_class_alias
                 || self
@@ -44,12 +44,8 @@ impl Schema {
                 .or_else(|| global.and_then(|g| g.field(key)))
                 .map(|f| &f.def);
             let Some(def) = def else {
-                self.report_unknown(class, field, key, fields, path, &mut out);
+                self.report_unknown(class, &field, key, fields, path, &mut out);
                 continue;
-            };
-            let field = Located {
-                field,
-                item_spans: frontmatter.item_spans_at(i),
             };
             check_type(def, field, path, &mut out);
             let in_list = check_options(def, field, path, &mut out);
@@ -65,7 +61,7 @@ impl Schema {
     fn report_unknown(
         &self,
         class: Option<&Class>,
-        field: &Field,
+        field: &FieldAt<'_>,
         key: &str,
         fields: &[Field],
         path: &str,
@@ -119,16 +115,12 @@ impl Schema {
     }
 }
 
-/// A field with the spans of its list items.
-#[derive(Clone, Copy)]
-struct Located<'a> {
-    field: &'a Field,
-    item_spans: &'a [Span],
-}
+/// A field with its spans and those of its list items.
+type Located<'a> = FieldAt<'a>;
 
 /// The non-empty values of a field with the span of each (empty strings and nulls dropped).
 fn items(located: Located<'_>) -> Vec<(&Value, Span)> {
-    let Located { field, item_spans } = located;
+    let (field, item_spans) = (located.field, located.item_spans());
     let values: Vec<&Value> = match &field.value {
         Value::List(list) => list.iter().collect(),
         Value::Null => Vec::new(),
@@ -145,7 +137,7 @@ fn items(located: Located<'_>) -> Vec<(&Value, Span)> {
                 if spans_line_up {
                     item_spans[i]
                 } else {
-                    field.value_span
+                    located.value_span
                 },
             )
         })
@@ -185,7 +177,7 @@ fn mismatch(
 }
 
 fn check_type(def: &FieldDef, located: Located<'_>, path: &str, out: &mut Vec<Diagnostic>) {
-    let field = located.field;
+    let field = located;
     let name = &def.name;
     let kind = def.field_type.as_str();
     let values = items(located);
@@ -376,12 +368,8 @@ fn check_group(
     let Some(rule) = class.group_rule(&def.name) else {
         return;
     };
-    let Some(group_field) = frontmatter.fields.iter().find(|f| f.key.trim() == rule.by) else {
+    let Some(group_field) = frontmatter.iter().find(|f| f.key.trim() == rule.by) else {
         return;
-    };
-    let group_field = Located {
-        field: group_field,
-        item_spans: frontmatter.item_spans(group_field),
     };
     let groups: Vec<String> = items(group_field)
         .into_iter()

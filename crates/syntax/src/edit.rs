@@ -2,7 +2,7 @@
 //!
 //! Every edit takes a note's whole source text and returns the new text, or a [`Diagnostic`]
 //! saying why it refused. The law each one keeps (checked by proptest in
-//! `tests/edit_law.rs`): the bytes before the touched key's [`Field::lines`] and after them are
+//! `tests/edit_law.rs`): the bytes before the touched key's [`crate::FieldAt::lines`] and after them are
 //! identical in the result, and the result re-parses (strict YAML 1.2, saphyr) to the intended
 //! value with every other field's value unchanged. `add_key` inserts whole lines between two
 //! keys (or at the end) and changes nothing else; creating frontmatter on a note without one
@@ -26,7 +26,7 @@
 
 use std::sync::Arc;
 
-use crate::frontmatter::Field;
+use crate::frontmatter::FieldAt;
 use crate::markdown::LinkTarget;
 use crate::note::{LineEnding, Note, parse_note_text};
 use crate::{Diagnostic, Span, Value};
@@ -132,7 +132,7 @@ pub fn set_key(source: &str, key: &str, value: &EditValue) -> Result<String, Dia
     if field.value == value.intended() {
         return Ok(source.to_owned());
     }
-    let new_lines = rewrite_lines(&note, field, value);
+    let new_lines = rewrite_lines(&note, &field, value);
     let result = splice(source, field.lines(source), &new_lines);
     verify(&note, &result, key, Some(&value.intended()))?;
     Ok(result)
@@ -170,7 +170,7 @@ pub fn append_to_list(source: &str, key: &str, item: &EditValue) -> Result<Strin
     intended.push(wanted);
     let intended = Value::list(intended);
     let text = &note.source;
-    let item_spans = note.item_spans(field);
+    let item_spans = field.item_spans();
     let result = match &field.value {
         Value::Map(_) => {
             return Err(Diagnostic::error(
@@ -181,7 +181,7 @@ pub fn append_to_list(source: &str, key: &str, item: &EditValue) -> Result<Strin
         }
         Value::List(items) if !items.is_empty() && !item_spans.is_empty() => {
             let last = *item_spans.last().expect("checked non-empty");
-            match list_style(text, field, item_spans) {
+            match list_style(text, &field, item_spans) {
                 ListStyle::Flow => {
                     let rendered = render_scalar(item, true);
                     splice(
@@ -240,7 +240,7 @@ pub fn append_to_list(source: &str, key: &str, item: &EditValue) -> Result<Strin
                 }
             }
             items.push(render_scalar(item, false));
-            let new_lines = block_list_lines(&note, field, &items);
+            let new_lines = block_list_lines(&note, &field, &items);
             splice(text, field.lines(text), &new_lines)
         }
     };
@@ -393,8 +393,8 @@ fn frontmatter(note: &Note) -> Result<Option<&crate::Frontmatter>, Diagnostic> {
 fn single_field<'a>(
     fm: &'a crate::Frontmatter,
     key: &str,
-) -> Result<Option<&'a Field>, Diagnostic> {
-    let mut matches = fm.fields.iter().filter(|f| f.key == key);
+) -> Result<Option<FieldAt<'a>>, Diagnostic> {
+    let mut matches = fm.iter().filter(|f| f.key == key);
     let first = matches.next();
     if let Some(second) = matches.next() {
         return Err(Diagnostic::error(
@@ -441,7 +441,7 @@ enum ListStyle {
 }
 
 /// The layout of `field`'s own list, when it is a non-empty one.
-fn list_style(source: &str, field: &Field, item_spans: &[Span]) -> ListStyle {
+fn list_style(source: &str, field: &FieldAt<'_>, item_spans: &[Span]) -> ListStyle {
     if source.as_bytes().get(field.value_span.start as usize) == Some(&b'[') {
         return ListStyle::Flow;
     }
@@ -481,9 +481,9 @@ fn default_block() -> ListStyle {
 /// the vault's `  - item`.
 fn note_block_style(note: &Note) -> (String, String) {
     if let Some(fm) = &note.frontmatter {
-        for (i, f) in fm.fields.iter().enumerate() {
-            if let (Value::List(_), Some(item)) = (&f.value, fm.item_spans_at(i).first())
-                && !value_on_key_line(&note.source, f)
+        for f in fm.iter() {
+            if let (Value::List(_), Some(item)) = (&f.value, f.item_spans().first())
+                && !value_on_key_line(&note.source, &f)
                 && let Some(ListStyle::Block { indent, after_dash }) =
                     block_style_at(&note.source, item.start as usize)
             {
@@ -495,7 +495,7 @@ fn note_block_style(note: &Note) -> (String, String) {
 }
 
 /// The key as written up to and including its colon.
-fn key_prefix<'a>(source: &'a str, field: &Field) -> &'a str {
+fn key_prefix<'a>(source: &'a str, field: &FieldAt<'_>) -> &'a str {
     let bytes = source.as_bytes();
     let mut colon = field.key_span.end as usize;
     while colon < bytes.len() && matches!(bytes[colon], b' ' | b'\t') {
@@ -510,7 +510,7 @@ fn key_prefix<'a>(source: &'a str, field: &Field) -> &'a str {
 }
 
 /// A `# comment` after the value on the key's own line, if any.
-fn key_line_comment<'a>(source: &'a str, field: &Field) -> Option<&'a str> {
+fn key_line_comment<'a>(source: &'a str, field: &FieldAt<'_>) -> Option<&'a str> {
     let bytes = source.as_bytes();
     let key_end = field.key_span.end as usize;
     let key_line_end =
@@ -527,7 +527,7 @@ fn key_line_comment<'a>(source: &'a str, field: &Field) -> Option<&'a str> {
 }
 
 /// The new text of `field`'s lines with `value` in it.
-fn rewrite_lines(note: &Note, field: &Field, value: &EditValue) -> String {
+fn rewrite_lines(note: &Note, field: &FieldAt<'_>, value: &EditValue) -> String {
     let source = note.source.as_str();
     let le = line_ending(note);
     let field_lines = field.lines(source);
@@ -548,11 +548,11 @@ fn rewrite_lines(note: &Note, field: &Field, value: &EditValue) -> String {
     if let EditValue::List(items) = value
         && non_empty_list
     {
-        let item_spans = note.item_spans(field);
+        let item_spans = field.item_spans();
         let is_list =
             matches!(field.value, Value::List(ref v) if !v.is_empty()) && !item_spans.is_empty();
         if is_list {
-            match list_style(source, field, item_spans) {
+            match list_style(source, &field, item_spans) {
                 ListStyle::Flow => {
                     let rendered = format!(
                         "[{}]",
@@ -603,12 +603,12 @@ fn rewrite_lines(note: &Note, field: &Field, value: &EditValue) -> String {
 }
 
 /// The value starts and ends on the key's own line.
-fn value_on_key_line(source: &str, field: &Field) -> bool {
+fn value_on_key_line(source: &str, field: &FieldAt<'_>) -> bool {
     !source[field.key_span.start as usize..field.value_span.end.max(field.key_span.end) as usize]
         .contains('\n')
 }
 
-fn first_value_byte(source: &str, field: &Field) -> Option<u8> {
+fn first_value_byte(source: &str, field: &FieldAt<'_>) -> Option<u8> {
     source
         .as_bytes()
         .get(field.value_span.start as usize)
@@ -647,7 +647,7 @@ fn replace_value(lines: &str, value: std::ops::Range<usize>, rendered: &str) -> 
 }
 
 /// `key:` (with a trailing comment kept) and a block list of `items` in the note's layout.
-fn block_list_lines(note: &Note, field: &Field, items: &[String]) -> String {
+fn block_list_lines(note: &Note, field: &FieldAt<'_>, items: &[String]) -> String {
     let source = note.source.as_str();
     let le = line_ending(note);
     let (indent, after_dash) = note_block_style(note);

@@ -40,7 +40,7 @@ pub mod value;
 mod yaml;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use frontmatter::{Field, Frontmatter};
+pub use frontmatter::{Field, FieldAt, Frontmatter};
 pub use key::Key;
 pub use line_index::{LineCol, LineIndex};
 pub use markdown::{Heading, InlineField, Link, LinkPlace, LinkTarget, QueryBlock, Tag, Task};

@@ -190,7 +190,7 @@ pub(crate) fn scan_note(
     let mut out = Found::default();
     if let Some(fm) = frontmatter {
         if fm.valid {
-            for field in &fm.fields {
+            for field in fm.iter() {
                 if field.value_span.is_empty() {
                     continue;
                 }
@@ -219,7 +219,7 @@ pub(crate) fn scan_note(
                     });
                 }
                 if field.key == "tags" || field.key == "tag" {
-                    frontmatter_tags(source, field, fm.item_spans(field), &mut out.tags);
+                    frontmatter_tags(source, &field, &mut out.tags);
                 }
             }
         } else {
@@ -794,7 +794,8 @@ fn find_links(source: &str, span: Span, place: &dyn Fn() -> LinkPlace, out: &mut
 
 /// Tags from a frontmatter `tags` value: list items, or words of a text (`a, b` / `a b`),
 /// each without a leading `#`; spans point at the tag's text in the YAML.
-fn frontmatter_tags(source: &str, field: &crate::Field, items: &[Span], out: &mut Vec<Tag>) {
+fn frontmatter_tags(source: &str, field: &crate::FieldAt<'_>, out: &mut Vec<Tag>) {
+    let items = field.item_spans();
     let spans: Vec<Span> = if items.is_empty() {
         vec![field.value_span]
     } else {

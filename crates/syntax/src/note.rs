@@ -81,13 +81,6 @@ impl Note {
     pub fn body_text(&self) -> &str {
         self.text(self.body)
     }
-    /// Spans of the items of `field` (one of this note's frontmatter fields) when its value
-    /// is a list; see [`Frontmatter::item_spans`].
-    pub fn item_spans(&self, field: &crate::Field) -> &[crate::Span] {
-        self.frontmatter
-            .as_ref()
-            .map_or(&[], |fm| fm.item_spans(field))
-    }
 }
 
 impl Rare {

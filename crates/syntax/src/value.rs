@@ -332,7 +332,7 @@ mod tests {
         assert_eq!(std::mem::size_of::<Value>(), 24);
         assert_eq!(std::mem::size_of::<LinkTarget>(), 48);
         assert_eq!(std::mem::size_of::<crate::Key>(), 8);
-        assert_eq!(std::mem::size_of::<crate::Field>(), 48);
+        assert_eq!(std::mem::size_of::<crate::Field>(), 40);
         assert_eq!(std::mem::size_of::<crate::Link>(), 32);
         assert_eq!(std::mem::size_of::<crate::Note>(), 144);
     }

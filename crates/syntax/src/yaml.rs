@@ -124,7 +124,7 @@ impl<'a> Builder<'a> {
             anchors: Vec::new(),
             root: None,
             fields: Vec::new(),
-            items: ItemSpansBuilder::default(),
+            items: ItemSpansBuilder::new(Span::new(base, base + text.len())),
             diagnostics: Vec::new(),
         }
     }
@@ -453,14 +453,13 @@ impl Builder<'_> {
                 .with_span(Span::new(b + k.start, b + k.end)),
             );
         }
-        self.items
-            .add(self.fields.len(), v.item_spans.iter().map(|&s| shift(s)));
-        Field {
-            key: crate::key::shared_key(key),
-            key_span: Span::new(b + k.start, b + k.end),
-            value_span: Span::new(b + value_start, b + value_end),
-            value: v.value,
-        }
+        let at = self.items.add(
+            self.fields.len(),
+            Span::new(b + k.start, b + k.end),
+            Span::new(b + value_start, b + value_end),
+            v.item_spans.iter().map(|&s| shift(s)),
+        );
+        Field::new(crate::key::shared_key(key), at, v.value)
     }
 
     fn finish(mut self) -> ParsedYaml {

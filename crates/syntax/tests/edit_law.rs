@@ -291,7 +291,7 @@ fn check_law(entries: &[Entry], crlf: bool, bom: bool, op: &Op) -> Result<(), Te
     let (key, result, expected, changed) = match op {
         Op::Set(i, v) => {
             let k = key_of(*i);
-            let f = fm.get(&k).expect("generated key");
+            let f = fm.find(&k).expect("generated key");
             (
                 k.clone(),
                 set_key(&source, &k, v),
@@ -310,7 +310,7 @@ fn check_law(entries: &[Entry], crlf: bool, bom: bool, op: &Op) -> Result<(), Te
         }
         Op::Append(i, v) => {
             let k = key_of(*i);
-            let f = fm.get(&k).expect("generated key");
+            let f = fm.find(&k).expect("generated key");
             if matches!(f.value, Value::Map(_)) && !matches!(v.intended(), Value::Null) {
                 let refused = append_to_list(&source, &k, v).map_err(|d| d.code);
                 prop_assert_eq!(refused, Err("edit/not-a-list"));
@@ -335,13 +335,13 @@ fn check_law(entries: &[Entry], crlf: bool, bom: bool, op: &Op) -> Result<(), Te
         }
         Op::Remove(i) => {
             let k = key_of(*i);
-            let f = fm.get(&k).expect("generated key");
+            let f = fm.find(&k).expect("generated key");
             (k.clone(), remove_key(&source, &k), None, f.lines(&source))
         }
         Op::Add(after, v) => {
             let after_key = after.map(key_of);
             let at = match &after_key {
-                Some(a) => fm.get(a).expect("generated key").lines(&source).end,
+                Some(a) => fm.find(a).expect("generated key").lines(&source).end,
                 None => fm.yaml.end,
             };
             (

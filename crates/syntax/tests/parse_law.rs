@@ -62,7 +62,7 @@ const PIECES: &[&str] = &[
 
 /// A field's lines searched for inside the YAML text only: from the line holding the key
 /// to the end of the line holding the value's (or key's) last byte, clamped to the YAML.
-fn lines_within_yaml(source: &str, yaml: Span, f: &attune_syntax::Field) -> Span {
+fn lines_within_yaml(source: &str, yaml: Span, f: &attune_syntax::FieldAt<'_>) -> Span {
     let base = yaml.start as usize;
     let bytes = &source.as_bytes()[yaml.range()];
     let (k_start, k_end) = (
@@ -93,10 +93,10 @@ fn check_spans(note: &Note) -> Result<(), TestCaseError> {
     let mut spans = vec![note.body];
     if let Some(fm) = &note.frontmatter {
         spans.extend([fm.span, fm.yaml]);
-        for f in &fm.fields {
+        for f in fm.iter() {
             let lines = f.lines(text);
             spans.extend([f.key_span, f.value_span, lines]);
-            spans.extend(fm.item_spans(f).iter().copied());
+            spans.extend(f.item_spans().iter().copied());
             prop_assert!(
                 lines.start <= f.key_span.start && f.value_span.end <= lines.end,
                 "field `{}` outside its lines",
@@ -106,7 +106,7 @@ fn check_spans(note: &Note) -> Result<(), TestCaseError> {
             // within the YAML text alone (how the parser once stored them).
             prop_assert_eq!(
                 lines,
-                lines_within_yaml(text, fm.yaml, f),
+                lines_within_yaml(text, fm.yaml, &f),
                 "field `{}`",
                 f.key
             );

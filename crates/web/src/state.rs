@@ -238,7 +238,7 @@ fn document(site: &Site, entry: usize) -> Document<'_> {
     let note = &site.vault_note(entry).note;
     let mut fields = String::new();
     if let Some(fm) = &note.frontmatter {
-        for f in &fm.fields {
+        for f in fm.iter() {
             if matches!(
                 f.key.as_str(),
                 "id" | "created" | "last_modified" | "fileClass"

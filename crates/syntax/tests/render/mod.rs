@@ -51,7 +51,7 @@ pub fn render_note(note: &Note) -> String {
             fm.valid
         )
         .unwrap();
-        for f in &fm.fields {
+        for f in fm.iter() {
             writeln!(
                 out,
                 "  {} = {}  key={} value={} lines={}",
@@ -62,11 +62,11 @@ pub fn render_note(note: &Note) -> String {
                 t(f.lines(&note.source))
             )
             .unwrap();
-            if !fm.item_spans(f).is_empty() {
+            if !f.item_spans().is_empty() {
                 writeln!(
                     out,
                     "    items {}",
-                    fm.item_spans(f)
+                    f.item_spans()
                         .iter()
                         .map(|&s| t(s))
                         .collect::<Vec<_>>()
