@@ -552,7 +552,7 @@ fn rewrite_lines(note: &Note, field: &FieldAt<'_>, value: &EditValue) -> String 
         let is_list =
             matches!(field.value, Value::List(ref v) if !v.is_empty()) && !item_spans.is_empty();
         if is_list {
-            match list_style(source, &field, item_spans) {
+            match list_style(source, field, item_spans) {
                 ListStyle::Flow => {
                     let rendered = format!(
                         "[{}]",
