@@ -25,7 +25,8 @@ pub struct VaultNote {
     pub note: Arc<Note>,
     /// Full name of the note's class (`me/foundations/trigger/trigger`), decided by the
     /// schema from the note's folder first, its `fileClass:` key second.
-    pub class: Option<String>,
+    /// Shared with the schema's class ([`attune_schema::Class::shared_name`]).
+    pub class: Option<Arc<str>>,
 }
 
 impl VaultNote {

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use attune_schema::{Class, Schema};
 use attune_syntax::Diagnostic;
@@ -18,7 +19,7 @@ pub struct Workspace {
     /// Problems the schema layer found (missing value lists, bad `attune.toml`, …).
     pub schema_diagnostics: Vec<Diagnostic>,
     /// Full class name of each note (by index into `vault.notes`).
-    classes: Vec<Option<String>>,
+    classes: Vec<Option<Arc<str>>>,
     /// Note indices by name key (file name without `.md`, NFC, lower-case); excluded notes
     /// (`Meta/`) are not link targets and are left out.
     by_name: HashMap<String, Vec<usize>>,
@@ -51,7 +52,7 @@ impl Workspace {
     pub fn new(vault: Vault) -> Workspace {
         let schema = vault.schema.clone();
         let schema_diagnostics = vault.schema_diagnostics.clone();
-        let classes: Vec<Option<String>> = vault.notes.iter().map(|n| n.class.clone()).collect();
+        let classes: Vec<Option<Arc<str>>> = vault.notes.iter().map(|n| n.class.clone()).collect();
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_path = HashMap::new();
         for (i, n) in vault.notes.iter().enumerate() {
@@ -131,7 +132,7 @@ impl Workspace {
             .filter(|&i| {
                 self.classes[i]
                     .as_ref()
-                    .is_some_and(|c| targets.iter().any(|t| t == c))
+                    .is_some_and(|c| targets.iter().any(|t| **t == **c))
             })
             .collect();
         match of_class.as_slice() {

@@ -86,7 +86,8 @@ pub(crate) struct Entry {
     pub(crate) link_keys: Box<[Sym]>,
     /// `(source, index into the source's links)`, unordered.
     pub(crate) backlinks: Vec<(NoteId, u32)>,
-    pub(crate) id_key: Option<Box<str>>,
+    /// The `id` field's text, interned in `Index::ids`.
+    pub(crate) id_key: Option<Sym>,
     pub(crate) alias_keys: Box<[Box<str>]>,
     pub(crate) tag_keys: Box<[Box<str>]>,
 }
@@ -115,7 +116,9 @@ pub struct Index {
     /// Notes under excluded folders by name: never link targets, but found by path.
     pub(crate) excluded_by_name: FxHashMap<Sym, Vec<NoteId>>,
     pub(crate) by_alias: FxHashMap<Box<str>, Vec<NoteId>>,
-    pub(crate) by_id: FxHashMap<Box<str>, Vec<NoteId>>,
+    /// `id` texts: each held once, shared by `by_id` and the entries.
+    pub(crate) ids: Interner,
+    pub(crate) by_id: SymLists<NoteId>,
     pub(crate) by_tag: FxHashMap<Box<str>, Vec<NoteId>>,
     pub(crate) dependents: SymLists<NoteId>,
     pub(crate) files: Vec<Option<FileEntry>>,
@@ -172,7 +175,8 @@ impl Index {
             by_name: SymLists::default(),
             excluded_by_name: FxHashMap::default(),
             by_alias: FxHashMap::default(),
-            by_id: FxHashMap::default(),
+            ids: Interner::default(),
+            by_id: SymLists::default(),
             by_tag: FxHashMap::default(),
             dependents: SymLists::default(),
             files: Vec::new(),
@@ -412,8 +416,9 @@ impl Index {
             alias_keys,
             tag_keys,
         } = fields;
-        if let Some(k) = &id_key {
-            self.by_id.entry(k.clone()).or_default().push(id);
+        let id_key = id_key.map(|k| self.ids.intern(&k));
+        if let Some(k) = id_key {
+            self.by_id.push(k, id);
         }
         for k in &alias_keys {
             self.by_alias.entry(k.clone()).or_default().push(id);
@@ -433,7 +438,7 @@ impl Index {
         let alias_keys = std::mem::take(&mut entry.alias_keys);
         let tag_keys = std::mem::take(&mut entry.tag_keys);
         if let Some(k) = id_key {
-            remove_from(&mut self.by_id, &k, id);
+            self.by_id.remove(&k, id);
         }
         for k in alias_keys.iter() {
             remove_from(&mut self.by_alias, &**k, id);

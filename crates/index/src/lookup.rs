@@ -54,7 +54,7 @@ impl<'a> NoteRef<'a> {
     }
     /// The `id` field as text.
     pub fn note_id(&self) -> Option<&'a str> {
-        self.entry.id_key.as_deref()
+        self.entry.id_key.map(|k| self.index.ids.resolve(k))
     }
     /// Tags with their parents, lower-cased (`a/b` gives `a` and `a/b`), sorted.
     pub fn tag_keys(&self) -> impl Iterator<Item = &'a str> {
@@ -173,7 +173,10 @@ impl Index {
 
     /// Notes whose `id` field is `id`, in path order.
     pub fn by_id(&self, id: &str) -> Vec<NoteId> {
-        let mut out = self.by_id.get(id.trim()).cloned().unwrap_or_default();
+        let mut out = (self.ids.get(id.trim()))
+            .and_then(|k| self.by_id.get(&k))
+            .cloned()
+            .unwrap_or_default();
         self.sort_by_path(&mut out);
         out
     }

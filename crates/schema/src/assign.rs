@@ -37,7 +37,7 @@ pub enum NoClassReason {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClassAssignment {
     /// Full name of the class.
-    pub class: Option<String>,
+    pub class: Option<std::sync::Arc<str>>,
     pub source: ClassSource,
     /// `schema/class-mismatch`, `schema/unknown-class`, `schema/no-class`,
     /// `schema/class-ambiguous`. Each carries the note's path; the caller adds the span of the
@@ -164,7 +164,7 @@ impl Schema {
                 }
             }
             return ClassAssignment {
-                class: Some(chosen.name().to_string()),
+                class: Some(std::sync::Arc::clone(chosen.shared_name())),
                 source: ClassSource::Folder,
                 diagnostics,
             };
@@ -172,7 +172,7 @@ impl Schema {
 
         if let Some(dc) = declared_class {
             return ClassAssignment {
-                class: Some(dc.name().to_string()),
+                class: Some(std::sync::Arc::clone(dc.shared_name())),
                 source: ClassSource::Declared,
                 diagnostics,
             };
@@ -202,7 +202,7 @@ impl Schema {
         }
         if let Some(class) = self.class_by_tag(tags) {
             return ClassAssignment {
-                class: Some(class.name().to_string()),
+                class: Some(std::sync::Arc::clone(class.shared_name())),
                 source: ClassSource::Tag,
                 diagnostics,
             };

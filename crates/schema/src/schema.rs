@@ -2,6 +2,7 @@
 //! plus the `attune.toml` rules (or the built-in pack's) attached to each class.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use attune_syntax::Diagnostic;
 
@@ -45,11 +46,18 @@ pub struct Class {
     /// inherited from ancestors (and the global class) where the class does not say otherwise.
     /// `folder`, `naming` and `body` are never inherited.
     pub rules: ClassRules,
+    /// The full name, shared with every note of the class ([`Class::shared_name`]).
+    shared_name: Arc<str>,
 }
 
 impl Class {
     pub fn name(&self) -> &str {
         &self.file_class.name
+    }
+    /// The full name as one allocation that notes of this class share (a vault's notes
+    /// hold their class name; at 100k notes a copy each was 100k allocations).
+    pub fn shared_name(&self) -> &Arc<str> {
+        &self.shared_name
     }
     pub fn short_name(&self) -> &str {
         &self.file_class.short_name
@@ -163,6 +171,7 @@ pub fn load_schema(input: &SchemaInput<'_>) -> (Schema, Vec<Diagnostic>) {
             fields: Vec::new(),
             ancestors: Vec::new(),
             rules: ClassRules::default(),
+            shared_name: fc.name.as_str().into(),
         })
         .collect();
 

@@ -149,7 +149,7 @@ pub async fn notes(State(state): State<AppState>, Query(q): Query<NotesQuery>) -
     };
     let needle = q.q.to_lowercase();
     let list: Vec<Json_> = (0..site.entries.len())
-        .filter(|&i| class.is_none() || site.entries[i].class == class)
+        .filter(|&i| class.is_none() || site.entries[i].class.as_deref() == class.as_deref())
         .filter(|&i| needle.is_empty() || site.entries[i].name.to_lowercase().contains(&needle))
         .take(q.limit.unwrap_or(usize::MAX))
         .map(|i| note_summary(&site, i))

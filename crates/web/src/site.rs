@@ -64,7 +64,7 @@ pub struct Entry {
     /// The `title` field when it is set, else the name.
     pub title: String,
     /// Full class name.
-    pub class: Option<String>,
+    pub class: Option<std::sync::Arc<str>>,
     pub stub: bool,
     pub links: Vec<OutLink>,
 }
@@ -157,7 +157,7 @@ impl Site {
         let mut by_class: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             if let Some(c) = &e.class {
-                by_class.entry(c.clone()).or_default().push(i);
+                by_class.entry(c.to_string()).or_default().push(i);
             }
         }
         for list in by_class.values_mut() {

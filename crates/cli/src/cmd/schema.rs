@@ -73,7 +73,7 @@ fn list_classes(vault: &Vault, format: Format) -> anyhow::Result<ExitCode> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for n in vault.indexed_notes() {
         if let Some(c) = &n.class {
-            *counts.entry(c.as_str()).or_default() += 1;
+            *counts.entry(&**c).or_default() += 1;
         }
     }
     let classes = vault.schema.classes();
