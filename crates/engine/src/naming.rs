@@ -105,7 +105,13 @@ pub fn free_name(name: &str, taken: impl Fn(&str) -> bool) -> String {
 
 /// Comparison key of a name: NFC, lower-case.
 pub fn key(name: &str) -> String {
-    name.nfc().collect::<String>().to_lowercase()
+    // Composing is needed only for text that is not NFC already (rare: names typed on macOS
+    // keyboards); checking costs a fraction of composing (`Workspace::new` keys every note).
+    if unicode_normalization::is_nfc(name) {
+        name.to_lowercase()
+    } else {
+        name.nfc().collect::<String>().to_lowercase()
+    }
 }
 
 /// Fill a naming pattern's `{placeholders}` with `fill`; `{n}` is left for [`counter_parts`].

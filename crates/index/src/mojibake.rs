@@ -8,34 +8,72 @@
 //! reported when it yields at least one whole multi-byte UTF-8 character, or the first three
 //! bytes of a four-byte one (an emoji whose last byte the code page could not hold).
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use attune_syntax::{Diagnostic, Span};
 use encoding_rs::{Encoding, WINDOWS_1252, WINDOWS_1254};
 
-/// Code page character → byte, for the bytes 0x80–0xFF.
+/// Every character of both code pages lies below this (the highest is `™`, U+2122).
+const LIMIT: usize = 0x2200;
+
+/// Code page character → byte, for the bytes 0x80–0xFF: a table by character, 0 for a
+/// character the code page does not have (no hashing per character of every note).
 struct CodePage {
     encoding: &'static Encoding,
-    bytes: HashMap<char, u8>,
+    bytes: Box<[u8]>,
+}
+
+impl CodePage {
+    fn byte_of(&self, c: char) -> Option<u8> {
+        self.bytes.get(c as usize).copied().filter(|&b| b != 0)
+    }
+}
+
+/// The two code pages, and the UTF-8 lead bytes of their characters: a text with none of
+/// those bytes has no suspect character (emoji and most accented text are skipped at once).
+struct Pages {
+    pages: [CodePage; 2],
+    lead: [bool; 256],
+}
+
+fn pages() -> &'static Pages {
+    static PAGES: OnceLock<Pages> = OnceLock::new();
+    PAGES.get_or_init(|| {
+        let pages = [code_page(WINDOWS_1252), code_page(WINDOWS_1254)];
+        let mut lead = [false; 256];
+        for page in &pages {
+            for (c, &b) in page.bytes.iter().enumerate() {
+                if let (true, Some(c)) = (b != 0, char::from_u32(c as u32)) {
+                    let mut buf = [0; 4];
+                    lead[c.encode_utf8(&mut buf).as_bytes()[0] as usize] = true;
+                }
+            }
+        }
+        Pages { pages, lead }
+    })
 }
 
 fn code_pages() -> &'static [CodePage; 2] {
-    static PAGES: OnceLock<[CodePage; 2]> = OnceLock::new();
-    PAGES.get_or_init(|| [code_page(WINDOWS_1252), code_page(WINDOWS_1254)])
+    &pages().pages
 }
 
 fn code_page(encoding: &'static Encoding) -> CodePage {
-    let mut bytes = HashMap::new();
+    let mut bytes = vec![0u8; LIMIT];
     for b in 0x80u8..=0xFF {
         let byte = [b];
         let (text, _, had_errors) = encoding.decode(&byte);
         let mut chars = text.chars();
         if let (Some(c), None, false) = (chars.next(), chars.next(), had_errors) {
-            bytes.insert(c, b);
+            // A test checks that every character fits the table.
+            if let Some(slot) = bytes.get_mut(c as usize) {
+                *slot = b;
+            }
         }
     }
-    CodePage { encoding, bytes }
+    CodePage {
+        encoding,
+        bytes: bytes.into_boxed_slice(),
+    }
 }
 
 /// What reading a run's bytes as UTF-8 gives.
@@ -89,7 +127,8 @@ struct Run {
 
 /// Find the mojibake of one note's text; one diagnostic per affected line.
 pub fn find_mojibake(text: &str) -> Vec<Diagnostic> {
-    if text.is_ascii() {
+    let lead = &self::pages().lead;
+    if !text.bytes().any(|b| lead[b as usize]) {
         return Vec::new();
     }
     let pages = code_pages();
@@ -97,7 +136,7 @@ pub fn find_mojibake(text: &str) -> Vec<Diagnostic> {
     let mut start: Option<usize> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        let suspect = !c.is_ascii() && pages.iter().any(|p| p.bytes.contains_key(&c));
+        let suspect = !c.is_ascii() && pages.iter().any(|p| p.byte_of(c).is_some());
         if suspect && start.is_none() {
             start = Some(i);
         }
@@ -158,7 +197,7 @@ fn judge_run(run: &str, offset: usize, pages: &[CodePage; 2]) -> Option<Run> {
     for page in pages {
         let Some(bytes) = run
             .chars()
-            .map(|c| page.bytes.get(&c).copied())
+            .map(|c| page.byte_of(c))
             .collect::<Option<Vec<u8>>>()
         else {
             continue;
@@ -185,8 +224,8 @@ fn judge_run(run: &str, offset: usize, pages: &[CodePage; 2]) -> Option<Run> {
 fn repair(region: &str, page: &CodePage) -> String {
     let mut bytes = Vec::with_capacity(region.len());
     for c in region.chars() {
-        match page.bytes.get(&c) {
-            Some(&b) if !c.is_ascii() => bytes.push(b),
+        match page.byte_of(c) {
+            Some(b) if !c.is_ascii() => bytes.push(b),
             _ => {
                 let mut buf = [0u8; 4];
                 bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
@@ -209,6 +248,27 @@ fn shorten(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_code_page_character_fits_the_table() {
+        for encoding in [WINDOWS_1252, WINDOWS_1254] {
+            let page = code_page(encoding);
+            let mut mapped = 0;
+            for b in 0x80u8..=0xFF {
+                let byte = [b];
+                let (text, _, had_errors) = encoding.decode(&byte);
+                let mut chars = text.chars();
+                if let (Some(c), None, false) = (chars.next(), chars.next(), had_errors) {
+                    assert!((c as usize) < LIMIT, "{c:?} of {}", encoding.name());
+                    assert_eq!(page.byte_of(c), Some(b));
+                    mapped += 1;
+                }
+            }
+            assert!(mapped > 100, "{} maps {mapped} bytes", encoding.name());
+            assert_eq!(page.byte_of('a'), None);
+            assert_eq!(page.byte_of('🟩'), None);
+        }
+    }
 
     fn repairs(text: &str) -> Vec<String> {
         find_mojibake(text)

@@ -96,23 +96,35 @@ fn key_hash(key: &str) -> u64 {
     std::hash::BuildHasherDefault::<crate::hash::FxHasher>::default().hash_one(key)
 }
 
-/// The text of `sym` in an [`Interner`]'s parts.
-fn key_text<'a>(text: &'a str, ends: &[u32], sym: Sym) -> &'a str {
+/// Where the text of `sym` lies in an [`Interner`]'s `text`.
+#[inline]
+fn key_range(ends: &[u32], sym: Sym) -> std::ops::Range<usize> {
     let i = sym.0 as usize;
     let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-    &text[start..ends[i] as usize]
+    start..ends[i] as usize
+}
+
+/// The text of `sym` in an [`Interner`]'s parts.
+fn key_text<'a>(text: &'a str, ends: &[u32], sym: Sym) -> &'a str {
+    &text[key_range(ends, sym)]
 }
 
 impl Interner {
+    /// `sym`'s key is `key` (compared as bytes: no character boundaries to check).
+    #[inline]
+    fn is(&self, sym: Sym, key: &str) -> bool {
+        self.text.as_bytes().get(key_range(&self.ends, sym)) == Some(key.as_bytes())
+    }
+
     pub fn get(&self, key: &str) -> Option<Sym> {
         self.table
-            .find(key_hash(key), |&s| self.resolve(s) == key)
+            .find(key_hash(key), |&s| self.is(s, key))
             .copied()
     }
 
     pub fn intern(&mut self, key: &str) -> Sym {
         let hash = key_hash(key);
-        if let Some(&sym) = self.table.find(hash, |&s| self.resolve(s) == key) {
+        if let Some(&sym) = self.table.find(hash, |&s| self.is(s, key)) {
             return sym;
         }
         let sym = Sym(self.ends.len() as u32);

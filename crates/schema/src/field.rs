@@ -199,12 +199,52 @@ impl FieldDef {
 /// the U+FE0F emoji variation selector ignored (`⬛️ blocked` equals `⬛ blocked`).
 pub fn normalize_option(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
+    // Most options are already NFC and carry no selector (plain words, `🟧 in progress`):
+    // checking that is a fraction of composing them again (`attune check` compares every
+    // value of every note against its field's options).
+    if already_normal(text) {
+        return text.trim().to_string();
+    }
     let stripped: String = text.nfc().filter(|c| *c != '\u{FE0F}').collect();
     stripped.trim().to_string()
+}
+
+/// NFC and without U+FE0F: [`normalize_option`] only trims it.
+fn already_normal(text: &str) -> bool {
+    text.is_ascii() || (!text.contains('\u{FE0F}') && unicode_normalization::is_nfc(text))
 }
 
 /// `true` when `value` is one of `options` by [`normalize_option`].
 pub fn option_matches(options: &[String], value: &str) -> bool {
     let wanted = normalize_option(value);
-    options.iter().any(|o| normalize_option(o) == wanted)
+    options.iter().any(|o| {
+        if already_normal(o) {
+            o.trim() == wanted
+        } else {
+            normalize_option(o) == wanted
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_compare_as_read() {
+        assert_eq!(normalize_option("  plain  "), "plain");
+        assert_eq!(normalize_option("🟧 in progress"), "🟧 in progress");
+        assert_eq!(normalize_option("⬛\u{FE0F} blocked "), "⬛ blocked");
+        assert_eq!(normalize_option("Cafe\u{301}"), "Caf\u{e9}");
+        let options = [
+            "⬛\u{FE0F} blocked".to_owned(),
+            " Caf\u{e9}".to_owned(),
+            "🟩 done".to_owned(),
+        ];
+        for value in ["⬛ blocked", "Cafe\u{301} ", "🟩 done", " 🟩\u{FE0F} done"] {
+            assert!(option_matches(&options, value), "{value:?}");
+        }
+        assert!(!option_matches(&options, "blocked"));
+        assert!(!option_matches(&options, "cafe"));
+    }
 }
