@@ -26,6 +26,14 @@ use crate::name::{self, Interner, Sym, SymLists};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NoteId(pub(crate) u32);
 
+impl NoteId {
+    /// A small number for this id, below [`Index::slot_bound`]: a caller can keep data per
+    /// note in a plain list instead of a map. A removed note's slot is reused.
+    pub fn slot(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// A non-note file's handle (image, PDF, canvas).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub(crate) u32);
@@ -852,6 +860,11 @@ impl Index {
 
     pub fn is_empty(&self) -> bool {
         self.by_path.is_empty()
+    }
+
+    /// Every live note's [`NoteId::slot`] is below this.
+    pub fn slot_bound(&self) -> usize {
+        self.entries.len()
     }
 
     /// The path of a non-note file.

@@ -8,6 +8,10 @@
 
 use std::time::{Duration, Instant};
 
+/// The allocator of the `attune` binary, so the figures are the served app's.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use attune_web::{Access, AppState, href, router};
 use axum::body::Body;
 use axum::http::{Request, header};

@@ -10,6 +10,10 @@
 
 use std::time::Instant;
 
+/// The allocator of the `attune` binary, so the figures are the served app's.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use attune_web::{Access, AppState, Origin};
 
 // The example edits a note on disk as an outside editor would, so it writes with `std::fs`

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use attune_engine::query::VaultPages;
 use attune_engine::workspace::Workspace;
 use attune_engine::{LoadError, Vault, VaultNote};
+use attune_index::{NoteId, Target};
 use attune_schema::Class;
 use attune_syntax::{Diagnostic, LinkPlace, LinkTarget, Value};
 
@@ -77,8 +78,10 @@ pub struct Site {
     /// Indexed notes (not under an excluded folder), sorted by path.
     pub entries: Vec<Entry>,
     by_path: HashMap<String, usize>,
-    by_name: HashMap<String, Vec<usize>>,
-    files: HashMap<String, String>,
+    /// The index's id of each entry, and the entry of each index id (by [`NoteId::slot`]):
+    /// links are resolved by the index, as `attune check` and queries resolve them.
+    ids: Vec<Option<NoteId>>,
+    entry_of: Vec<Option<usize>>,
     /// Entries of each class (full name), sorted by name.
     by_class: HashMap<String, Vec<usize>>,
     pub backlinks: Vec<Vec<BackLink>>,
@@ -114,7 +117,7 @@ impl Site {
     /// Derive a snapshot from a loaded vault.
     pub fn from_vault(vault: Vault) -> Site {
         let ws = Arc::new(Workspace::new(vault));
-        let (vault, schema) = (&ws.vault, &ws.schema);
+        let vault = &ws.vault;
         let mut entries = Vec::new();
         // Exactly what `attune check` reports (parse, schema and index findings).
         let diagnostics: Vec<Diagnostic> = attune_engine::check::check(vault);
@@ -123,7 +126,6 @@ impl Site {
                 continue;
             }
             let path = n.path().to_owned();
-            let assignment = schema.class_of(n.meta.path.key(), n.declared_file_class());
             let stub = n.is_empty_stub();
             let name = file_stem(&path).to_owned();
             let title = field_text(n, "title").unwrap_or_else(|| name.clone());
@@ -132,28 +134,24 @@ impl Site {
                 path,
                 name,
                 title,
-                class: assignment.class,
+                // Decided by the load (folder, then the `fileClass` key under its alias).
+                class: n.class.clone(),
                 stub,
                 links: Vec::new(),
             });
         }
         let mut by_path = HashMap::new();
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             by_path.insert(name_key(e.path.trim_end_matches(".md")), i);
-            by_name.entry(name_key(&e.name)).or_default().push(i);
         }
-        let files = vault
-            .other_files
-            .iter()
-            .map(|p| (name_key(p.key()), p.on_disk.to_string()))
-            .chain(
-                vault
-                    .other_files
-                    .iter()
-                    .map(|p| (name_key(file_name(p.key())), p.on_disk.to_string())),
-            )
-            .collect();
+        let index = &vault.index;
+        let ids: Vec<Option<NoteId>> = entries.iter().map(|e| index.by_path(&e.path)).collect();
+        let mut entry_of: Vec<Option<usize>> = vec![None; index.slot_bound()];
+        for (i, id) in ids.iter().enumerate() {
+            if let Some(slot) = id.and_then(|id| entry_of.get_mut(id.slot())) {
+                *slot = Some(i);
+            }
+        }
         let mut by_class: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             if let Some(c) = &e.class {
@@ -172,8 +170,8 @@ impl Site {
             ws,
             entries,
             by_path,
-            by_name,
-            files,
+            ids,
+            entry_of,
             backlinks: Vec::new(),
             diagnostics,
         };
@@ -181,12 +179,19 @@ impl Site {
         site
     }
 
+    /// Each entry's links with the targets the index resolved them to when it was built
+    /// (resolving half a million links again for every snapshot took half a second at
+    /// 100,000 notes).
     fn resolve_links(&mut self) {
+        let index = &self.ws.vault.index;
         let mut all = Vec::with_capacity(self.entries.len());
-        for (i, e) in self.entries.iter().enumerate() {
-            let note = &self.ws.vault.notes[e.note].note;
-            let mut links = Vec::with_capacity(note.links.len());
-            for link in &note.links {
+        for id in &self.ids {
+            let Some(note) = id.and_then(|id| index.note(id)) else {
+                all.push(Vec::new());
+                continue;
+            };
+            let mut links = Vec::with_capacity(note.note().links.len());
+            for (link, target) in note.links() {
                 if link.target.target.trim().is_empty() {
                     continue;
                 }
@@ -194,11 +199,10 @@ impl Site {
                     LinkPlace::Frontmatter { key, .. } => Some(key.to_string()),
                     LinkPlace::Body => None,
                 };
-                let resolved = self.resolve(Some(i), &link.target, field.as_deref());
                 links.push(OutLink {
                     target: link.target.clone(),
                     field,
-                    resolved,
+                    resolved: self.resolved(target),
                 });
             }
             all.push(links);
@@ -228,88 +232,35 @@ impl Site {
     }
 
     /// Resolve a wiki-link written in note `from` (and frontmatter `field`, whose relation's
-    /// target classes pick among notes sharing a name).
+    /// target classes pick among notes sharing a name): the index's answer, so a page shows
+    /// the targets `attune check` and queries see.
     pub fn resolve(&self, from: Option<usize>, link: &LinkTarget, field: Option<&str>) -> Resolved {
-        let target = link.target.trim();
-        let target = target.strip_suffix(".md").unwrap_or(target);
-        if target.is_empty() {
+        if link.target.trim().trim_end_matches(".md").is_empty() {
             return match from {
                 Some(i) => Resolved::Note(i),
                 None => Resolved::Missing,
             };
         }
-        let key = name_key(target);
-        let mut found: Vec<usize> = if target.contains('/') {
-            match self.by_path.get(&key) {
-                Some(&i) => vec![i],
-                None => {
-                    // A partial path (`Folder/Note`): every note whose path ends with it.
-                    let suffix = format!("/{key}");
-                    let mut found: Vec<usize> = self
-                        .by_path
-                        .iter()
-                        .filter(|(k, _)| k.ends_with(&suffix))
-                        .map(|(_, &i)| i)
-                        .collect();
-                    found.sort_unstable();
-                    found
+        let from = from.and_then(|i| self.ids.get(i).copied().flatten());
+        self.resolved(&self.ws.vault.index.resolve(from, link, field))
+    }
+
+    /// An index target as the site shows it.
+    fn resolved(&self, target: &Target) -> Resolved {
+        let entry = |id: &NoteId| self.entry_of.get(id.slot()).copied().flatten();
+        match target {
+            Target::Note(id) => entry(id).map_or(Resolved::Missing, Resolved::Note),
+            Target::Ambiguous(ids) => {
+                let found: Vec<usize> = ids.iter().filter_map(entry).collect();
+                match found.as_slice() {
+                    [] => Resolved::Missing,
+                    [one] => Resolved::Note(*one),
+                    _ => Resolved::Ambiguous(found),
                 }
             }
-        } else {
-            self.by_name.get(&key).cloned().unwrap_or_default()
-        };
-        if found.is_empty() {
-            return match self.files.get(&key) {
-                Some(p) => Resolved::File(p.clone()),
-                None => Resolved::Missing,
-            };
-        }
-        if found.len() > 1 {
-            // The relation's target classes decide first.
-            if let (Some(from), Some(field)) = (from, field)
-                && let Some(class) = self.entries[from].class.as_deref()
-            {
-                let targets: Vec<&str> = self
-                    .ws
-                    .schema
-                    .relation_target_classes(class, field)
-                    .iter()
-                    .map(|c| c.name())
-                    .collect();
-                if !targets.is_empty() {
-                    let typed: Vec<usize> = found
-                        .iter()
-                        .copied()
-                        .filter(|&i| {
-                            self.entries[i]
-                                .class
-                                .as_deref()
-                                .is_some_and(|c| targets.contains(&c))
-                        })
-                        .collect();
-                    if !typed.is_empty() {
-                        found = typed;
-                    }
-                }
-            }
-        }
-        if found.len() > 1
-            && let Some(from) = from
-        {
-            // Then the linking note's own folder.
-            let folder = parent(&self.entries[from].path);
-            let near: Vec<usize> = found
-                .iter()
-                .copied()
-                .filter(|&i| parent(&self.entries[i].path) == folder)
-                .collect();
-            if near.len() == 1 {
-                found = near;
-            }
-        }
-        match found.len() {
-            1 => Resolved::Note(found[0]),
-            _ => Resolved::Ambiguous(found),
+            Target::File(file) => (self.ws.vault.index.file_path(*file))
+                .map_or(Resolved::Missing, |p| Resolved::File(p.to_owned())),
+            Target::Dangling | Target::Empty => Resolved::Missing,
         }
     }
 

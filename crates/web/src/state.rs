@@ -130,7 +130,7 @@ impl AppState {
     /// the current snapshot holds (as after attune's own write has been loaded already).
     pub fn reload(&self, origin: Origin) -> Result<Option<VaultChange>, StateError> {
         let new = Site::load(&self.0.root)?;
-        self.swap_in(new, origin)
+        self.swap_in(new, origin, None)
     }
 
     /// Like [`AppState::reload`], but only the files at `changed` (absolute, or relative to
@@ -161,13 +161,33 @@ impl AppState {
         {
             return Ok(None);
         }
+        // The notes the refresh read again or lost, and the attachments that came or went:
+        // only these can differ between the snapshots (unless the vault was read whole).
+        let candidates = (!report.full_reload && !report.schema_changed).then(|| {
+            let mut paths: Vec<String> = (report.notes_changed.iter())
+                .chain(&report.notes_removed)
+                .filter(|p| !same(p))
+                .chain(&report.files_changed)
+                .cloned()
+                .collect();
+            paths.sort();
+            paths.dedup();
+            paths
+        });
         drop(old);
-        self.swap_in(Site::from_vault(vault), origin)
+        self.swap_in(Site::from_vault(vault), origin, candidates)
     }
 
-    fn swap_in(&self, new: Site, origin: Origin) -> Result<Option<VaultChange>, StateError> {
+    /// Put `new` in place of the current snapshot when something differs: the notes at
+    /// `changed` when the caller knows them, else every note whose text differs.
+    fn swap_in(
+        &self,
+        new: Site,
+        origin: Origin,
+        changed: Option<Vec<String>>,
+    ) -> Result<Option<VaultChange>, StateError> {
         let old = self.site();
-        let paths = changed_paths(&old, &new);
+        let paths = changed.unwrap_or_else(|| changed_paths(&old, &new));
         if paths.is_empty() {
             return Ok(None);
         }
@@ -200,6 +220,13 @@ impl AppState {
         };
         // Nobody listening is fine.
         let _ = self.0.changes.send(change.clone());
+        // Freeing a snapshot of a large vault takes a while (0.15 s at 100,000 notes): let
+        // another thread do it, so the change reaches the pages now. A page still rendering
+        // with the old snapshot frees it itself when done.
+        let dropped = std::thread::Builder::new()
+            .name("attune-free-snapshot".to_owned())
+            .spawn(move || drop(old));
+        drop(dropped);
         Ok(Some(change))
     }
 }

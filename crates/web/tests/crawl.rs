@@ -95,3 +95,41 @@ async fn reference_vault_every_page_renders_and_no_internal_link_is_broken() {
     );
     assert!(seen.len() > notes, "every note page and more was visited");
 }
+
+/// A note's link list (resolved by the index when the vault loads) and a link rendered in its
+/// body (resolved by the site on the spot) point to the same place.
+#[test]
+fn reference_vault_links_resolve_alike_in_lists_and_bodies() {
+    let root = Path::new(REFERENCE);
+    if !root.is_dir() {
+        eprintln!("reference vault not found at {REFERENCE}: skipping");
+        return;
+    }
+    let state = AppState::load(root, Access::default()).expect("the reference vault loads");
+    let site = state.site();
+    let mut differ = Vec::new();
+    let mut links = 0;
+    for (i, e) in site.entries.iter().enumerate() {
+        for l in &e.links {
+            links += 1;
+            let again = site.resolve(Some(i), &l.target, l.field.as_deref());
+            if again != l.resolved {
+                differ.push(format!(
+                    "{}: {} ({:?}): list {:?}, body {:?}",
+                    e.path,
+                    l.target.to_wiki(),
+                    l.field,
+                    l.resolved,
+                    again
+                ));
+            }
+        }
+    }
+    assert!(links > 1000, "{links} links");
+    assert!(
+        differ.is_empty(),
+        "{} of {links} differ:\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
+}
