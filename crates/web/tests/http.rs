@@ -5,6 +5,7 @@
 
 mod common;
 
+use attune_web::site::Resolved;
 use attune_web::{Access, Origin};
 use axum::body::Body;
 use axum::http::{Request, header};
@@ -1015,6 +1016,31 @@ async fn a_refresh_of_named_paths_announces_exactly_them() {
     assert!(hits.contains("Emotions/Calm.md"), "{hits}");
     let (status, _) = app.get("/notes/Notes/Loose.md").await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn an_attachment_that_appears_is_announced_and_linked() {
+    let app = app();
+    let dir = app.dir.path();
+    std::fs::write(dir.join("Notes/Sketch.md"), "See ![[diagram.png]]\n").unwrap();
+    let note = [dir.join("Notes/Sketch.md")];
+    app.state.refresh(Origin::External, &note).unwrap();
+    let site = app.state.site();
+    let sketch = site.entry_by_path("Notes/Sketch.md").expect("the new note");
+    assert_eq!(site.entries[sketch].links[0].resolved, Resolved::Missing);
+    drop(site);
+    std::fs::write(dir.join("Notes/diagram.png"), b"\x89PNG").unwrap();
+    let change = app
+        .state
+        .refresh(Origin::External, &[dir.join("Notes/diagram.png")])
+        .unwrap()
+        .expect("the new attachment is a change");
+    assert_eq!(change.paths, ["Notes/diagram.png"]);
+    let site = app.state.site();
+    assert_eq!(
+        site.entries[sketch].links[0].resolved,
+        Resolved::File("Notes/diagram.png".to_owned())
+    );
 }
 
 #[tokio::test]
