@@ -31,8 +31,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let state = AppState::load(root, Access::default())?;
     let site = state.site();
+    let loaded = started.elapsed().as_secs_f64();
+    state.wait_for_search();
     println!(
-        "loaded {} notes in {:.3} s",
+        "loaded {} notes in {loaded:.3} s (pages served from then on), search index ready at {:.3} s",
         site.entries.len(),
         started.elapsed().as_secs_f64()
     );

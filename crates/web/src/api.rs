@@ -216,6 +216,9 @@ pub async fn search(State(state): State<AppState>, Query(q): Query<SearchQuery>)
                 .collect(),
         ))
         .into_response(),
+        Err(e @ crate::search::SearchError::Building(_)) => {
+            error(StatusCode::SERVICE_UNAVAILABLE, &e.to_string())
+        }
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }

@@ -695,6 +695,14 @@ pub async fn search_page(State(state): State<AppState>, Query(q): Query<SearchQu
     let site = state.site();
     let hits = match state.search(&q.q, 50) {
         Ok(hits) => hits,
+        Err(e @ crate::search::SearchError::Building(_)) => {
+            return message_page(
+                &state,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Search is not ready yet",
+                &e.to_string(),
+            );
+        }
         Err(e) => {
             return message_page(
                 &state,

@@ -32,8 +32,16 @@ pub struct Document<'a> {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("search index: {0}")]
-pub struct SearchError(#[from] rusqlite::Error);
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// The index is built in the background after the server starts.
+    #[error("the search index is still being built ({0} notes); try again in a few seconds")]
+    Building(usize),
+    /// Building the index failed; search stays off until the server restarts.
+    #[error("the search index could not be built: {0}")]
+    Failed(String),
+}
 
 impl SearchIndex {
     pub fn new() -> Result<SearchIndex, SearchError> {

@@ -26,6 +26,7 @@ async fn reference_vault_every_page_renders_and_no_internal_link_is_broken() {
         return;
     }
     let state = AppState::load(root, Access::default()).expect("the reference vault loads");
+    assert!(state.wait_for_search(), "the search index builds");
     let app = router(state.clone());
     let site = state.site();
     let mut queue: VecDeque<(String, String)> = VecDeque::new();

@@ -33,6 +33,8 @@ impl App {
         let dir = tempfile::tempdir().unwrap();
         write_files(dir.path(), files);
         let state = AppState::load(dir.path(), access).unwrap();
+        // The search index is built in the background; tests search at once.
+        assert!(state.wait_for_search(), "the search index builds");
         let router = router(state.clone());
         App { dir, state, router }
     }
