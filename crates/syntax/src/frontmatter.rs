@@ -80,13 +80,16 @@ impl ItemSpansBuilder {
         }
     }
 
-    pub(crate) fn finish(mut self) -> ItemSpans {
+    pub(crate) fn finish(self) -> ItemSpans {
         let lists = self.ends.len() as u32;
         let wide_fields = (self.wide.len() / 2) as u32;
-        self.wide.append(&mut self.spans);
-        self.wide.append(&mut self.ends);
+        // One allocation of the final size.
+        let mut all = Vec::with_capacity(self.wide.len() + self.spans.len() + self.ends.len());
+        all.extend_from_slice(&self.wide);
+        all.extend_from_slice(&self.spans);
+        all.extend_from_slice(&self.ends);
         ItemSpans {
-            all: self.wide.into_boxed_slice(),
+            all: all.into_boxed_slice(),
             lists,
             wide_fields,
         }
