@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use attune_index::{NoteId, Target};
+use attune_index::{NoteId, NoteRef, Target};
 use attune_query::{
     FieldColumns, FieldKeys, FileStats, Link, NameRanks, Page, PageId, QValue, QueryError,
     QueryOutput, QuerySource, RunOptions, SharedTexts, file_title,
@@ -14,6 +14,9 @@ use attune_query::{
 use attune_syntax::LinkTarget;
 
 use crate::Vault;
+
+/// Pages built in parallel before they are laid out for queries (see [`VaultPages::new`]).
+const PAGE_CHUNK: usize = 4096;
 
 /// The vault's notes as Dataview pages. Built once per loaded vault (it converts every
 /// note's fields), then shared by every query.
@@ -71,56 +74,60 @@ impl<'v> VaultPages<'v> {
             .notes()
             .filter(|n| !n.excluded() && visible(n.path()))
             .collect();
-        // Each page is built from its own note and the (read-only) index: in parallel.
-        let built: Vec<(NoteId, Page)> = shown
-            .par_iter()
-            .map(|note| {
-                // The index already resolved every link with its field's relation class; reuse
-                // its answers so a query sees the same targets as `attune check`.
-                // A note has a handful of links: a list (first answer per text wins) borrowing
-                // the index's paths is cheaper than a map of copied paths.
-                let mut resolved: Vec<(&str, &str)> = Vec::new();
-                for (link, target) in note.links() {
-                    if let Target::Note(id) = target
-                        && let Some(t) = index.note(*id)
-                    {
-                        resolved.push((&*link.target.target, t.path()));
-                    }
+        // Each page is built from its own note and the (read-only) index: in parallel, a
+        // chunk of pages at a time, each chunk laid out for queries (`place_for_queries`:
+        // equal short texts become one allocation) before the next is built, so the copies
+        // sharing frees are never all alive at once (the peak, which the allocator keeps).
+        let build = |note: &NoteRef<'_>| {
+            // The index already resolved every link with its field's relation class; reuse
+            // its answers so a query sees the same targets as `attune check`.
+            // A note has a handful of links: a list (first answer per text wins) borrowing
+            // the index's paths is cheaper than a map of copied paths.
+            let mut resolved: Vec<(&str, &str)> = Vec::new();
+            for (link, target) in note.links() {
+                if let Target::Note(id) = target
+                    && let Some(t) = index.note(*id)
+                {
+                    resolved.push((&*link.target.target, t.path()));
                 }
-                let meta = note.meta();
-                let stats = FileStats {
-                    size: meta.size,
-                    ctime: local_time(meta.ctime),
-                    mtime: local_time(meta.mtime),
+            }
+            let meta = note.meta();
+            let stats = FileStats {
+                size: meta.size,
+                ctime: local_time(meta.ctime),
+                mtime: local_time(meta.mtime),
+            };
+            let from = note.id();
+            let resolve = |text: &str| -> Option<String> {
+                if let Some((_, p)) = resolved.iter().find(|(t, _)| *t == text) {
+                    return Some((*p).to_owned());
+                }
+                let target = LinkTarget {
+                    target: text.into(),
+                    fragment: None,
+                    alias: None,
                 };
-                let from = note.id();
-                let resolve = |text: &str| -> Option<String> {
-                    if let Some((_, p)) = resolved.iter().find(|(t, _)| *t == text) {
-                        return Some((*p).to_owned());
-                    }
-                    let target = LinkTarget {
-                        target: text.into(),
-                        fragment: None,
-                        alias: None,
-                    };
-                    index
-                        .resolve(Some(from), &target, None)
-                        .note()
-                        .and_then(|id| index.note(id))
-                        .map(|n| n.path().to_owned())
-                };
-                (
-                    from,
-                    Page::from_note(note.path(), note.note(), stats, &resolve),
-                )
-            })
-            .collect();
+                index
+                    .resolve(Some(from), &target, None)
+                    .note()
+                    .and_then(|id| index.note(id))
+                    .map(|n| n.path().to_owned())
+            };
+            (
+                from,
+                Page::from_note(note.path(), note.note(), stats, &resolve),
+            )
+        };
         let mut texts = SharedTexts::default();
-        for (from, mut page) in built {
-            page.place_for_queries(&mut texts);
-            by_note.insert(from, PageId(pages.len() as u32));
-            pages.push(page);
-            notes.push(from);
+        pages.reserve(shown.len());
+        for chunk in shown.chunks(PAGE_CHUNK) {
+            let built: Vec<(NoteId, Page)> = chunk.par_iter().map(&build).collect();
+            for (from, mut page) in built {
+                page.place_for_queries(&mut texts);
+                by_note.insert(from, PageId(pages.len() as u32));
+                pages.push(page);
+                notes.push(from);
+            }
         }
         let paths_sorted = pages.windows(2).all(|w| w[0].path < w[1].path);
         let keys = FieldKeys::index(&mut pages);
