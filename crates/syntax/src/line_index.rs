@@ -8,6 +8,28 @@ pub struct LineCol {
     pub col_utf16: u32,
 }
 
+impl LineCol {
+    /// Line and column of byte `offset` in `text`, found without a [`LineIndex`]: for one
+    /// or two places in a text (a finding in a note), counting the line breaks before the
+    /// offset costs less than indexing every line.
+    pub fn of(text: &str, offset: usize) -> LineCol {
+        let offset = offset.min(text.len());
+        let bytes = &text.as_bytes()[..offset];
+        let start = memchr::memrchr(b'\n', bytes).map_or(0, |i| i + 1);
+        let line = memchr::memchr_iter(b'\n', bytes).count();
+        let mut end = offset;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let prefix = &text[start.min(end)..end];
+        LineCol {
+            line: line as u32 + 1,
+            col: prefix.chars().count() as u32 + 1,
+            col_utf16: prefix.encode_utf16().count() as u32 + 1,
+        }
+    }
+}
+
 /// Start offsets of every line of a text.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
@@ -55,5 +77,32 @@ impl LineIndex {
 
     pub fn line_count(&self) -> usize {
         self.starts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn direct_and_indexed_line_col_agree() {
+        let texts = [
+            "",
+            "one line",
+            "a\nb\r\nc\n",
+            "---\nkey: 🟩 done\n---\nbody é\n\nend",
+            "\n\n\n",
+        ];
+        for text in texts {
+            let index = LineIndex::new(text);
+            // Every byte offset, inside characters too, and one past the end.
+            for offset in 0..=text.len() + 1 {
+                assert_eq!(
+                    LineCol::of(text, offset),
+                    index.line_col(text, offset),
+                    "{text:?} at {offset}"
+                );
+            }
+        }
     }
 }
