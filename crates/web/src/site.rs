@@ -13,6 +13,7 @@ use attune_engine::{LoadError, Vault, VaultNote};
 use attune_index::{NoteId, Target};
 use attune_schema::Class;
 use attune_syntax::{Diagnostic, LinkPlace, LinkTarget, Value};
+use rayon::prelude::*;
 
 /// Where a link points, once resolved against the vault.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,34 +119,42 @@ impl Site {
     pub fn from_vault(vault: Vault) -> Site {
         let ws = Arc::new(Workspace::new(vault));
         let vault = &ws.vault;
-        let mut entries = Vec::new();
-        // Exactly what `attune check` reports (parse, schema and index findings).
-        let diagnostics: Vec<Diagnostic> = attune_engine::check::check(vault);
-        for (i, n) in vault.notes.iter().enumerate() {
-            if n.meta.excluded {
-                continue;
-            }
-            let path = n.path().to_owned();
-            let stub = n.is_empty_stub();
-            let name = file_stem(&path).to_owned();
-            let title = field_text(n, "title").unwrap_or_else(|| name.clone());
-            entries.push(Entry {
-                note: i,
-                path,
-                name,
-                title,
-                // Decided by the load (folder, then the `fileClass` key under its alias).
-                class: n.class.clone(),
-                stub,
-                links: Vec::new(),
-            });
-        }
-        let mut by_path = HashMap::new();
-        for (i, e) in entries.iter().enumerate() {
-            by_path.insert(name_key(e.path.trim_end_matches(".md")), i);
-        }
+        // Exactly what `attune check` reports (parse, schema and index findings), while the
+        // entries are derived (each from its own note, in parallel).
+        let (diagnostics, entries): (Vec<Diagnostic>, Vec<Entry>) = rayon::join(
+            || attune_engine::check::check(vault),
+            || {
+                (vault.notes.par_iter().enumerate())
+                    .filter(|(_, n)| !n.meta.excluded)
+                    .map(|(i, n)| {
+                        let path = n.path().to_owned();
+                        let name = file_stem(&path).to_owned();
+                        let title = field_text(n, "title").unwrap_or_else(|| name.clone());
+                        Entry {
+                            note: i,
+                            stub: n.is_empty_stub(),
+                            path,
+                            name,
+                            title,
+                            // Decided by the load (folder, then the `fileClass` key under its
+                            // alias).
+                            class: n.class.clone(),
+                            links: Vec::new(),
+                        }
+                    })
+                    .collect()
+            },
+        );
         let index = &vault.index;
-        let ids: Vec<Option<NoteId>> = entries.iter().map(|e| index.by_path(&e.path)).collect();
+        let (path_keys, ids): (Vec<String>, Vec<Option<NoteId>>) = (entries.par_iter())
+            .map(|e| {
+                (
+                    name_key(e.path.trim_end_matches(".md")),
+                    index.by_path(&e.path),
+                )
+            })
+            .unzip();
+        let by_path: HashMap<String, usize> = path_keys.into_iter().zip(0..).collect();
         let mut entry_of: Vec<Option<usize>> = vec![None; index.slot_bound()];
         for (i, id) in ids.iter().enumerate() {
             if let Some(slot) = id.and_then(|id| entry_of.get_mut(id.slot())) {
@@ -158,10 +167,10 @@ impl Site {
                 by_class.entry(c.to_string()).or_default().push(i);
             }
         }
-        for list in by_class.values_mut() {
+        by_class.par_iter_mut().for_each(|(_, list)| {
             // One lower-cased key per note, not two per comparison.
             list.sort_by_cached_key(|&i| entries[i].name.to_lowercase());
-        }
+        });
         let root = vault.root.clone();
         let mut site = Site {
             by_class,
