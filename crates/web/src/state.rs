@@ -68,7 +68,8 @@ pub enum StateError {
 }
 
 impl AppState {
-    /// Load the vault at `root` and index it.
+    /// Load the vault at `root`. The full-text index is built afterwards on a thread of its
+    /// own (see [`AppState::wait_for_search`]).
     pub fn load(root: &Path, access: Access) -> Result<AppState, StateError> {
         let site = Site::load(root)?;
         let (changes, _) = broadcast::channel(64);
