@@ -43,17 +43,16 @@ pub fn sort_findings(vault: &Vault, findings: &mut Vec<Diagnostic>) {
     // Each finding's line and column straight from its note's text (a note has a few
     // findings: counting line breaks beats indexing every line), on every core: at 100k
     // notes there are 87,000 findings.
-    let source = |path: &str| {
-        let id = vault.index.by_path(path)?;
-        vault.index.note(id).map(|n| n.note().source.as_str())
-    };
     let mut keyed: Vec<((u32, u32), Diagnostic)> = std::mem::take(findings)
         .into_par_iter()
         .map(|d| {
-            let lc = d.span.zip(source(&d.path)).map_or((0, 0), |(span, text)| {
-                let lc = LineCol::of(text, span.start as usize);
-                (lc.line, lc.col)
-            });
+            let lc = d
+                .span
+                .zip(note_source(vault, &d.path))
+                .map_or((0, 0), |(span, text)| {
+                    let lc = LineCol::of(text, span.start as usize);
+                    (lc.line, lc.col)
+                });
             (lc, d)
         })
         .collect();
@@ -65,6 +64,12 @@ pub fn sort_findings(vault: &Vault, findings: &mut Vec<Diagnostic>) {
         a.path == b.path && a.span == b.span && a.code == b.code && a.message == b.message
     });
     findings.extend(keyed.into_iter().map(|(_, d)| d));
+}
+
+/// The text of the note at `path`, if it is a note of the vault.
+fn note_source<'v>(vault: &'v Vault, path: &str) -> Option<&'v str> {
+    let id = vault.index.by_path(path)?;
+    vault.index.note(id).map(|n| n.note().source.as_str())
 }
 
 /// Line and column of findings, from the text of the note they name.
@@ -83,8 +88,7 @@ impl<'v> Locator<'v> {
 
     /// The text of the note at `path`, if it is a note of the vault.
     pub fn source(&self, path: &str) -> Option<&'v str> {
-        let id = self.vault.index.by_path(path)?;
-        self.vault.index.note(id).map(|n| n.note().source.as_str())
+        note_source(self.vault, path)
     }
 
     /// Where `d` starts (1-based), when it has a span into a note's text.

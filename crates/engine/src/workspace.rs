@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Arc;
 
 use attune_schema::{Class, Schema};
 use attune_syntax::Diagnostic;
@@ -18,8 +17,6 @@ pub struct Workspace {
     pub schema: Schema,
     /// Problems the schema layer found (missing value lists, bad `attune.toml`, …).
     pub schema_diagnostics: Vec<Diagnostic>,
-    /// Full class name of each note (by index into `vault.notes`).
-    classes: Vec<Option<Arc<str>>>,
     /// The write side's name lookups, built on first use: the web app makes a workspace
     /// for every change on disk, and most of them are never asked for a name (keying
     /// 100,000 paths and names took 0.2-0.4 s).
@@ -81,12 +78,10 @@ impl Workspace {
     pub fn new(vault: Vault) -> Workspace {
         let schema = vault.schema.clone();
         let schema_diagnostics = vault.schema_diagnostics.clone();
-        let classes: Vec<Option<Arc<str>>> = vault.notes.iter().map(|n| n.class.clone()).collect();
         Workspace {
             vault,
             schema,
             schema_diagnostics,
-            classes,
             names: std::sync::OnceLock::new(),
         }
     }
@@ -97,8 +92,10 @@ impl Workspace {
 
     /// The class of the note at index `i` of `vault.notes`.
     pub fn class_of_note(&self, i: usize) -> Option<&Class> {
-        self.classes
+        self.vault
+            .notes
             .get(i)?
+            .class
             .as_deref()
             .and_then(|c| self.schema.class(c))
     }
@@ -147,7 +144,8 @@ impl Workspace {
             .iter()
             .copied()
             .filter(|&i| {
-                self.classes[i]
+                self.vault.notes[i]
+                    .class
                     .as_ref()
                     .is_some_and(|c| targets.iter().any(|t| **t == **c))
             })
@@ -194,11 +192,9 @@ impl Workspace {
 
     /// Every note of a class (full name), by path.
     pub fn notes_of_class(&self, class: &str) -> BTreeMap<&str, usize> {
-        self.classes
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.as_deref() == Some(class))
-            .map(|(i, _)| (self.vault.notes[i].path(), i))
+        (self.vault.notes.iter().enumerate())
+            .filter(|(_, n)| n.class.as_deref() == Some(class))
+            .map(|(i, n)| (n.path(), i))
             .collect()
     }
 }

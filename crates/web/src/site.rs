@@ -78,7 +78,6 @@ pub struct Site {
     pub ws: Arc<Workspace>,
     /// Indexed notes (not under an excluded folder), sorted by path.
     pub entries: Vec<Entry>,
-    by_path: HashMap<String, usize>,
     /// The index's id of each entry, and the entry of each index id (by [`NoteId::slot`]):
     /// links are resolved by the index, as `attune check` and queries resolve them.
     ids: Vec<Option<NoteId>>,
@@ -146,15 +145,9 @@ impl Site {
             },
         );
         let index = &vault.index;
-        let (path_keys, ids): (Vec<String>, Vec<Option<NoteId>>) = (entries.par_iter())
-            .map(|e| {
-                (
-                    name_key(e.path.trim_end_matches(".md")),
-                    index.by_path(&e.path),
-                )
-            })
-            .unzip();
-        let by_path: HashMap<String, usize> = path_keys.into_iter().zip(0..).collect();
+        let ids: Vec<Option<NoteId>> = (entries.par_iter())
+            .map(|e| index.by_path(&e.path))
+            .collect();
         let mut entry_of: Vec<Option<usize>> = vec![None; index.slot_bound()];
         for (i, id) in ids.iter().enumerate() {
             if let Some(slot) = id.and_then(|id| entry_of.get_mut(id.slot())) {
@@ -178,7 +171,6 @@ impl Site {
             root,
             ws,
             entries,
-            by_path,
             ids,
             entry_of,
             backlinks: Vec::new(),
@@ -279,11 +271,11 @@ impl Site {
             .with_dependent(|ws, pages| f(pages.get_or_init(|| VaultPages::new(&ws.vault))))
     }
 
-    /// The entry at a vault-relative path (with or without `.md`).
+    /// The entry at a vault-relative path (with or without `.md`; case and Unicode
+    /// normalisation ignored, as the index finds paths).
     pub fn entry_by_path(&self, path: &str) -> Option<usize> {
-        self.by_path
-            .get(&name_key(path.trim_end_matches(".md")))
-            .copied()
+        let id = self.ws.vault.index.by_path(path.trim())?;
+        self.entry_of.get(id.slot()).copied().flatten()
     }
 
     pub fn vault_note(&self, entry: usize) -> &VaultNote {
