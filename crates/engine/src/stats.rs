@@ -53,7 +53,13 @@ pub fn compute(vault: &Vault) -> Stats {
     for n in vault.indexed_notes() {
         let path = n.path();
         let top = path.split_once('/').map_or(".", |(top, _)| top);
-        let folder = stats.folders.entry(top.to_owned()).or_default();
+        // Notes come grouped by folder: look the folder up without a new key each time.
+        if !stats.folders.contains_key(top) {
+            stats.folders.insert(top.to_owned(), FolderStats::default());
+        }
+        let Some(folder) = stats.folders.get_mut(top) else {
+            continue;
+        };
         for f in [&mut *folder, &mut stats.totals] {
             f.notes += 1;
             if n.is_empty_stub() {

@@ -118,7 +118,7 @@ pub(crate) fn build_index(
     other_files: &[VaultPath],
     schema: &Schema,
 ) -> Index {
-    let inputs = notes.iter().map(|n| input_of(n, schema)).collect();
+    let inputs = notes.par_iter().map(|n| input_of(n, schema)).collect();
     let files = other_files.iter().map(|p| p.on_disk.to_string()).collect();
     Index::build(inputs, files, class_facts(schema))
 }

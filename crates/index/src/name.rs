@@ -137,6 +137,16 @@ impl Interner {
         sym
     }
 
+    /// Room for `keys` more keys of `bytes` bytes in all, so interning them does not grow
+    /// (and rehash) the table step by step.
+    pub fn reserve(&mut self, keys: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(keys);
+        let (text, ends) = (&self.text, &self.ends);
+        self.table
+            .reserve(keys, |&s| key_hash(key_text(text, ends, s)));
+    }
+
     pub fn resolve(&self, sym: Sym) -> &str {
         key_text(&self.text, &self.ends, sym)
     }
@@ -205,6 +215,20 @@ impl<T: Copy + PartialEq> SymLists<T> {
         }
     }
 
+    /// Add every `(sym, id)` pair, sorted by symbol: each symbol's run is appended in one
+    /// step, so a list that was empty gets exactly its size.
+    pub fn extend_sorted(&mut self, pairs: Vec<(Sym, T)>) {
+        for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let i = run[0].0.0 as usize;
+            if i >= self.lists.len() {
+                self.lists.resize_with(i + 1, Vec::new);
+            }
+            let list = &mut self.lists[i];
+            list.reserve_exact(run.len());
+            list.extend(run.iter().map(|&(_, id)| id));
+        }
+    }
+
     /// Room for symbols below `n` without growing.
     pub fn reserve_syms(&mut self, n: usize) {
         self.lists.reserve(n.saturating_sub(self.lists.len()));
@@ -258,6 +282,41 @@ mod tests {
         assert_eq!(interner.get("Note 1"), None, "keys are compared as given");
         let text: usize = keys.iter().map(String::len).sum();
         assert_eq!(interner.text.len(), text, "each key's text is stored once");
+    }
+
+    #[test]
+    fn a_reserved_interner_interns_as_before() {
+        let mut interner = Interner::default();
+        let early = interner.intern("early");
+        interner.reserve(3, 20);
+        let syms: Vec<Sym> = ["a", "bb", "early", "ccc", "dddd"]
+            .iter()
+            .map(|k| interner.intern(k))
+            .collect();
+        assert_eq!(syms[2], early);
+        assert_eq!(interner.len(), 5);
+        for (k, s) in ["a", "bb", "early", "ccc", "dddd"].iter().zip(&syms) {
+            assert_eq!(interner.get(k), Some(*s));
+            assert_eq!(interner.resolve(*s), *k);
+        }
+    }
+
+    #[test]
+    fn sym_lists_extended_in_bulk_equal_lists_pushed_one_by_one() {
+        let pairs = [(1u32, 10u32), (1, 11), (4, 7), (9, 1), (9, 2), (9, 3)];
+        let mut pushed = SymLists::default();
+        let mut bulk = SymLists::default();
+        pushed.push(Sym(4), 6);
+        bulk.push(Sym(4), 6);
+        for &(s, id) in &pairs {
+            pushed.push(Sym(s), id);
+        }
+        bulk.extend_sorted(pairs.iter().map(|&(s, id)| (Sym(s), id)).collect());
+        for s in 0..12 {
+            assert_eq!(bulk.get(&Sym(s)), pushed.get(&Sym(s)), "symbol {s}");
+        }
+        assert_eq!(bulk.get(&Sym(9)).map(Vec::capacity), Some(3), "exact size");
+        assert_eq!(bulk.len(), 3);
     }
 
     #[test]

@@ -66,28 +66,25 @@ impl Schema {
 
     /// The classes whose folders contain `path`, the longest folder first (ties by name).
     fn folder_classes(&self, folder: &str) -> Vec<(&Class, usize)> {
-        let mut found: Vec<(&Class, usize)> = Vec::new();
-        for class in self.classes() {
-            let folders = class
-                .file_class
-                .files_paths
-                .iter()
-                .map(String::as_str)
-                .chain(class.rules.folder.as_deref());
-            let best = folders
-                .map(|f| f.trim().trim_end_matches('/'))
-                .filter(|f| {
-                    !f.is_empty()
-                        && (folder == *f
-                            || folder.strip_prefix(f).is_some_and(|r| r.starts_with('/')))
-                })
-                .map(str::len)
-                .max();
-            if let Some(len) = best {
-                found.push((class, len));
+        // The longest matching folder of each class (the table lists them class by class).
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (f, class) in &self.class_folders {
+            let f: &str = f;
+            if folder == f || folder.strip_prefix(f).is_some_and(|r| r.starts_with('/')) {
+                match found.last_mut() {
+                    Some((c, len)) if *c == *class => *len = (*len).max(f.len()),
+                    _ => found.push((*class, f.len())),
+                }
             }
         }
-        found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.name().cmp(b.0.name())));
+        let classes = self.classes();
+        let mut found: Vec<(&Class, usize)> = found
+            .into_iter()
+            .map(|(i, len)| (&classes[i], len))
+            .collect();
+        if found.len() > 1 {
+            found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.name().cmp(b.0.name())));
+        }
         found
     }
 
