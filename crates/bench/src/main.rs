@@ -33,7 +33,7 @@ struct RunArgs {
     #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
     sizes: Vec<usize>,
     /// Timed runs per phase (the vault is read once, untimed, before the first).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 5)]
     runs: usize,
     /// Generator seed.
     #[arg(long, default_value_t = 1)]

@@ -16,7 +16,9 @@ pub struct VaultPath {
 impl VaultPath {
     pub fn new(on_disk: impl Into<std::sync::Arc<str>>) -> VaultPath {
         let on_disk = on_disk.into();
-        let nfc = (!is_nfc(&on_disk)).then(|| on_disk.nfc().collect::<String>().into());
+        // ASCII is always NFC; the quick check is for the rest (emoji folders, accents).
+        let nfc = (!on_disk.is_ascii() && !is_nfc(&on_disk))
+            .then(|| on_disk.nfc().collect::<String>().into());
         VaultPath { on_disk, nfc }
     }
 

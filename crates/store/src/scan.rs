@@ -255,13 +255,19 @@ fn walk_folder<'s>(
         let Some(name) = name.to_str() else {
             continue;
         };
-        let path = if rel.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{rel}/{name}")
+        // The path, written straight into its buffer (no formatting machinery per file).
+        let join = || {
+            let mut path = String::with_capacity(rel.len() + 1 + name.len());
+            if !rel.is_empty() {
+                path.push_str(&rel);
+                path.push('/');
+            }
+            path.push_str(name);
+            path
         };
         if kind.is_dir() {
             if !name.starts_with('.') {
+                let path = join();
                 scope.spawn(move |scope| walk_folder(scope, root, path, options, found));
             }
             continue;
@@ -269,6 +275,7 @@ fn walk_folder<'s>(
         if !kind.is_file() || (name.starts_with('.') && name != ".md") {
             continue;
         }
+        let path = join();
         if path.ends_with(".md") {
             notes.push(Found {
                 excluded: is_excluded(&path, options),

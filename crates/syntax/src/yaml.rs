@@ -516,6 +516,18 @@ fn scalar_value(
     style: ScalarStyle,
     tag: Option<&Cow<'_, saphyr_parser::Tag>>,
 ) -> Value {
+    // A plain scalar that cannot start a null, a boolean or a number (the core schema's
+    // `~`, `null`, `true`, `false`, digits, signs, `.inf`, `.nan`) is text: most field values
+    // (`To Review`, an emotion's name) skip saphyr's guesses.
+    if style == ScalarStyle::Plain
+        && tag.is_none()
+        && text
+            .as_bytes()
+            .first()
+            .is_some_and(|b| !b"~nNtTfF+-.0123456789".contains(b))
+    {
+        return text_value(text);
+    }
     let scalar = Scalar::parse_from_cow_and_metadata(Cow::Borrowed(text), style, tag);
     match scalar {
         None => text_value(text),
@@ -541,4 +553,57 @@ pub(crate) fn text_value(text: &str) -> Value {
         return Value::Link(LinkTarget::shared(inner));
     }
     Value::Text(text.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `scalar_value` gave before its shortcut for plain text: saphyr's guess for every
+    /// plain scalar.
+    fn through_saphyr(text: &str) -> Value {
+        match Scalar::parse_from_cow_and_metadata(Cow::Borrowed(text), ScalarStyle::Plain, None) {
+            None => text_value(text),
+            Some(Scalar::Null) => Value::Null,
+            Some(Scalar::Boolean(b)) => Value::Bool(b),
+            Some(Scalar::Integer(i)) => Value::Int(i),
+            Some(Scalar::FloatingPoint(f)) => Value::Float(f.into_inner()),
+            Some(Scalar::String(s)) => text_value(&s),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_scalars_resolve_as_saphyr_resolves_them(
+            text in "[~nNtTfFaeEiIoOulrsx+\\-.0-9 ]{0,7}|[A-Za-z\\[\\]é🎭 ]{0,12}"
+        ) {
+            let fast = scalar_value(&text, ScalarStyle::Plain, None);
+            let slow = through_saphyr(&text);
+            // NaN is not equal to itself: compare floats by their bits.
+            match (&fast, &slow) {
+                (Value::Float(a), Value::Float(b)) => proptest::prop_assert_eq!(a.to_bits(), b.to_bits()),
+                _ => proptest::prop_assert_eq!(fast, slow),
+            }
+        }
+    }
+
+    #[test]
+    fn core_schema_words_are_still_typed() {
+        for (text, want) in [
+            ("~", Value::Null),
+            ("null", Value::Null),
+            ("TRUE", Value::Bool(true)),
+            ("False", Value::Bool(false)),
+            ("-12", Value::Int(-12)),
+            ("+7", Value::Int(7)),
+            ("0x1F", Value::Int(31)),
+            (".5", Value::Float(0.5)),
+        ] {
+            assert_eq!(scalar_value(text, ScalarStyle::Plain, None), want, "{text}");
+        }
+        assert_eq!(
+            scalar_value("To Review", ScalarStyle::Plain, None),
+            Value::Text("To Review".into())
+        );
+    }
 }

@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use attune_engine::query::VaultPages;
 use attune_query::render;
 
 use crate::vault_arg::VaultArg;
@@ -32,7 +31,7 @@ pub enum Format {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dir = args.vault.resolve()?;
     let vault = dir.load(&attune_engine::vault::Silent)?;
-    let pages = VaultPages::new(vault);
+    let pages = crate::vault_arg::query_pages(vault);
     let this = match &args.this {
         Some(name) => {
             Some(crate::note_arg::find(vault, name).with_context(|| format!("--this {name}"))?)

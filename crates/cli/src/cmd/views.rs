@@ -3,7 +3,6 @@
 
 use std::process::ExitCode;
 
-use attune_engine::query::VaultPages;
 use attune_query::{QuerySource, RunOptions, find_query_blocks, run_block};
 use attune_syntax::LineIndex;
 use serde_json::json;
@@ -23,7 +22,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dir = args.vault.resolve()?;
     let vault = dir.load(&attune_engine::vault::Silent)?;
-    let pages = VaultPages::new(vault);
+    let pages = crate::vault_arg::query_pages(vault);
     let options = RunOptions::default();
     let mut reports = Vec::new();
     let mut failed = 0usize;
@@ -38,7 +37,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         let lines = LineIndex::new(text);
         for block in &blocks {
-            let outcome = run_block(block, page, n.path(), &pages, &options);
+            let outcome = run_block(block, page, n.path(), pages, &options);
             let line = lines.line_col(text, block.span.start as usize).line;
             match &outcome.outcome {
                 Ok(out) => reports.push((n.path(), line, Ok(out.result.len()), None)),
