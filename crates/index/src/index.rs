@@ -211,6 +211,12 @@ impl Index {
             .map(|p| p.name_key.as_ref().map_or(0, String::len))
             .sum();
         index.keys.reserve(prepared.len(), name_bytes);
+        let (ids, id_bytes) = prepared
+            .iter()
+            .filter_map(|p| p.fields.id_key.as_ref())
+            .fold((0, 0), |(n, bytes), k| (n + 1, bytes + k.len()));
+        index.ids.reserve(ids, id_bytes);
+        index.by_id.reserve_syms(ids);
         // Notes come in path order, so neighbours mostly share a folder and a class: intern
         // each only when it changes (two hash lookups per note saved).
         let mut folder: Option<(String, Sym)> = None;
@@ -464,11 +470,19 @@ impl Index {
         if let Some(k) = id_key {
             self.by_id.push(k, id);
         }
-        for k in &alias_keys {
-            self.by_alias.entry(k.clone()).or_default().push(id);
-        }
-        for k in &tag_keys {
-            self.by_tag.entry(k.clone()).or_default().push(id);
+        // A key already listed is not copied again (most notes share their tags).
+        for (keys, map) in [
+            (&alias_keys, &mut self.by_alias),
+            (&tag_keys, &mut self.by_tag),
+        ] {
+            for k in keys {
+                match map.get_mut(&**k) {
+                    Some(list) => list.push(id),
+                    None => {
+                        map.insert(k.clone(), vec![id]);
+                    }
+                }
+            }
         }
         let entry = self.entry_mut(id);
         entry.id_key = id_key;
