@@ -14,7 +14,7 @@ pub fn qvalue(v: &QValue) -> Value {
         QValue::Date(_) => json!({ "date": render::display_value(v) }),
         QValue::Duration(_) => json!({ "duration": render::display_value(v) }),
         QValue::Link(l) => {
-            json!({ "link": l.path, "subpath": l.subpath, "display": l.display, "embed": l.embed })
+            json!({ "link": &*l.path, "subpath": l.subpath, "display": l.display, "embed": l.embed })
         }
         QValue::List(items) => Value::Array(items.iter().map(qvalue).collect()),
         QValue::Object(fields) => {

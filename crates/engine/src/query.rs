@@ -3,6 +3,7 @@
 //! `attune check` and `attune show` resolve them (relation class first, then folder).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -83,12 +84,12 @@ impl<'v> VaultPages<'v> {
             // its answers so a query sees the same targets as `attune check`.
             // A note has a handful of links: a list (first answer per text wins) borrowing
             // the index's paths is cheaper than a map of copied paths.
-            let mut resolved: Vec<(&str, &str)> = Vec::new();
+            let mut resolved: Vec<(&str, &Arc<str>)> = Vec::new();
             for (link, target) in note.links() {
                 if let Target::Note(id) = target
                     && let Some(t) = index.note(*id)
                 {
-                    resolved.push((&*link.target.target, t.path()));
+                    resolved.push((&*link.target.target, t.shared_path()));
                 }
             }
             let meta = note.meta();
@@ -98,9 +99,11 @@ impl<'v> VaultPages<'v> {
                 mtime: local_time(meta.mtime),
             };
             let from = note.id();
-            let resolve = |text: &str| -> Option<String> {
+            // Paths are the index's own (shared, not copied: a vault's links name the same
+            // few thousand notes over and over).
+            let resolve = |text: &str| -> Option<Arc<str>> {
                 if let Some((_, p)) = resolved.iter().find(|(t, _)| *t == text) {
-                    return Some((*p).to_owned());
+                    return Some(Arc::clone(p));
                 }
                 let target = LinkTarget {
                     target: text.into(),
@@ -111,7 +114,7 @@ impl<'v> VaultPages<'v> {
                     .resolve(Some(from), &target, None)
                     .note()
                     .and_then(|id| index.note(id))
-                    .map(|n| n.path().to_owned())
+                    .map(|n| Arc::clone(n.shared_path()))
             };
             (
                 from,

@@ -31,6 +31,10 @@ impl<'a> NoteRef<'a> {
     pub fn path(&self) -> &'a str {
         &self.entry.path
     }
+    /// The path as the index holds it, to share instead of copying.
+    pub fn shared_path(&self) -> &'a std::sync::Arc<str> {
+        &self.entry.path
+    }
     /// File name without `.md` (`Shame`).
     pub fn name(&self) -> &'a str {
         name::strip_md(name::file_name(&self.entry.path))

@@ -759,7 +759,7 @@ fn call_values(ctx: &Context<'_>, func: Function, a: &[QValue]) -> EvalResult {
                     l.display.clone().map_or(Null, |d| Text(d.into())),
                 ),
                 ("embed".to_string(), Bool(l.embed)),
-                ("path".to_string(), Text(l.path.clone().into())),
+                ("path".to_string(), Text(l.path.clone())),
                 (
                     "subpath".to_string(),
                     l.subpath.clone().map_or(Null, |d| Text(d.into())),

@@ -62,7 +62,7 @@ impl MemorySource {
                 source
                     .resolve_from_path(Some(path), target)
                     .and_then(|id| source.path_of(id))
-                    .map(str::to_string)
+                    .map(std::sync::Arc::from)
             };
             pages.push(Page::from_note(path, note, *stats, &resolve));
         }

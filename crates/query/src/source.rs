@@ -257,7 +257,7 @@ impl Page {
     pub fn index_fields(&mut self) {
         self.field_hashes =
             FieldHashes::Hashes(self.fields.iter().map(|(k, _)| key_hash(k)).collect());
-        if !matches!(&self.link_value, QValue::Link(l) if l.path == self.path) {
+        if !matches!(&self.link_value, QValue::Link(l) if *l.path == *self.path) {
             self.name_value = QValue::text(file_title(&self.path));
             self.link_value = QValue::link(Link::file(self.path.clone()));
         }
@@ -319,7 +319,7 @@ impl Page {
         path: &str,
         note: &Note,
         stats: FileStats,
-        resolve: &dyn Fn(&str) -> Option<String>,
+        resolve: &dyn Fn(&str) -> Option<std::sync::Arc<str>>,
     ) -> Page {
         let mut page = Page::new(path);
         page.stats = stats;
@@ -395,7 +395,7 @@ impl Page {
         }
         for link in &note.links {
             let target = &link.target;
-            let path = resolve(&target.target).unwrap_or_else(|| target.target.to_string());
+            let path = resolve(&target.target).unwrap_or_else(|| (*target.target).into());
             let (kind, subpath) = match &target.fragment {
                 Some(f) if f.starts_with('^') => (LinkKind::Block, Some(f[1..].to_string())),
                 Some(f) => (LinkKind::Header, Some(f.to_string())),
@@ -720,7 +720,10 @@ fn split_list_field(value: &Value, sep: char) -> Vec<String> {
 
 /// A frontmatter value as Dataview sees it: text that is a whole date, duration or link
 /// becomes one (`2025-07-05` is a date, `2025-07-05 00:46` stays text).
-pub fn convert_value(value: &Value, resolve: &dyn Fn(&str) -> Option<String>) -> QValue {
+pub fn convert_value(
+    value: &Value,
+    resolve: &dyn Fn(&str) -> Option<std::sync::Arc<str>>,
+) -> QValue {
     match value {
         Value::Null => QValue::Null,
         Value::Bool(b) => QValue::Bool(*b),
@@ -750,13 +753,13 @@ pub fn convert_value(value: &Value, resolve: &dyn Fn(&str) -> Option<String>) ->
     }
 }
 
-fn resolve_link_path(link: &mut Link, resolve: &dyn Fn(&str) -> Option<String>) {
+fn resolve_link_path(link: &mut Link, resolve: &dyn Fn(&str) -> Option<std::sync::Arc<str>>) {
     if let Some(path) = resolve(&link.path) {
         link.path = path;
     }
 }
 
-fn convert_text(s: &str, resolve: &dyn Fn(&str) -> Option<String>) -> QValue {
+fn convert_text(s: &str, resolve: &dyn Fn(&str) -> Option<std::sync::Arc<str>>) -> QValue {
     if let Some(d) = parse_date(s) {
         return QValue::Date(d);
     }
@@ -782,7 +785,10 @@ fn convert_text(s: &str, resolve: &dyn Fn(&str) -> Option<String>) -> QValue {
 /// An inline field's text (`key:: value`) as Dataview reads it: empty is null; a date,
 /// duration, `"quoted text"`, `#tag`, link, boolean, number or `null` is that value; a comma
 /// list of such atoms is a list; anything else is text.
-pub fn parse_inline_value(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> QValue {
+pub fn parse_inline_value(
+    text: &str,
+    resolve: &dyn Fn(&str) -> Option<std::sync::Arc<str>>,
+) -> QValue {
     let text = text.trim();
     if text.is_empty() {
         return QValue::Null;
@@ -802,7 +808,7 @@ pub fn parse_inline_value(text: &str, resolve: &dyn Fn(&str) -> Option<String>) 
     QValue::Text(text.to_string().into())
 }
 
-fn inline_atom(s: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<QValue> {
+fn inline_atom(s: &str, resolve: &dyn Fn(&str) -> Option<std::sync::Arc<str>>) -> Option<QValue> {
     if s.is_empty() {
         return None;
     }

@@ -38,7 +38,7 @@ impl LinkKind {
 /// index time (`ME/x/Note.md`), otherwise the text as written (`Note`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Link {
-    pub path: String,
+    pub path: std::sync::Arc<str>,
     pub subpath: Option<String>,
     pub kind: LinkKind,
     pub display: Option<String>,
@@ -47,7 +47,7 @@ pub struct Link {
 
 impl Link {
     /// A link to a whole file.
-    pub fn file(path: impl Into<String>) -> Link {
+    pub fn file(path: impl Into<std::sync::Arc<str>>) -> Link {
         Link {
             path: path.into(),
             subpath: None,

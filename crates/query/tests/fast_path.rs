@@ -341,7 +341,7 @@ fn long_steps_on_several_threads_keep_rows_order_and_warnings() {
     for (row, i) in rows.iter().zip(&expected) {
         match row.as_slice() {
             [QValue::Link(l), QValue::Number(n), QValue::Number(d)] => {
-                assert_eq!(l.path, format!("N/p{i:04}.md"));
+                assert_eq!(*l.path, format!("N/p{i:04}.md"));
                 assert_eq!(*n, (i % 100) as f64);
                 assert_eq!(*d, 2.0 * (i % 100) as f64);
             }

@@ -147,7 +147,7 @@ pub fn value_json(value: &QValue) -> serde_json::Value {
         QValue::Bool(b) => json!(b),
         QValue::Number(n) => json!(n),
         QValue::Text(s) => json!(&**s),
-        QValue::Link(l) => json!({ "link": l.path, "display": l.display_text() }),
+        QValue::Link(l) => json!({ "link": &*l.path, "display": l.display_text() }),
         QValue::List(items) => serde_json::Value::Array(items.iter().map(value_json).collect()),
         QValue::Object(fields) => serde_json::Value::Object(
             fields
