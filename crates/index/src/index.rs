@@ -535,15 +535,7 @@ impl Index {
 
     /// Store freshly resolved links of a note that holds none: targets, keys, backlinks, dependents.
     fn store_links(&mut self, id: NoteId, targets: Vec<Target>, keys: Vec<KeyRef>) {
-        let mut link_keys: Vec<Sym> = keys
-            .into_iter()
-            .map(|k| match k {
-                KeyRef::Known(sym) => sym,
-                KeyRef::New(text) => self.keys.intern(&text),
-            })
-            .collect();
-        link_keys.sort();
-        link_keys.dedup();
+        let link_keys = self.link_syms(keys);
         for &key in &link_keys {
             self.dependents.push(key, id);
         }
@@ -551,6 +543,20 @@ impl Index {
         let entry = self.entry_mut(id);
         entry.targets = targets.into_boxed_slice();
         entry.link_keys = link_keys.into_boxed_slice();
+    }
+
+    /// The distinct symbols of a note's link keys, sorted (new keys interned now).
+    fn link_syms(&mut self, keys: Vec<KeyRef>) -> Vec<Sym> {
+        let mut syms: Vec<Sym> = keys
+            .into_iter()
+            .map(|k| match k {
+                KeyRef::Known(sym) => sym,
+                KeyRef::New(text) => self.keys.intern(&text),
+            })
+            .collect();
+        syms.sort_unstable();
+        syms.dedup();
+        syms
     }
 
     /// [`Index::store_links`] for every note of a fresh build at once (`ids` ascending, none
@@ -561,15 +567,7 @@ impl Index {
     fn store_all_links(&mut self, ids: &[NoteId], resolved: Vec<(Vec<Target>, Vec<KeyRef>)>) {
         let mut dependents: Vec<(Sym, NoteId)> = Vec::new();
         for (&id, (targets, keys)) in ids.iter().zip(resolved) {
-            let mut link_keys: Vec<Sym> = keys
-                .into_iter()
-                .map(|k| match k {
-                    KeyRef::Known(sym) => sym,
-                    KeyRef::New(text) => self.keys.intern(&text),
-                })
-                .collect();
-            link_keys.sort_unstable();
-            link_keys.dedup();
+            let link_keys = self.link_syms(keys);
             dependents.extend(link_keys.iter().map(|&key| (key, id)));
             let entry = self.entry_mut(id);
             entry.targets = targets.into_boxed_slice();
