@@ -513,6 +513,12 @@ fn bench_size(
         detail: "write the vault (parallel)".to_owned(),
         figure: Figure::runs(&[started.elapsed()], Vec::new()),
     }];
+    // The generator's 100,000 new files are still being written back to disk for a while
+    // (18-25 s of writing on a slow hour here); flush them now, so that writeback does not
+    // run under the timed phases.
+    if let Err(e) = Command::new("sync").status() {
+        eprintln!("   (sync not run: {e})");
+    }
 
     // Warm the page cache once for every tool alike.
     read_every_file(vault)?;

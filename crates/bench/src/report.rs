@@ -301,8 +301,8 @@ const HOW_TO_READ: &str = "## How to read this
   `crates/bench`, deterministic by seed, shaped like the owner's vault: same classes and folders, about
   38% empty stubs, the owner's value and link shapes).
 - **cold** means a new process with no attune cache. The OS page cache is warm for every tool alike:
-  the vault is read once, untimed, before the first timed phase (dropping the page cache needs root
-  and is not done).
+  the vault is written to disk (`sync`) and read once, untimed, before the first timed phase
+  (dropping the page cache needs root and is not done).
 - `floor/rg` is `rg --files-with-matches '^---' VAULT` (ripgrep touches every file, in parallel);
   `floor/read` reads every file once, single-threaded, in-process. `floor/rg` and `attune/load` are
   timed alternately (rg, load, rg, load, …), before the Python baseline: the shared machine's speed
