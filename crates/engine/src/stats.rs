@@ -53,13 +53,14 @@ pub fn compute(vault: &Vault) -> Stats {
     for n in vault.indexed_notes() {
         let path = n.path();
         let top = path.split_once('/').map_or(".", |(top, _)| top);
-        // Notes come grouped by folder: look the folder up without a new key each time.
+        // A folder's key is allocated once, when it is first seen, not once per note.
         if !stats.folders.contains_key(top) {
             stats.folders.insert(top.to_owned(), FolderStats::default());
         }
-        let Some(folder) = stats.folders.get_mut(top) else {
-            continue;
-        };
+        let folder = stats
+            .folders
+            .get_mut(top)
+            .expect("the folder was inserted above");
         for f in [&mut *folder, &mut stats.totals] {
             f.notes += 1;
             if n.is_empty_stub() {

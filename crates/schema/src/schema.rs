@@ -119,11 +119,10 @@ pub fn load_schema(input: &SchemaInput<'_>) -> (Schema, Vec<Diagnostic>) {
     let folder = settings.class_files_path.trim_end_matches('/');
     // The folder's files, in path order (only those are sorted: at 100k notes sorting every
     // path was a serial 40 ms of the load).
-    let mut in_folder: Vec<(&str, &str)> = input
-        .files
-        .paths()
-        .into_iter()
-        .filter_map(|path| {
+    let paths = input.files.paths();
+    let mut in_folder: Vec<(&str, &str)> = paths
+        .iter()
+        .filter_map(|&path| {
             let name = path
                 .strip_prefix(folder)
                 .and_then(|p| p.strip_prefix('/'))
@@ -197,7 +196,6 @@ pub fn load_schema(input: &SchemaInput<'_>) -> (Schema, Vec<Diagnostic>) {
     // attune.toml rules, own first, then inherited relations/groups/aliases.
     let mut own_rules: BTreeMap<String, ClassRules> = BTreeMap::new();
     // Group folders look through every path (in any order: `folder_groups` sorts its result).
-    let paths = input.files.paths();
     for rules in config.classes {
         let found = schema.lookup(&rules.class).map(|c| c.name().to_string());
         match found {
