@@ -72,9 +72,14 @@ where
             path: root.to_path_buf(),
         });
     }
-    let (entries, other_files, mut errors) = walk(root, options);
+    let Walked {
+        notes: entries,
+        others: other_files,
+        mut errors,
+        folders,
+    } = walk(root, options);
     on_walked(entries.len());
-    let folders = Folders::open(root, &entries);
+    let folders = Folders::open(root, &folders);
     // Unreadable files are rare: they go aside, and the results are compacted in place
     // (no second vector of every note alongside the first).
     let unreadable = Mutex::new(Vec::new());
@@ -110,6 +115,8 @@ where
 struct Found {
     path: VaultPath,
     excluded: bool,
+    /// Its folder: an index into the walk's list of folders holding notes.
+    folder: u32,
 }
 
 /// Folders [`Folders`] keeps open at once during a read.
@@ -121,56 +128,51 @@ const MAX_OPEN_FOLDERS: usize = 128;
 /// to opening files by full path). A folder that cannot be opened this way (or a platform
 /// without `openat`) falls back to opening its files by path.
 struct Folders {
+    /// By the walk's folder index; `None` for a folder whose files are opened by path.
     #[cfg(unix)]
-    open: std::collections::HashMap<String, std::os::fd::OwnedFd>,
+    open: Vec<Option<std::os::fd::OwnedFd>>,
 }
 
 impl Folders {
-    /// Open the [`MAX_OPEN_FOLDERS`] folders holding the most files (the others' files are
+    /// Open the [`MAX_OPEN_FOLDERS`] folders holding the most notes (the others' files are
     /// opened by path: a vault of thousands of folders must not run out of file handles).
+    /// `folders` are the walk's (relative path, notes in it), by folder index.
     #[cfg(unix)]
-    fn open(root: &Path, found: &[Found]) -> Folders {
-        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-        for f in found {
-            *counts.entry(parent(&f.path.on_disk)).or_default() += 1;
-        }
-        let mut busiest: Vec<(&str, usize)> = counts.into_iter().collect();
-        busiest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    fn open(root: &Path, folders: &[(String, usize)]) -> Folders {
+        let mut busiest: Vec<usize> = (0..folders.len()).collect();
+        busiest.sort_by(|&a, &b| (folders[b].1, &folders[a].0).cmp(&(folders[a].1, &folders[b].0)));
         busiest.truncate(MAX_OPEN_FOLDERS);
         let flags = rustix::fs::OFlags::RDONLY
             | rustix::fs::OFlags::DIRECTORY
             | rustix::fs::OFlags::CLOEXEC;
-        let open = busiest
-            .into_iter()
-            .filter_map(|(folder, _)| {
-                let fd = rustix::fs::open(root.join(folder), flags, rustix::fs::Mode::empty());
-                Some((folder.to_owned(), fd.ok()?))
-            })
-            .collect();
+        let mut open: Vec<Option<std::os::fd::OwnedFd>> = Vec::new();
+        open.resize_with(folders.len(), || None);
+        for i in busiest {
+            open[i] =
+                rustix::fs::open(root.join(&folders[i].0), flags, rustix::fs::Mode::empty()).ok();
+        }
         Folders { open }
     }
 
     #[cfg(not(unix))]
-    fn open(_root: &Path, _found: &[Found]) -> Folders {
+    fn open(_root: &Path, _folders: &[(String, usize)]) -> Folders {
         Folders {}
     }
 
-    /// Open the vault file at `rel` (`/`-separated, relative to `root`) for reading.
-    fn file(&self, root: &Path, rel: &str) -> std::io::Result<std::fs::File> {
+    /// Open the vault file at `rel` (`/`-separated, relative to `root`), in folder number
+    /// `folder` of the walk, for reading.
+    fn file(&self, root: &Path, rel: &str, folder: u32) -> std::io::Result<std::fs::File> {
         #[cfg(unix)]
-        if let Some(dir) = self.open.get(parent(rel)) {
+        if let Some(Some(dir)) = self.open.get(folder as usize) {
             let name = rel.rsplit('/').next().unwrap_or(rel);
             let flags = rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC;
             let fd = rustix::fs::openat(dir, name, flags, rustix::fs::Mode::empty())?;
             return Ok(std::fs::File::from(fd));
         }
+        #[cfg(not(unix))]
+        let _ = folder;
         std::fs::File::open(root.join(rel))
     }
-}
-
-/// The folder part of a `/`-separated relative path (`""` at the root).
-fn parent(rel: &str) -> &str {
-    rel.rfind('/').map_or("", |i| &rel[..i])
 }
 
 /// Open a found file once: its size and times from the handle, then its bytes into a buffer
@@ -181,9 +183,13 @@ fn read_found(
     found: Found,
 ) -> Result<(FileMeta, Vec<u8>), StoreError> {
     use std::io::Read;
-    let Found { path, excluded } = found;
+    let Found {
+        path,
+        excluded,
+        folder,
+    } = found;
     let io = |e| StoreError::io(root.join(&*path.on_disk), e);
-    let file = folders.file(root, &path.on_disk).map_err(io)?;
+    let file = folders.file(root, &path.on_disk, folder).map_err(io)?;
     let md = file.metadata().map_err(io)?;
     // One byte more than the size, so a file that grew since is read to its end without
     // doubling the buffer. Read through `take`: `File::read_to_end` would ask the file
@@ -201,7 +207,15 @@ fn read_found(
     Ok((meta, bytes))
 }
 
-type Walked = (Vec<Found>, Vec<VaultPath>, Vec<StoreError>);
+/// What the walk found.
+#[derive(Default)]
+struct Walked {
+    notes: Vec<Found>,
+    others: Vec<VaultPath>,
+    errors: Vec<StoreError>,
+    /// The folders holding notes (relative path, how many), by the notes' folder index.
+    folders: Vec<(String, usize)>,
+}
 
 /// List every file under `root`: Markdown notes (with whether they are excluded), other
 /// files, and the folders that could not be read. Folders are read in parallel on the rayon
@@ -211,12 +225,14 @@ type Walked = (Vec<Found>, Vec<VaultPath>, Vec<StoreError>);
 /// skipped, as Obsidian does; symbolic links are not followed; names that are not UTF-8
 /// are skipped.
 fn walk(root: &Path, options: &ScanOptions) -> Walked {
-    let found = Mutex::new((Vec::new(), Vec::new(), Vec::new()));
+    let found = Mutex::new(Walked::default());
     rayon::scope(|scope| walk_folder(scope, root, String::new(), options, &found));
-    let (mut notes, mut others, errors) = found.into_inner().unwrap_or_else(|p| p.into_inner());
-    notes.par_sort_unstable_by(|a: &Found, b| a.path.on_disk.cmp(&b.path.on_disk));
-    others.par_sort_unstable();
-    (notes, others, errors)
+    let mut walked = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    walked
+        .notes
+        .par_sort_unstable_by(|a: &Found, b| a.path.on_disk.cmp(&b.path.on_disk));
+    walked.others.par_sort_unstable();
+    walked
 }
 
 /// Read the folder at `rel` (`""` for the root) and hand each sub-folder to the pool.
@@ -235,7 +251,7 @@ fn walk_folder<'s>(
     let listing = match std::fs::read_dir(&dir) {
         Ok(listing) => listing,
         Err(e) => {
-            lock(found).2.push(StoreError::io(dir, e));
+            lock(found).errors.push(StoreError::io(dir, e));
             return;
         }
     };
@@ -244,7 +260,7 @@ fn walk_folder<'s>(
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                lock(found).2.push(StoreError::io(&dir, e));
+                lock(found).errors.push(StoreError::io(&dir, e));
                 continue;
             }
         };
@@ -280,6 +296,8 @@ fn walk_folder<'s>(
             notes.push(Found {
                 excluded: is_excluded(&path, options),
                 path: VaultPath::new(path),
+                // Set below, once the folder has its number.
+                folder: 0,
             });
         } else {
             others.push(VaultPath::new(path));
@@ -287,8 +305,15 @@ fn walk_folder<'s>(
     }
     if !notes.is_empty() || !others.is_empty() {
         let mut found = lock(found);
-        found.0.append(&mut notes);
-        found.1.append(&mut others);
+        if !notes.is_empty() {
+            let folder = u32::try_from(found.folders.len()).unwrap_or(u32::MAX);
+            for note in &mut notes {
+                note.folder = folder;
+            }
+            found.folders.push((rel, notes.len()));
+        }
+        found.notes.append(&mut notes);
+        found.others.append(&mut others);
     }
 }
 
@@ -404,8 +429,23 @@ mod tests {
             excluded_folders: vec!["Meta".into()],
             ..ScanOptions::default()
         };
-        let (notes, others, errors) = walk(root, &options);
+        let Walked {
+            notes,
+            others,
+            errors,
+            folders,
+        } = walk(root, &options);
         assert!(errors.is_empty(), "{errors:?}");
+        // Each note knows its folder, and each folder how many notes it holds.
+        for note in &notes {
+            let (folder, _) = &folders[note.folder as usize];
+            let parent = note.path.on_disk.rsplit_once('/').map_or("", |(f, _)| f);
+            assert_eq!(folder, parent, "{}", note.path.on_disk);
+        }
+        let mut counts: Vec<(&str, usize)> =
+            folders.iter().map(|(f, n)| (f.as_str(), *n)).collect();
+        counts.sort();
+        assert_eq!(counts, [("", 2), ("A", 1), ("A/B", 1), ("Meta", 1)]);
         let notes: Vec<(&str, bool)> = notes
             .iter()
             .map(|f| (&*f.path.on_disk, f.excluded))
@@ -461,11 +501,19 @@ mod tests {
             .map(|(meta, text)| (meta.path.on_disk.to_string(), text))
             .collect();
         assert_eq!(got, expected);
-        let folders = Folders::open(dir.path(), &walk(dir.path(), &ScanOptions::default()).0);
+        let walked = walk(dir.path(), &ScanOptions::default());
+        let folders = Folders::open(dir.path(), &walked.folders);
         #[cfg(unix)]
         {
-            assert_eq!(folders.open.len(), MAX_OPEN_FOLDERS);
-            assert!(folders.open.contains_key("F 000 é"));
+            let open: Vec<&str> = walked
+                .folders
+                .iter()
+                .zip(&folders.open)
+                .filter(|(_, fd)| fd.is_some())
+                .map(|((f, _), _)| f.as_str())
+                .collect();
+            assert_eq!(open.len(), MAX_OPEN_FOLDERS);
+            assert!(open.contains(&"F 000 é"));
         }
         let _ = folders;
     }
