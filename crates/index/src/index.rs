@@ -145,12 +145,26 @@ enum KeyRef {
 #[derive(Clone, Copy)]
 struct Source<'a> {
     id: Option<NoteId>,
-    /// The folder as written (for `./` and `../` links).
-    folder: &'a str,
-    /// The folder's key (for attachments) and its symbol (for notes).
-    folder_key: &'a str,
+    /// The note's path as written and its key: their folders are asked for only by the
+    /// rare links that need them (`./x`, attachments), so the common bare-name link does
+    /// not read the path at all (a cache miss per note at 100k notes).
+    path: &'a str,
+    path_key: &'a str,
+    /// The folder's symbol (for notes).
     folder_sym: Option<Sym>,
     class: Option<Sym>,
+}
+
+impl Source<'_> {
+    /// The folder as written (for `./` and `../` links).
+    fn folder(&self) -> &str {
+        name::folder(self.path)
+    }
+
+    /// The folder's key (for attachments).
+    fn folder_key(&self) -> &str {
+        name::folder(self.path_key)
+    }
 }
 
 impl Index {
@@ -195,14 +209,20 @@ impl Index {
     }
 
     /// Build the index of a whole vault: its notes, the paths of its other files (for links to
-    /// images and PDFs) and the class facts. A path given twice keeps the last note.
+    /// images and PDFs) and the class facts. A path given twice keeps the last note (in the
+    /// place of the first).
+    ///
+    /// Only what link resolution needs is registered one note at a time (entries, names,
+    /// folders, classes); the path maps and the `id`/alias/tag maps are built on one thread
+    /// while the others resolve links (at 100k notes the one-note-at-a-time registration of
+    /// everything was the load's longest serial step).
     pub fn build(notes: Vec<NoteInput>, files: Vec<String>, facts: ClassFacts) -> Index {
+        let notes = last_of_each_path(notes);
         let mut index = Index::new(facts);
         index.entries.reserve(notes.len());
         for path in files {
             index.add_file(&path);
         }
-        index.by_path.reserve(notes.len());
         index.by_name.reserve_syms(notes.len());
         let prepared: Vec<Prepared> = notes.into_par_iter().map(Prepared::new).collect();
         // Nearly every note brings a name of its own.
@@ -211,21 +231,12 @@ impl Index {
             .map(|p| p.name_key.as_ref().map_or(0, String::len))
             .sum();
         index.keys.reserve(prepared.len(), name_bytes);
-        let (ids, id_bytes) = prepared
-            .iter()
-            .filter_map(|p| p.fields.id_key.as_ref())
-            .fold((0, 0), |(n, bytes), k| (n + 1, bytes + k.len()));
-        index.ids.reserve(ids, id_bytes);
-        index.by_id.reserve_syms(ids);
         // Notes come in path order, so neighbours mostly share a folder and a class: intern
         // each only when it changes (two hash lookups per note saved).
         let mut folder: Option<(String, Sym)> = None;
         let mut class: Option<(String, Sym)> = None;
+        let mut fields = Vec::with_capacity(prepared.len());
         for p in prepared {
-            if let Some(&old) = index.by_path.get(&*p.input.path) {
-                index.unregister(old);
-                index.release(old);
-            }
             let folder_sym = match &folder {
                 Some((key, sym)) if *key == p.folder_key => *sym,
                 _ => {
@@ -242,19 +253,34 @@ impl Index {
                     sym
                 }
             });
-            index.register_prepared(p, folder_sym, class_sym, Sorted::Later);
+            let (id, note_fields) = index.add_entry(p, folder_sym, class_sym);
+            fields.push((id, note_fields));
         }
-        // One bulk build of the path-ordered map (the notes come in path order already)
-        // instead of a hundred thousand inserts, each comparing long shared path prefixes.
-        index.sorted = index
-            .entries
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| Some((e.as_ref()?.path.clone(), NoteId(i as u32))))
-            .collect();
         let ids: Vec<NoteId> = index.ids().collect();
-        let resolved: Vec<(Vec<Target>, Vec<KeyRef>)> =
-            ids.par_iter().map(|&id| index.resolve_note(id)).collect();
+        let ((paths, maps), resolved): (_, Vec<(Vec<Target>, Vec<KeyRef>)>) = rayon::join(
+            || {
+                let entries = &index.entries;
+                rayon::join(|| path_maps(entries), || FieldMaps::build(fields))
+            },
+            || ids.par_iter().map(|&id| index.resolve_note(id)).collect(),
+        );
+        (index.by_path, index.sorted) = paths;
+        let (maps, per_note) = maps;
+        FieldMaps {
+            ids: index.ids,
+            by_id: index.by_id,
+            by_alias: index.by_alias,
+            by_tag: index.by_tag,
+        } = maps;
+        index.entries.par_iter_mut().zip(per_note).for_each(
+            |(entry, (id_key, alias_keys, tag_keys))| {
+                if let Some(entry) = entry {
+                    entry.id_key = id_key;
+                    entry.alias_keys = alias_keys;
+                    entry.tag_keys = tag_keys;
+                }
+            },
+        );
         index.store_all_links(&ids, resolved);
         index
     }
@@ -377,17 +403,27 @@ impl Index {
             .class
             .as_deref()
             .map(|c| self.classes.intern(c));
-        self.register_prepared(prepared, folder, class, Sorted::Now)
+        self.register_prepared(prepared, folder, class)
     }
 
     /// Register a prepared note whose folder and class the caller has interned.
-    fn register_prepared(
+    fn register_prepared(&mut self, prepared: Prepared, folder: Sym, class: Option<Sym>) -> NoteId {
+        let path = prepared.input.path.clone();
+        let (id, fields) = self.add_entry(prepared, folder, class);
+        self.sorted.insert(path.clone(), id);
+        self.by_path.insert(path, id);
+        self.index_fields_with(id, fields);
+        id
+    }
+
+    /// Add a prepared note's entry and name (what link resolution needs); its path and
+    /// content keys are the caller's to index, with the [`Fields`] handed back.
+    fn add_entry(
         &mut self,
         prepared: Prepared,
         folder: Sym,
         class: Option<Sym>,
-        sorted: Sorted,
-    ) -> NoteId {
+    ) -> (NoteId, Fields) {
         let Prepared {
             input,
             path_key,
@@ -396,11 +432,10 @@ impl Index {
             fields,
         } = prepared;
         let name = name_key.map(|k| self.keys.intern(&k));
-        let path = input.path;
         let entry = Entry {
             folder,
             path_key,
-            path: path.clone(),
+            path: input.path,
             name,
             note: input.note,
             meta: input.meta,
@@ -428,12 +463,7 @@ impl Index {
             (Some(name), true) => self.excluded_by_name.entry(name).or_default().push(id),
             (None, _) => {}
         }
-        if sorted == Sorted::Now {
-            self.sorted.insert(path.clone(), id);
-        }
-        self.by_path.insert(path, id);
-        self.index_fields_with(id, fields);
-        id
+        (id, fields)
     }
 
     fn unregister(&mut self, id: NoteId) {
@@ -461,33 +491,17 @@ impl Index {
     }
 
     fn index_fields_with(&mut self, id: NoteId, fields: Fields) {
-        let Fields {
-            id_key,
-            alias_keys,
-            tag_keys,
-        } = fields;
-        let id_key = id_key.map(|k| self.ids.intern(&k));
-        if let Some(k) = id_key {
-            self.by_id.push(k, id);
+        let (id_key, alias_keys, tag_keys) = FieldMapsMut {
+            ids: &mut self.ids,
+            by_id: &mut self.by_id,
+            by_alias: &mut self.by_alias,
+            by_tag: &mut self.by_tag,
         }
-        // A key already listed is not copied again (most notes share their tags).
-        for (keys, map) in [
-            (&alias_keys, &mut self.by_alias),
-            (&tag_keys, &mut self.by_tag),
-        ] {
-            for k in keys {
-                match map.get_mut(&**k) {
-                    Some(list) => list.push(id),
-                    None => {
-                        map.insert(k.clone(), vec![id]);
-                    }
-                }
-            }
-        }
+        .add(id, fields);
         let entry = self.entry_mut(id);
         entry.id_key = id_key;
-        entry.alias_keys = alias_keys.into_boxed_slice();
-        entry.tag_keys = tag_keys.into_boxed_slice();
+        entry.alias_keys = alias_keys;
+        entry.tag_keys = tag_keys;
     }
 
     fn unindex_fields(&mut self, id: NoteId) {
@@ -639,12 +653,10 @@ impl Index {
 
     fn resolve_note(&self, id: NoteId) -> (Vec<Target>, Vec<KeyRef>) {
         let entry = self.entry(id);
-        let folder = name::folder(&entry.path);
-        let folder_key = name::folder(&entry.path_key);
         let source = Source {
             id: Some(id),
-            folder,
-            folder_key,
+            path: &entry.path,
+            path_key: &entry.path_key,
             folder_sym: Some(entry.folder),
             class: entry.class,
         };
@@ -674,8 +686,8 @@ impl Index {
             Some(e) => {
                 let source = Source {
                     id: from,
-                    folder: name::folder(&e.path),
-                    folder_key: name::folder(&e.path_key),
+                    path: &e.path,
+                    path_key: &e.path_key,
                     folder_sym: Some(e.folder),
                     class: e.class,
                 };
@@ -684,8 +696,8 @@ impl Index {
             None => {
                 let source = Source {
                     id: None,
-                    folder: "",
-                    folder_key: "",
+                    path: "",
+                    path_key: "",
                     folder_sym: self.folders.get(""),
                     class: None,
                 };
@@ -720,7 +732,7 @@ impl Index {
         let anchored: Option<String> = if let Some(rest) = raw.strip_prefix('/') {
             Some(rest.to_owned())
         } else if raw.starts_with("./") || raw.starts_with("../") {
-            join_relative(from.folder, raw)
+            join_relative(from.folder(), raw)
         } else {
             None
         };
@@ -771,7 +783,7 @@ impl Index {
                     sym,
                     path_key.as_deref(),
                     anchored.is_some(),
-                    from.folder_key,
+                    from.folder_key(),
                 ),
                 key,
             ),
@@ -982,14 +994,6 @@ struct Prepared {
     fields: Fields,
 }
 
-/// Whether [`Index::register_prepared`] adds the note to the path-ordered map itself, or the
-/// caller rebuilds that map once it has registered every note.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Sorted {
-    Now,
-    Later,
-}
-
 impl Prepared {
     fn new(input: NoteInput) -> Prepared {
         let path_key: Box<str> = name::key(name::strip_md(&input.path)).into();
@@ -1004,6 +1008,122 @@ impl Prepared {
             name_key,
             fields,
         }
+    }
+}
+
+/// `notes` with each path once: a path given again replaces the earlier note in its place
+/// (what registering them one by one does). A scan's notes come in strict path order, which
+/// says at once that no path repeats.
+fn last_of_each_path(notes: Vec<NoteInput>) -> Vec<NoteInput> {
+    if notes.windows(2).all(|w| w[0].path < w[1].path) {
+        return notes;
+    }
+    let mut first_at: FxHashMap<Arc<str>, usize> = FxHashMap::default();
+    let mut kept: Vec<Option<NoteInput>> = Vec::with_capacity(notes.len());
+    for note in notes {
+        match first_at.get(&note.path) {
+            Some(&at) => kept[at] = Some(note),
+            None => {
+                first_at.insert(note.path.clone(), kept.len());
+                kept.push(Some(note));
+            }
+        }
+    }
+    kept.into_iter().flatten().collect()
+}
+
+/// The by-path map and the path-ordered map of a fresh build's entries. The ordered map is
+/// built in one go (the entries come in path order already) instead of a hundred thousand
+/// inserts, each comparing long shared path prefixes.
+#[allow(clippy::type_complexity)]
+fn path_maps(
+    entries: &[Option<Entry>],
+) -> (FxHashMap<Arc<str>, NoteId>, BTreeMap<Arc<str>, NoteId>) {
+    let live = || {
+        entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((e.as_ref()?.path.clone(), NoteId(i as u32))))
+    };
+    let mut by_path = FxHashMap::default();
+    by_path.reserve(entries.len());
+    by_path.extend(live());
+    (by_path, live().collect())
+}
+
+/// A note's interned `id` and its alias and tag keys, as its entry keeps them.
+type NoteFieldKeys = (Option<Sym>, Box<[Box<str>]>, Box<[Box<str>]>);
+
+/// The maps of notes by `id`, alias and tag, owned (a fresh build fills them on a thread of
+/// their own).
+#[derive(Default)]
+struct FieldMaps {
+    ids: Interner,
+    by_id: SymLists<NoteId>,
+    by_alias: FxHashMap<Box<str>, Vec<NoteId>>,
+    by_tag: FxHashMap<Box<str>, Vec<NoteId>>,
+}
+
+impl FieldMaps {
+    /// The maps of these notes, and each note's keys in the order given.
+    fn build(fields: Vec<(NoteId, Fields)>) -> (FieldMaps, Vec<NoteFieldKeys>) {
+        let mut maps = FieldMaps::default();
+        let (ids, id_bytes) = fields
+            .iter()
+            .filter_map(|(_, f)| f.id_key.as_ref())
+            .fold((0, 0), |(n, bytes), k| (n + 1, bytes + k.len()));
+        maps.ids.reserve(ids, id_bytes);
+        maps.by_id.reserve_syms(ids);
+        let mut view = FieldMapsMut {
+            ids: &mut maps.ids,
+            by_id: &mut maps.by_id,
+            by_alias: &mut maps.by_alias,
+            by_tag: &mut maps.by_tag,
+        };
+        let keys = fields.into_iter().map(|(id, f)| view.add(id, f)).collect();
+        (maps, keys)
+    }
+}
+
+/// The `id`, alias and tag maps, borrowed from an index or a [`FieldMaps`].
+struct FieldMapsMut<'a> {
+    ids: &'a mut Interner,
+    by_id: &'a mut SymLists<NoteId>,
+    by_alias: &'a mut FxHashMap<Box<str>, Vec<NoteId>>,
+    by_tag: &'a mut FxHashMap<Box<str>, Vec<NoteId>>,
+}
+
+impl FieldMapsMut<'_> {
+    /// List note `id` under its `id`, aliases and tags; gives the keys its entry keeps.
+    fn add(&mut self, id: NoteId, fields: Fields) -> NoteFieldKeys {
+        let Fields {
+            id_key,
+            alias_keys,
+            tag_keys,
+        } = fields;
+        let id_key = id_key.map(|k| self.ids.intern(&k));
+        if let Some(k) = id_key {
+            self.by_id.push(k, id);
+        }
+        // A key already listed is not copied again (most notes share their tags).
+        for (keys, map) in [
+            (&alias_keys, &mut *self.by_alias),
+            (&tag_keys, &mut *self.by_tag),
+        ] {
+            for k in keys {
+                match map.get_mut(&**k) {
+                    Some(list) => list.push(id),
+                    None => {
+                        map.insert(k.clone(), vec![id]);
+                    }
+                }
+            }
+        }
+        (
+            id_key,
+            alias_keys.into_boxed_slice(),
+            tag_keys.into_boxed_slice(),
+        )
     }
 }
 

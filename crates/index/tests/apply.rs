@@ -178,4 +178,21 @@ proptest! {
             prop_assert_eq!(snapshot(&index), snapshot(&fresh(&model, &files)));
         }
     }
+
+    /// A build takes its notes in any order, a path given again replacing the earlier note:
+    /// it answers as a build of the last writes in path order (what a scan gives).
+    #[test]
+    fn a_build_of_repeated_paths_in_any_order_keeps_the_last(
+        writes in prop::collection::vec((0..FOLDERS.len(), 0..NAMES.len(), content()), 1..24),
+    ) {
+        let mut model: BTreeMap<String, Content> = BTreeMap::new();
+        let mut inputs = Vec::new();
+        for (f, n, c) in writes {
+            let p = path(f, n);
+            inputs.push(input(&p, &c));
+            model.insert(p, c);
+        }
+        let built = Index::build(inputs, Vec::new(), facts());
+        prop_assert_eq!(snapshot(&built), snapshot(&fresh(&model, &[])));
+    }
 }
