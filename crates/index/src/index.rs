@@ -223,7 +223,6 @@ impl Index {
         for path in files {
             index.add_file(&path);
         }
-        index.by_name.reserve_syms(notes.len());
         let prepared: Vec<Prepared> = notes.into_par_iter().map(Prepared::new).collect();
         // Nearly every note brings a name of its own.
         let name_bytes = prepared
@@ -236,6 +235,7 @@ impl Index {
         let mut folder: Option<(String, Sym)> = None;
         let mut class: Option<(String, Sym)> = None;
         let mut fields = Vec::with_capacity(prepared.len());
+        let mut names = Vec::with_capacity(prepared.len());
         for p in prepared {
             let folder_sym = match &folder {
                 Some((key, sym)) if *key == p.folder_key => *sym,
@@ -253,9 +253,15 @@ impl Index {
                     sym
                 }
             });
-            let (id, note_fields) = index.add_entry(p, folder_sym, class_sym);
+            let (id, name, note_fields) = index.add_entry(p, folder_sym, class_sym);
+            if let Some(name) = name {
+                names.push((name, id));
+            }
             fields.push((id, note_fields));
         }
+        // Each name's list filled once at its size (nearly every name has one note).
+        names.par_sort_unstable();
+        index.by_name.extend_sorted(names);
         let ids: Vec<NoteId> = index.ids().collect();
         let ((paths, maps), resolved): (_, Vec<(Vec<Target>, Vec<KeyRef>)>) = rayon::join(
             || {
@@ -409,21 +415,25 @@ impl Index {
     /// Register a prepared note whose folder and class the caller has interned.
     fn register_prepared(&mut self, prepared: Prepared, folder: Sym, class: Option<Sym>) -> NoteId {
         let path = prepared.input.path.clone();
-        let (id, fields) = self.add_entry(prepared, folder, class);
+        let (id, name, fields) = self.add_entry(prepared, folder, class);
+        if let Some(name) = name {
+            self.by_name.push(name, id);
+        }
         self.sorted.insert(path.clone(), id);
         self.by_path.insert(path, id);
         self.index_fields_with(id, fields);
         id
     }
 
-    /// Add a prepared note's entry and name (what link resolution needs); its path and
-    /// content keys are the caller's to index, with the [`Fields`] handed back.
+    /// Add a prepared note's entry (what link resolution needs). Its name as a link target
+    /// (`None` when it has none or is excluded), path and content keys are the caller's to
+    /// index, with the [`Fields`] handed back.
     fn add_entry(
         &mut self,
         prepared: Prepared,
         folder: Sym,
         class: Option<Sym>,
-    ) -> (NoteId, Fields) {
+    ) -> (NoteId, Option<Sym>, Fields) {
         let Prepared {
             input,
             path_key,
@@ -459,11 +469,13 @@ impl Index {
             }
         };
         match (name, input.excluded) {
-            (Some(name), false) => self.by_name.push(name, id),
-            (Some(name), true) => self.excluded_by_name.entry(name).or_default().push(id),
-            (None, _) => {}
+            (Some(name), false) => (id, Some(name), fields),
+            (Some(name), true) => {
+                self.excluded_by_name.entry(name).or_default().push(id);
+                (id, None, fields)
+            }
+            (None, _) => (id, None, fields),
         }
-        (id, fields)
     }
 
     fn unregister(&mut self, id: NoteId) {

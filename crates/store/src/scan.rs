@@ -182,7 +182,6 @@ fn read_found(
     folders: &Folders,
     found: Found,
 ) -> Result<(FileMeta, Vec<u8>), StoreError> {
-    use std::io::Read;
     let Found {
         path,
         excluded,
@@ -191,12 +190,7 @@ fn read_found(
     let io = |e| StoreError::io(root.join(&*path.on_disk), e);
     let file = folders.file(root, &path.on_disk, folder).map_err(io)?;
     let md = file.metadata().map_err(io)?;
-    // One byte more than the size, so a file that grew since is read to its end without
-    // doubling the buffer. Read through `take`: `File::read_to_end` would ask the file
-    // system for the size again (a `statx` and an `lseek` per file) to size a buffer that
-    // is already sized.
-    let mut bytes = Vec::with_capacity(md.len() as usize + 1);
-    file.take(u64::MAX).read_to_end(&mut bytes).map_err(io)?;
+    let bytes = read_all(file, md.len()).map_err(io)?;
     let meta = FileMeta {
         size: md.len(),
         mtime_ms: millis(md.modified().ok()),
@@ -205,6 +199,38 @@ fn read_found(
         excluded,
     };
     Ok((meta, bytes))
+}
+
+/// Every byte of `file`, whose metadata gave `size`. The buffer has one byte more than the
+/// size, so a file that grew since is read to its end without doubling it. The rest is read
+/// through `take`: `File::read_to_end` would ask the file system for the size again (a
+/// `statx` and an `lseek` per file) to size a buffer that is already sized.
+fn read_all(file: std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    if !read_whole_at_once(&file, size, &mut bytes) {
+        file.take(u64::MAX).read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
+}
+
+/// One `read` of up to `size + 1` bytes into `bytes` (empty, with room for that many).
+/// `true` when it gave exactly `size` bytes: the whole file as its metadata described it (a
+/// file that grew would have given the extra byte), so the second `read` that only says
+/// "end of file" is skipped (a syscall per note; rg makes it too). Anything else (a short
+/// read, a grown file, an error) leaves what was read in `bytes` for the caller to read on
+/// from, and the error, if any, to come again there.
+#[cfg(unix)]
+fn read_whole_at_once(file: &std::fs::File, size: u64, bytes: &mut Vec<u8>) -> bool {
+    let Ok(size) = usize::try_from(size) else {
+        return false;
+    };
+    matches!(rustix::io::read(file, rustix::buffer::spare_capacity(bytes)), Ok(n) if n == size)
+}
+
+#[cfg(not(unix))]
+fn read_whole_at_once(_file: &std::fs::File, _size: u64, _bytes: &mut Vec<u8>) -> bool {
+    false
 }
 
 /// What the walk found.
@@ -462,6 +488,29 @@ mod tests {
         );
         let others: Vec<&str> = others.iter().map(|p| &*p.on_disk).collect();
         assert_eq!(others, ["A/B/pic.png", "C/d.canvas"]);
+    }
+
+    /// A file read with a size its metadata no longer has (it grew or shrank since) is
+    /// still read whole; with the right size, in one `read`.
+    #[test]
+    fn reads_a_file_whole_whatever_size_it_was_said_to_have() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("n.md");
+        let text = "---\nstatus: To Review\n---\nbody é\n".repeat(300);
+        std::fs::write(&path, &text).expect("write");
+        let len = text.len() as u64;
+        for said in [len, 0, 1, len - 1, len + 1, len * 3] {
+            let file = std::fs::File::open(&path).expect("open");
+            let bytes = read_all(file, said).expect("read");
+            assert_eq!(bytes, text.as_bytes(), "said {said} of {len}");
+        }
+        #[cfg(unix)]
+        {
+            let file = std::fs::File::open(&path).expect("open");
+            let mut bytes = Vec::with_capacity(text.len() + 1);
+            assert!(read_whole_at_once(&file, len, &mut bytes));
+            assert_eq!(bytes, text.as_bytes());
+        }
     }
 
     /// Files are opened in their open folder, or by path past `MAX_OPEN_FOLDERS` folders:
