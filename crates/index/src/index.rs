@@ -212,10 +212,10 @@ impl Index {
     /// images and PDFs) and the class facts. A path given twice keeps the last note (in the
     /// place of the first).
     ///
-    /// Only what link resolution needs is registered one note at a time (entries, names,
-    /// folders, classes); the path maps and the `id`/alias/tag maps are built on one thread
-    /// while the others resolve links (at 100k notes the one-note-at-a-time registration of
-    /// everything was the load's longest serial step).
+    /// Only the symbols link resolution needs (folder, class, name) are interned one note at
+    /// a time; the entries are made in parallel, and the path maps and the `id`/alias/tag
+    /// maps are built on one thread while the others resolve links (at 100k notes the
+    /// one-note-at-a-time registration of everything was the load's longest serial step).
     pub fn build(notes: Vec<NoteInput>, files: Vec<String>, facts: ClassFacts) -> Index {
         let notes = last_of_each_path(notes);
         let mut index = Index::new(facts);
@@ -255,10 +255,8 @@ impl Index {
             });
             let name = p.name_key.as_deref().map(|k| index.keys.intern(k));
             let id = NoteId(i as u32);
-            match (name, p.input.excluded) {
-                (Some(name), false) => names.push((name, id)),
-                (Some(name), true) => index.excluded_by_name.entry(name).or_default().push(id),
-                (None, _) => {}
+            if let Some(target) = index.target_name(name, p.input.excluded, id) {
+                names.push((target, id));
             }
             syms.push((folder_sym, class_sym, name));
         }
@@ -461,14 +459,18 @@ impl Index {
                 NoteId(self.entries.len() as u32 - 1)
             }
         };
-        match (name, excluded) {
-            (Some(name), false) => (id, Some(name), fields),
-            (Some(name), true) => {
-                self.excluded_by_name.entry(name).or_default().push(id);
-                (id, None, fields)
-            }
-            (None, _) => (id, None, fields),
+        (id, self.target_name(name, excluded, id), fields)
+    }
+
+    /// Note `id`'s name as a link target, for the caller to list in `by_name`; the name of
+    /// an excluded note is listed apart here (found by path, never a link target).
+    fn target_name(&mut self, name: Option<Sym>, excluded: bool, id: NoteId) -> Option<Sym> {
+        let name = name?;
+        if excluded {
+            self.excluded_by_name.entry(name).or_default().push(id);
+            return None;
         }
+        Some(name)
     }
 
     fn unregister(&mut self, id: NoteId) {
