@@ -26,15 +26,14 @@ pub(crate) fn parse(source: &str, yaml: Span) -> Option<ParsedYaml> {
     if !plain_characters(text) {
         return None;
     }
-    let mut builder = Builder::new(text, yaml.start as usize);
-    // At most one key per line: one allocation of the right order instead of doubling.
-    builder
-        .fields
-        .reserve_exact(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
+    // The builder's field list is already the size of the text's top-level key lines, which
+    // in flat frontmatter is exactly its number of fields: no growing, and no shrinking copy
+    // when the note keeps it (growing it to one per line, as this did, cost a copy to grow
+    // and another to shrink for most notes).
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
-        builder,
+        builder: Builder::new(text, yaml.start as usize),
     };
     reader.read()?;
     Some(reader.builder.finish())
@@ -522,6 +521,21 @@ mod tests {
 
     fn note(yaml: &str) -> String {
         format!("---\n{yaml}---\nbody [[Link]]\n")
+    }
+
+    /// The field list comes out exactly the size of the fields read (the note keeps it
+    /// as is: no shrinking copy), comments, lists and literal blocks included.
+    #[test]
+    fn the_field_list_is_allocated_at_its_final_size() {
+        let source = note(
+            "# c\nfileClass: trigger\nlist:\n  - a\n  - b\nempty:\ntext: |\n  one\n  two\n\nlast: [x, y]\n",
+        );
+        let Fences::Closed { yaml, .. } = find_fences(&source, 0) else {
+            panic!("fenced");
+        };
+        let parsed = parse(&source, yaml).expect("flat");
+        assert_eq!(parsed.fields.len(), 5);
+        assert_eq!(parsed.fields.capacity(), parsed.fields.len());
     }
 
     #[test]
