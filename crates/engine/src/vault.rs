@@ -348,8 +348,6 @@ impl Vault {
                 class: None,
             })
             .collect();
-        // Collected in place over the larger scan results: give back the spare room.
-        notes.shrink_to_fit();
         // In parallel (in note order): a serial pass was a cache miss per note.
         let found: Vec<Diagnostic> = notes
             .par_iter()

@@ -67,10 +67,16 @@ impl Index {
             map("excluded_by_name", &self.excluded_by_name, |_, v| {
                 vec_heap(v)
             }),
-            map("by_alias", &self.by_alias, |k, v| k.len() + vec_heap(v)),
-            ("by_id", self.by_id.len() as u64, self.by_id.bytes() as u64),
-            self.ids.census("ids interner"),
-            map("by_tag", &self.by_tag, |k, v| k.len() + vec_heap(v)),
+            map("by_alias", &self.fields.by_alias, |k, v| {
+                k.len() + vec_heap(v)
+            }),
+            (
+                "by_id",
+                self.fields.by_id.len() as u64,
+                self.fields.by_id.bytes() as u64,
+            ),
+            self.fields.ids.census("ids interner"),
+            map("by_tag", &self.fields.by_tag, |k, v| k.len() + vec_heap(v)),
             (
                 "dependents",
                 self.dependents.len() as u64,

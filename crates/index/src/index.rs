@@ -123,11 +123,8 @@ pub struct Index {
     pub(crate) by_name: SymLists<NoteId>,
     /// Notes under excluded folders by name: never link targets, but found by path.
     pub(crate) excluded_by_name: FxHashMap<Sym, Vec<NoteId>>,
-    pub(crate) by_alias: FxHashMap<Box<str>, Vec<NoteId>>,
-    /// `id` texts: each held once, shared by `by_id` and the entries.
-    pub(crate) ids: Interner,
-    pub(crate) by_id: SymLists<NoteId>,
-    pub(crate) by_tag: FxHashMap<Box<str>, Vec<NoteId>>,
+    /// Notes by `id`, alias and tag.
+    pub(crate) fields: FieldMaps,
     pub(crate) dependents: SymLists<NoteId>,
     pub(crate) files: Vec<Option<FileEntry>>,
     file_free: Vec<u32>,
@@ -196,10 +193,7 @@ impl Index {
             sorted: BTreeMap::new(),
             by_name: SymLists::default(),
             excluded_by_name: FxHashMap::default(),
-            by_alias: FxHashMap::default(),
-            ids: Interner::default(),
-            by_id: SymLists::default(),
-            by_tag: FxHashMap::default(),
+            fields: FieldMaps::default(),
             dependents: SymLists::default(),
             files: Vec::new(),
             file_free: Vec::new(),
@@ -283,13 +277,8 @@ impl Index {
             || ids.par_iter().map(|&id| index.resolve_note(id)).collect(),
         );
         (index.by_path, index.sorted) = paths;
-        let (maps, per_note) = maps;
-        FieldMaps {
-            ids: index.ids,
-            by_id: index.by_id,
-            by_alias: index.by_alias,
-            by_tag: index.by_tag,
-        } = maps;
+        let per_note;
+        (index.fields, per_note) = maps;
         index.entries.par_iter_mut().zip(per_note).for_each(
             |(entry, (id_key, alias_keys, tag_keys))| {
                 if let Some(entry) = entry {
@@ -498,13 +487,7 @@ impl Index {
     }
 
     fn index_fields_with(&mut self, id: NoteId, fields: Fields) {
-        let (id_key, alias_keys, tag_keys) = FieldMapsMut {
-            ids: &mut self.ids,
-            by_id: &mut self.by_id,
-            by_alias: &mut self.by_alias,
-            by_tag: &mut self.by_tag,
-        }
-        .add(id, fields);
+        let (id_key, alias_keys, tag_keys) = self.fields.add(id, fields);
         let entry = self.entry_mut(id);
         entry.id_key = id_key;
         entry.alias_keys = alias_keys;
@@ -516,15 +499,7 @@ impl Index {
         let id_key = entry.id_key.take();
         let alias_keys = std::mem::take(&mut entry.alias_keys);
         let tag_keys = std::mem::take(&mut entry.tag_keys);
-        if let Some(k) = id_key {
-            self.by_id.remove(&k, id);
-        }
-        for k in alias_keys.iter() {
-            remove_from(&mut self.by_alias, &**k, id);
-        }
-        for k in tag_keys.iter() {
-            remove_from(&mut self.by_tag, &**k, id);
-        }
+        self.fields.remove(id, id_key, &alias_keys, &tag_keys);
     }
 
     fn add_file(&mut self, path: &str) -> Sym {
@@ -1090,14 +1065,15 @@ fn path_maps(
 /// A note's interned `id` and its alias and tag keys, as its entry keeps them.
 type NoteFieldKeys = (Option<Sym>, Box<[Box<str>]>, Box<[Box<str>]>);
 
-/// The maps of notes by `id`, alias and tag, owned (a fresh build fills them on a thread of
-/// their own).
-#[derive(Default)]
-struct FieldMaps {
-    ids: Interner,
-    by_id: SymLists<NoteId>,
-    by_alias: FxHashMap<Box<str>, Vec<NoteId>>,
-    by_tag: FxHashMap<Box<str>, Vec<NoteId>>,
+/// The maps of notes by `id`, alias and tag (a fresh build fills them on a thread of their
+/// own, then hands them to the index).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FieldMaps {
+    /// `id` texts: each held once, shared by `by_id` and the entries.
+    pub(crate) ids: Interner,
+    pub(crate) by_id: SymLists<NoteId>,
+    pub(crate) by_alias: FxHashMap<Box<str>, Vec<NoteId>>,
+    pub(crate) by_tag: FxHashMap<Box<str>, Vec<NoteId>>,
 }
 
 impl FieldMaps {
@@ -1110,26 +1086,10 @@ impl FieldMaps {
             .fold((0, 0), |(n, bytes), k| (n + 1, bytes + k.len()));
         maps.ids.reserve(ids, id_bytes);
         maps.by_id.reserve_syms(ids);
-        let mut view = FieldMapsMut {
-            ids: &mut maps.ids,
-            by_id: &mut maps.by_id,
-            by_alias: &mut maps.by_alias,
-            by_tag: &mut maps.by_tag,
-        };
-        let keys = fields.into_iter().map(|(id, f)| view.add(id, f)).collect();
+        let keys = fields.into_iter().map(|(id, f)| maps.add(id, f)).collect();
         (maps, keys)
     }
-}
 
-/// The `id`, alias and tag maps, borrowed from an index or a [`FieldMaps`].
-struct FieldMapsMut<'a> {
-    ids: &'a mut Interner,
-    by_id: &'a mut SymLists<NoteId>,
-    by_alias: &'a mut FxHashMap<Box<str>, Vec<NoteId>>,
-    by_tag: &'a mut FxHashMap<Box<str>, Vec<NoteId>>,
-}
-
-impl FieldMapsMut<'_> {
     /// List note `id` under its `id`, aliases and tags; gives the keys its entry keeps.
     fn add(&mut self, id: NoteId, fields: Fields) -> NoteFieldKeys {
         let Fields {
@@ -1143,8 +1103,8 @@ impl FieldMapsMut<'_> {
         }
         // A key already listed is not copied again (most notes share their tags).
         for (keys, map) in [
-            (&alias_keys, &mut *self.by_alias),
-            (&tag_keys, &mut *self.by_tag),
+            (&alias_keys, &mut self.by_alias),
+            (&tag_keys, &mut self.by_tag),
         ] {
             for k in keys {
                 match map.get_mut(&**k) {
@@ -1160,6 +1120,19 @@ impl FieldMapsMut<'_> {
             alias_keys.into_boxed_slice(),
             tag_keys.into_boxed_slice(),
         )
+    }
+
+    /// Take note `id` off the lists of the keys its entry kept.
+    fn remove(&mut self, id: NoteId, id_key: Option<Sym>, aliases: &[Box<str>], tags: &[Box<str>]) {
+        if let Some(k) = id_key {
+            self.by_id.remove(&k, id);
+        }
+        for k in aliases {
+            remove_from(&mut self.by_alias, k, id);
+        }
+        for k in tags {
+            remove_from(&mut self.by_tag, k, id);
+        }
     }
 }
 

@@ -58,7 +58,7 @@ impl<'a> NoteRef<'a> {
     }
     /// The `id` field as text.
     pub fn note_id(&self) -> Option<&'a str> {
-        self.entry.id_key.map(|k| self.index.ids.resolve(k))
+        self.entry.id_key.map(|k| self.index.fields.ids.resolve(k))
     }
     /// Tags with their parents, lower-cased (`a/b` gives `a` and `a/b`), sorted.
     pub fn tag_keys(&self) -> impl Iterator<Item = &'a str> {
@@ -167,6 +167,7 @@ impl Index {
     /// Notes with `alias` among their `aliases`, in path order.
     pub fn by_alias(&self, alias: &str) -> Vec<NoteId> {
         let mut out = self
+            .fields
             .by_alias
             .get(name::key(alias).as_str())
             .cloned()
@@ -177,8 +178,8 @@ impl Index {
 
     /// Notes whose `id` field is `id`, in path order.
     pub fn by_id(&self, id: &str) -> Vec<NoteId> {
-        let mut out = (self.ids.get(id.trim()))
-            .and_then(|k| self.by_id.get(&k))
+        let mut out = (self.fields.ids.get(id.trim()))
+            .and_then(|k| self.fields.by_id.get(&k))
             .cloned()
             .unwrap_or_default();
         self.sort_by_path(&mut out);
@@ -188,7 +189,12 @@ impl Index {
     /// Notes tagged `tag` or one of its subtags (`#a` finds `#a/b`), case-insensitive, in path order.
     pub fn by_tag(&self, tag: &str) -> Vec<NoteId> {
         let key = name::key(tag.trim().trim_start_matches('#'));
-        let mut out = self.by_tag.get(key.as_str()).cloned().unwrap_or_default();
+        let mut out = self
+            .fields
+            .by_tag
+            .get(key.as_str())
+            .cloned()
+            .unwrap_or_default();
         self.sort_by_path(&mut out);
         out
     }
