@@ -14,11 +14,7 @@ pub fn find(vault: &Vault, name: &str) -> anyhow::Result<String> {
     if let Some(note) = by_path.and_then(|id| index.note(id)) {
         return Ok(note.path().to_owned());
     }
-    let target = LinkTarget {
-        target: trimmed.into(),
-        fragment: None,
-        alias: None,
-    };
+    let target = LinkTarget::new(trimmed.into(), None, None);
     match index.resolve(None, &target, None) {
         attune_index::Target::Note(id) => index
             .note(id)

@@ -105,11 +105,7 @@ impl<'v> VaultPages<'v> {
                 if let Some((_, p)) = resolved.iter().find(|(t, _)| *t == text) {
                     return Some(Arc::clone(p));
                 }
-                let target = LinkTarget {
-                    target: text.into(),
-                    fragment: None,
-                    alias: None,
-                };
+                let target = LinkTarget::new(text.into(), None, None);
                 index
                     .resolve(Some(from), &target, None)
                     .note()
@@ -202,11 +198,7 @@ impl QuerySource for VaultPages<'_> {
 
     fn resolve_link(&self, from: Option<PageId>, target: &str) -> Option<PageId> {
         let from = from.and_then(|p| self.notes.get(p.0 as usize).copied());
-        let target = LinkTarget {
-            target: target.into(),
-            fragment: None,
-            alias: None,
-        };
+        let target = LinkTarget::new(target.into(), None, None);
         self.vault
             .index
             .resolve(from, &target, None)

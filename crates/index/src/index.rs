@@ -19,7 +19,7 @@ use attune_syntax::{Link, LinkPlace, LinkTarget, Note, Value};
 
 use crate::hash::FxHashMap;
 use crate::input::{Change, ClassFacts, FileMeta, NoteInput};
-use crate::name::{self, Interner, Sym, SymLists};
+use crate::name::{self, Interner, MemoOwner, Sym, SymLists};
 
 /// A note's handle in one [`Index`]. Handles of deleted notes are reused: do not keep one
 /// across [`Index::apply`].
@@ -114,6 +114,8 @@ pub struct Index {
     pub(crate) classes: Interner,
     pub(crate) relations: FxHashMap<Sym, FxHashMap<Box<str>, Rel>>,
     pub(crate) keys: Interner,
+    /// Link targets remember their name's symbol in `keys` under this number.
+    keys_memo: MemoOwner,
     pub(crate) folders: Interner,
     pub(crate) entries: Vec<Option<Entry>>,
     free: Vec<u32>,
@@ -136,6 +138,35 @@ pub struct Index {
 enum KeyRef {
     Known(Sym),
     New(Box<str>),
+}
+
+/// One note's links as a fresh build resolves them (in parallel): the targets, and the
+/// distinct symbols of the names they link to (sorted), apart from the names the index does
+/// not know yet, which are interned afterwards one by one.
+struct ResolvedNote {
+    targets: Vec<Target>,
+    keys: Vec<Sym>,
+    new_keys: Vec<Box<str>>,
+}
+
+impl ResolvedNote {
+    fn of((targets, refs): (Vec<Target>, Vec<KeyRef>)) -> ResolvedNote {
+        let mut keys = Vec::with_capacity(refs.len());
+        let mut new_keys = Vec::new();
+        for r in refs {
+            match r {
+                KeyRef::Known(sym) => keys.push(sym),
+                KeyRef::New(text) => new_keys.push(text),
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        ResolvedNote {
+            targets,
+            keys,
+            new_keys,
+        }
+    }
 }
 
 /// The linking note, as resolution needs it.
@@ -186,6 +217,7 @@ impl Index {
             classes,
             relations,
             keys: Interner::default(),
+            keys_memo: MemoOwner::default(),
             folders: Interner::default(),
             entries: Vec::new(),
             free: Vec::new(),
@@ -269,12 +301,16 @@ impl Index {
         names.par_sort_unstable();
         index.by_name.extend_sorted(names);
         let ids: Vec<NoteId> = index.ids().collect();
-        let ((paths, maps), resolved): (_, Vec<(Vec<Target>, Vec<KeyRef>)>) = rayon::join(
+        let ((paths, maps), resolved): (_, Vec<ResolvedNote>) = rayon::join(
             || {
                 let entries = &index.entries;
                 rayon::join(|| path_maps(entries), || FieldMaps::build(fields))
             },
-            || ids.par_iter().map(|&id| index.resolve_note(id)).collect(),
+            || {
+                ids.par_iter()
+                    .map(|&id| ResolvedNote::of(index.resolve_note(id)))
+                    .collect()
+            },
         );
         (index.by_path, index.sorted) = paths;
         let per_note;
@@ -560,15 +596,34 @@ impl Index {
     /// pairs, sorted, and each list filled in one allocation of its final size, instead of a
     /// push per link into lists spread over the whole index (at 100k notes that serial
     /// pass spent most of its time growing half a million small lists).
-    fn store_all_links(&mut self, ids: &[NoteId], resolved: Vec<(Vec<Target>, Vec<KeyRef>)>) {
-        let mut dependents: Vec<(Sym, NoteId)> = Vec::new();
-        for (&id, (targets, keys)) in ids.iter().zip(resolved) {
-            let link_keys = self.link_syms(keys);
-            dependents.extend(link_keys.iter().map(|&key| (key, id)));
-            let entry = self.entry_mut(id);
-            entry.targets = targets.into_boxed_slice();
-            entry.link_keys = link_keys.into_boxed_slice();
+    fn store_all_links(&mut self, ids: &[NoteId], resolved: Vec<ResolvedNote>) {
+        let mut resolved = resolved;
+        // Names no note has (dangling links) get their symbols here, in note order, as one
+        // note at a time would give them; a note whose keys are all known is not touched.
+        for r in resolved.iter_mut().filter(|r| !r.new_keys.is_empty()) {
+            for text in std::mem::take(&mut r.new_keys) {
+                r.keys.push(self.keys.intern(&text));
+            }
+            r.keys.sort_unstable();
+            r.keys.dedup();
         }
+        // A fresh build's ids are its entries' places, all of them: each entry takes its
+        // note's links in parallel.
+        debug_assert!(ids.iter().enumerate().all(|(i, id)| id.0 as usize == i));
+        debug_assert_eq!(ids.len(), self.entries.len());
+        self.entries
+            .par_iter_mut()
+            .zip(resolved)
+            .for_each(|(entry, r)| {
+                if let Some(entry) = entry {
+                    entry.targets = r.targets.into_boxed_slice();
+                    entry.link_keys = r.keys.into_boxed_slice();
+                }
+            });
+        let mut dependents: Vec<(Sym, NoteId)> = ids
+            .par_iter()
+            .flat_map_iter(|&id| self.entry(id).link_keys.iter().map(move |&key| (key, id)))
+            .collect();
         dependents.par_sort_unstable();
         self.dependents.extend_sorted(dependents);
         // `(target, source, link)`: sorted, each target's backlinks come in the order the
@@ -577,13 +632,19 @@ impl Index {
             .par_iter()
             .flat_map_iter(|&id| {
                 let entry = self.entry(id);
+                let links = &entry.note.links;
+                // Only a link to its own note may be a `[[#Heading]]` (no name, no
+                // backlink): the link's text is read for those alone (a cache miss per
+                // link otherwise).
                 entry
                     .targets
                     .iter()
-                    .zip(entry.note.links.iter())
                     .enumerate()
-                    .filter_map(move |(i, (target, link))| match target {
-                        Target::Note(t) if !link.target.target.is_empty() => {
+                    .filter_map(move |(i, target)| match target {
+                        Target::Note(t)
+                            if *t != id
+                                || links.get(i).is_some_and(|l| !l.target.target.is_empty()) =>
+                        {
                             Some((*t, id, i as u32))
                         }
                         _ => None,
@@ -702,6 +763,15 @@ impl Index {
         field: Option<&str>,
         buf: &mut String,
     ) -> (Target, Option<KeyRef>) {
+        let memo = link.name_memo();
+        // A bare name this index has looked up before (the memo holds those alone): its
+        // symbol without reading the link's text, and when one note has that name, the
+        // answer. At 100k notes most links come here; the text is a cache miss per link.
+        if let Some(sym) = memo.get(self.keys_memo.0).map(Sym)
+            && let Some(&[id]) = self.by_name.get(&sym)
+        {
+            return (Target::Note(id), Some(KeyRef::Known(sym)));
+        }
         let raw = &*link.target;
         if raw.is_empty() {
             return match (link.fragment.is_some(), from.id) {
@@ -721,12 +791,24 @@ impl Index {
         let path = anchored.as_deref().unwrap_or(raw);
         let note_path = name::strip_md(path);
         let is_md = note_path.len() != path.len();
-        name::write_key(name::file_name(note_path), buf);
-        let Some(sym) = self.keys.get(buf) else {
-            return (Target::Dangling, Some(KeyRef::New(buf.as_str().into())));
+        let has_dir = note_path.contains('/');
+        // A bare name's symbol depends on the link's text alone (keys are never removed, so
+        // a symbol found stays right; a name not found is looked up again next time).
+        let bare = anchored.is_none() && !has_dir;
+        let sym = match memo.get(self.keys_memo.0).filter(|_| bare) {
+            Some(sym) => Sym(sym),
+            None => {
+                name::write_key(name::file_name(note_path), buf);
+                let Some(sym) = self.keys.get(buf) else {
+                    return (Target::Dangling, Some(KeyRef::New(buf.as_str().into())));
+                };
+                if bare {
+                    memo.set(self.keys_memo.0, sym.0);
+                }
+                sym
+            }
         };
         let key = Some(KeyRef::Known(sym));
-        let has_dir = note_path.contains('/');
         let path_key = has_dir.then(|| name::key(note_path));
         let fits = |entry_path_key: &str| match &path_key {
             None => true,
@@ -738,7 +820,7 @@ impl Index {
                         && entry_path_key.as_bytes()[entry_path_key.len() - pk.len() - 1] == b'/')
             }
         };
-        let named: &[NoteId] = self.by_name.get(&sym).map_or(&[], Vec::as_slice);
+        let named: &[NoteId] = self.by_name.get(&sym).unwrap_or_default();
         if path_key.is_none() && named.len() == 1 {
             return (Target::Note(named[0]), key); // the common case: a unique bare name
         }

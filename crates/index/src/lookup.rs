@@ -144,7 +144,7 @@ impl Index {
         self.by_name
             .get(&sym)
             .into_iter()
-            .chain(self.excluded_by_name.get(&sym))
+            .chain(self.excluded_by_name.get(&sym).map(Vec::as_slice))
             .flatten()
             .copied()
             .find(|&id| *self.entry(id).path_key == *wanted)
@@ -158,7 +158,7 @@ impl Index {
             .keys
             .get(&key)
             .and_then(|s| self.by_name.get(&s))
-            .cloned()
+            .map(<[NoteId]>::to_vec)
             .unwrap_or_default();
         self.sort_by_path(&mut out);
         out
@@ -180,7 +180,7 @@ impl Index {
     pub fn by_id(&self, id: &str) -> Vec<NoteId> {
         let mut out = (self.fields.ids.get(id.trim()))
             .and_then(|k| self.fields.by_id.get(&k))
-            .cloned()
+            .map(<[NoteId]>::to_vec)
             .unwrap_or_default();
         self.sort_by_path(&mut out);
         out

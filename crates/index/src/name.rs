@@ -5,6 +5,7 @@
 //! U+FE0F, the emoji variation selector that some keyboards add and others leave out
 //! (`🏛️` vs `🏛`). A key is: NFC, lower-cased, without U+FE0F.
 
+use smallvec::SmallVec;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 const VARIATION_SELECTOR_16: char = '\u{FE0F}';
@@ -176,15 +177,39 @@ impl std::fmt::Debug for Interner {
     }
 }
 
-/// Lists of note ids by [`Sym`], in a plain vector indexed by the symbol (symbols are dense,
-/// from 0): reading a name's notes while resolving half a million links is one memory read,
-/// where a hash map needs its control bytes, its bucket and then the list.
-#[derive(Clone, Debug)]
-pub struct SymLists<T> {
-    lists: Vec<Vec<T>>,
+/// The number an [`crate::Index`] writes its [`attune_syntax::NameMemo`]s under: what a link
+/// target's name is in the index's table of keys. Every value is a new number, a clone's
+/// too (a clone's table of keys goes its own way from then on, and must not read the
+/// original's memos). Numbers start at 1; once all 2³² − 1 are used, 0 (no memo at all).
+#[derive(Debug)]
+pub(crate) struct MemoOwner(pub(crate) u32);
+
+impl Default for MemoOwner {
+    fn default() -> Self {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        let id = NEXT.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1));
+        MemoOwner(id.unwrap_or(0))
+    }
 }
 
-impl<T> Default for SymLists<T> {
+impl Clone for MemoOwner {
+    fn clone(&self) -> Self {
+        MemoOwner::default()
+    }
+}
+
+/// Lists of note ids by [`Sym`], in a plain vector indexed by the symbol (symbols are dense,
+/// from 0): reading a name's notes while resolving half a million links is one memory read,
+/// where a hash map needs its control bytes, its bucket and then the list. A list of up to
+/// four ids lies in the vector itself (nearly every name has one note): no allocation of
+/// its own, and no second read to reach it.
+#[derive(Clone, Debug)]
+pub struct SymLists<T: Copy> {
+    lists: Vec<SmallVec<[T; 4]>>,
+}
+
+impl<T: Copy> Default for SymLists<T> {
     fn default() -> Self {
         SymLists { lists: Vec::new() }
     }
@@ -192,15 +217,18 @@ impl<T> Default for SymLists<T> {
 
 impl<T: Copy + PartialEq> SymLists<T> {
     /// The list of `sym`; `None` when it is empty.
-    pub fn get(&self, sym: &Sym) -> Option<&Vec<T>> {
-        self.lists.get(sym.0 as usize).filter(|l| !l.is_empty())
+    pub fn get(&self, sym: &Sym) -> Option<&[T]> {
+        self.lists
+            .get(sym.0 as usize)
+            .filter(|l| !l.is_empty())
+            .map(|l| l.as_slice())
     }
 
     /// Add `id` to the list of `sym`.
     pub fn push(&mut self, sym: Sym, id: T) {
         let i = sym.0 as usize;
         if i >= self.lists.len() {
-            self.lists.resize_with(i + 1, Vec::new);
+            self.lists.resize_with(i + 1, SmallVec::new);
         }
         self.lists[i].push(id);
     }
@@ -208,9 +236,9 @@ impl<T: Copy + PartialEq> SymLists<T> {
     /// Remove `id` from the list of `sym`.
     pub fn remove(&mut self, sym: &Sym, id: T) {
         if let Some(list) = self.lists.get_mut(sym.0 as usize) {
-            list.retain(|&x| x != id);
+            list.retain(|x| *x != id);
             if list.is_empty() {
-                *list = Vec::new();
+                *list = SmallVec::new();
             }
         }
     }
@@ -221,7 +249,7 @@ impl<T: Copy + PartialEq> SymLists<T> {
         for run in pairs.chunk_by(|a, b| a.0 == b.0) {
             let i = run[0].0.0 as usize;
             if i >= self.lists.len() {
-                self.lists.resize_with(i + 1, Vec::new);
+                self.lists.resize_with(i + 1, SmallVec::new);
             }
             let list = &mut self.lists[i];
             list.reserve_exact(run.len());
@@ -243,12 +271,13 @@ impl<T: Copy + PartialEq> SymLists<T> {
         self.len() == 0
     }
 
-    /// Bytes held: the vector of lists and each list's capacity.
+    /// Bytes held: the vector of lists and each spilled list's capacity.
     pub(crate) fn bytes(&self) -> usize {
-        self.lists.capacity() * std::mem::size_of::<Vec<T>>()
+        self.lists.capacity() * std::mem::size_of::<SmallVec<[T; 4]>>()
             + self
                 .lists
                 .iter()
+                .filter(|l| l.spilled())
                 .map(|l| l.capacity() * std::mem::size_of::<T>())
                 .sum::<usize>()
     }
@@ -303,7 +332,17 @@ mod tests {
 
     #[test]
     fn sym_lists_extended_in_bulk_equal_lists_pushed_one_by_one() {
-        let pairs = [(1u32, 10u32), (1, 11), (4, 7), (9, 1), (9, 2), (9, 3)];
+        let pairs = [
+            (1u32, 10u32),
+            (1, 11),
+            (4, 7),
+            (9, 1),
+            (9, 2),
+            (9, 3),
+            (9, 4),
+            (9, 5),
+            (9, 6),
+        ];
         let mut pushed = SymLists::default();
         let mut bulk = SymLists::default();
         pushed.push(Sym(4), 6);
@@ -315,7 +354,8 @@ mod tests {
         for s in 0..12 {
             assert_eq!(bulk.get(&Sym(s)), pushed.get(&Sym(s)), "symbol {s}");
         }
-        assert_eq!(bulk.get(&Sym(9)).map(Vec::capacity), Some(3), "exact size");
+        assert!(!bulk.lists[1].spilled(), "two ids stay in place");
+        assert_eq!(bulk.lists[9].capacity(), 6, "more than four: exact size");
         assert_eq!(bulk.len(), 3);
     }
 

@@ -4,6 +4,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use attune_index::{Change, ClassFacts, Index, NoteInput};
 use attune_syntax::parse_note;
@@ -195,4 +196,39 @@ proptest! {
         let built = Index::build(inputs, Vec::new(), facts());
         prop_assert_eq!(snapshot(&built), snapshot(&fresh(&model, &[])));
     }
+}
+
+/// Link targets are shared between indexes (the parser shares equal link texts, and a
+/// refresh builds on a clone): each index remembers the names it looked up under a number
+/// of its own, a clone too, so none reads another's. Here the clone and the original give
+/// the same new symbol to different names (`s` and `p`); read across, the original would
+/// take `[[S]]` for `P`.
+#[test]
+fn a_clone_and_its_original_do_not_read_each_others_remembered_names() {
+    let hub = Arc::new(parse_note(b"---\nsee: \"[[S]]\"\n---\n[[S]] and [[P]]\n"));
+    let hub_input = || {
+        let mut input = NoteInput::new("Hub.md", parse_note(b""));
+        input.note = Arc::clone(&hub);
+        input
+    };
+    let note = |path: &str| NoteInput::new(path, parse_note(b"text\n"));
+    let mut original = Index::build(Vec::new(), Vec::new(), facts());
+    let mut clone = original.clone();
+    // Each interns one new name first (the same symbol in both), then links to `S`.
+    original.apply(Change::Created(note("P.md")));
+    clone.apply(Change::Created(note("S.md")));
+    clone.apply(Change::Created(hub_input()));
+    original.apply(Change::Created(hub_input()));
+    // And once more, with the memos of both written.
+    clone.apply(Change::Modified(hub_input()));
+    original.apply(Change::Modified(hub_input()));
+    let fresh_original = Index::build(vec![note("P.md"), hub_input()], Vec::new(), facts());
+    let fresh_clone = Index::build(vec![note("S.md"), hub_input()], Vec::new(), facts());
+    assert_eq!(snapshot(&original), snapshot(&fresh_original));
+    assert_eq!(snapshot(&clone), snapshot(&fresh_clone));
+    let hub_id = original.by_path("Hub.md").expect("indexed");
+    let p_id = original.by_path("P.md").expect("indexed");
+    let backlinks = |id| original.note(id).expect("indexed").backlinks().len();
+    assert_eq!(backlinks(p_id), 1, "only [[P]] links to P");
+    assert_eq!(backlinks(hub_id), 0);
 }

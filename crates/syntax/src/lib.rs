@@ -43,7 +43,9 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use frontmatter::{Field, FieldAt, Frontmatter};
 pub use key::Key;
 pub use line_index::{LineCol, LineIndex};
-pub use markdown::{Heading, InlineField, Link, LinkPlace, LinkTarget, QueryBlock, Tag, Task};
+pub use markdown::{
+    Heading, InlineField, Link, LinkPlace, LinkTarget, NameMemo, QueryBlock, Tag, Task,
+};
 pub use note::{LineEnding, Note, parse_note, parse_note_text};
 pub use text::Text;
 pub use value::{DateTimeView, Value};

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use crate::{Span, Value};
 
-/// The target of a wiki-link, as written: `[[folder/Name#Heading|alias]]` (48 bytes: the
-/// parts are boxed strings, as they never change after parsing).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// The target of a wiki-link, as written: `[[folder/Name#Heading|alias]]` (56 bytes: the
+/// parts are boxed strings, as they never change after parsing, and a [`NameMemo`]).
+/// Compares, hashes and prints by its three parts; the memo is not part of its meaning.
+#[derive(Clone)]
 pub struct LinkTarget {
     /// Path or name before `#`/`|`, trimmed (`folder/Name`, `Name`, `Name.md`); empty for `[[]]`.
     pub target: Box<str>,
@@ -16,9 +17,88 @@ pub struct LinkTarget {
     pub fragment: Option<Box<str>>,
     /// Display text after `|`.
     pub alias: Option<Box<str>>,
+    memo: NameMemo,
+}
+
+impl PartialEq for LinkTarget {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.target, &self.fragment, &self.alias)
+            == (&other.target, &other.fragment, &other.alias)
+    }
+}
+
+impl Eq for LinkTarget {}
+
+impl std::hash::Hash for LinkTarget {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (&self.target, &self.fragment, &self.alias).hash(state);
+    }
+}
+
+impl std::fmt::Debug for LinkTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkTarget")
+            .field("target", &self.target)
+            .field("fragment", &self.fragment)
+            .field("alias", &self.alias)
+            .finish()
+    }
+}
+
+/// Where a link index remembers what a [`LinkTarget`]'s name is in its own table of names
+/// (a number of its choosing), so that the same target shared by a thousand links is looked
+/// up once: lower-casing the name and finding it in a table of 100 000 names was most of
+/// the cost of resolving a link. Each index has its own `owner` number (never 0); a memo
+/// written by one index reads as empty to every other. Reads and writes are single atomic
+/// operations (`Relaxed`: a value, once written, is the same whoever writes it again).
+#[derive(Default)]
+pub struct NameMemo(std::sync::atomic::AtomicU64);
+
+impl NameMemo {
+    /// What `owner` remembered, if it was the last to write here.
+    #[inline]
+    pub fn get(&self, owner: u32) -> Option<u32> {
+        let v = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        (owner != 0 && (v >> 32) as u32 == owner).then_some(v as u32)
+    }
+
+    /// Remember `value` for `owner` (0 remembers nothing).
+    #[inline]
+    pub fn set(&self, owner: u32, value: u32) {
+        if owner != 0 {
+            let v = (u64::from(owner) << 32) | u64::from(value);
+            self.0.store(v, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+/// A copy starts empty: the copy may go where the original's owner never looks.
+impl Clone for NameMemo {
+    fn clone(&self) -> Self {
+        NameMemo::default()
+    }
 }
 
 impl LinkTarget {
+    /// A target from its parts, taken as they are (see [`LinkTarget::parse`] to read link text).
+    pub fn new(
+        target: Box<str>,
+        fragment: Option<Box<str>>,
+        alias: Option<Box<str>>,
+    ) -> LinkTarget {
+        LinkTarget {
+            target,
+            fragment,
+            alias,
+            memo: NameMemo::default(),
+        }
+    }
+
+    /// The memo a link index keeps this target's name in (see [`NameMemo`]).
+    pub fn name_memo(&self) -> &NameMemo {
+        &self.memo
+    }
+
     /// Read the text between `[[` and `]]`: `folder/Name#Heading|alias`. The first `|` starts
     /// the alias (a `\|` escape, as written inside tables, counts as that `|`); the first `#`
     /// before it starts the fragment. Parts are trimmed; empty fragment/alias become `None`.
@@ -34,11 +114,11 @@ impl LinkTarget {
             Some(i) => (&path[..i], Some(path[i + 1..].trim())),
             None => (path, None),
         };
-        LinkTarget {
-            target: target.trim().into(),
-            fragment: fragment.filter(|f| !f.is_empty()).map(Box::from),
-            alias: alias.filter(|a| !a.is_empty()).map(Box::from),
-        }
+        LinkTarget::new(
+            target.trim().into(),
+            fragment.filter(|f| !f.is_empty()).map(Box::from),
+            alias.filter(|a| !a.is_empty()).map(Box::from),
+        )
     }
 
     /// [`LinkTarget::parse`] of `inner`, shared with equal link texts parsed on this thread.

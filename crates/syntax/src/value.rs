@@ -330,7 +330,7 @@ mod tests {
     fn parsed_parts_stay_small() {
         // A vault holds millions of these at once (see ARCHITECTURE.md, "Memory").
         assert_eq!(std::mem::size_of::<Value>(), 24);
-        assert_eq!(std::mem::size_of::<LinkTarget>(), 48);
+        assert_eq!(std::mem::size_of::<LinkTarget>(), 56);
         assert_eq!(std::mem::size_of::<crate::Key>(), 8);
         assert_eq!(std::mem::size_of::<crate::Field>(), 40);
         assert_eq!(std::mem::size_of::<crate::Link>(), 32);
