@@ -20,7 +20,7 @@ fn main() {
         |_| {},
         |_, bytes| bytes,
     ) {
-        Ok(scan) => scan.notes.into_iter().map(|(_, bytes)| bytes).collect(),
+        Ok(scan) => scan.notes,
         Err(e) => {
             eprintln!("cannot read {root}: {e}");
             std::process::exit(1);

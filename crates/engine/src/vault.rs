@@ -325,9 +325,14 @@ impl Vault {
             |meta, bytes| {
                 let note = parse_file(&meta.path.on_disk, bytes);
                 progress.read(done.fetch_add(1, Ordering::Relaxed) + 1);
-                // Shared from here on: the scan's result list holds a pointer per note, not
-                // the note itself (a second 100 000-entry list of 256-byte notes at the peak).
-                Arc::new(note)
+                // The note shared from here on: the scan's result list holds a pointer per
+                // note, not the note itself (a second 100 000-entry list of 256-byte notes
+                // at the peak).
+                VaultNote {
+                    meta,
+                    note: Arc::new(note),
+                    class: None,
+                }
             },
         )?;
         // The parse threads' tables of shared link targets have done their work: give their
@@ -339,15 +344,7 @@ impl Vault {
                     .with_help("check the file's permissions; attune read every other file"),
             );
         }
-        let mut notes: Vec<VaultNote> = scan
-            .notes
-            .into_par_iter()
-            .map(|(meta, note)| VaultNote {
-                meta,
-                note,
-                class: None,
-            })
-            .collect();
+        let mut notes = scan.notes;
         // In parallel (in note order): a serial pass was a cache miss per note.
         let found: Vec<Diagnostic> = notes
             .par_iter()

@@ -35,7 +35,8 @@ pub struct FileMeta {
 #[derive(Debug)]
 pub struct Scan<T> {
     pub root: PathBuf,
-    pub notes: Vec<(FileMeta, T)>,
+    /// What `read` made of each note, in path order.
+    pub notes: Vec<T>,
     /// Non-Markdown files (attachments), vault-relative, sorted.
     pub other_files: Vec<VaultPath>,
     /// Files or folders that could not be read; the walk went on without them.
@@ -45,7 +46,9 @@ pub struct Scan<T> {
 /// Walk `root` in parallel and call `read(meta, bytes)` once for every `.md` file.
 ///
 /// `on_walked(n)` is called once the walk knows how many notes it will read (for a progress
-/// bar); `read` runs on the rayon pool; its result is kept, the bytes are dropped.
+/// bar); `read` runs on the rayon pool and owns what it is given: its result is what the
+/// scan keeps of the file (the caller's own record, made once, where a list of pairs had
+/// to be copied into one).
 pub fn scan<T, F>(
     root: &Path,
     options: &ScanOptions,
@@ -54,7 +57,7 @@ pub fn scan<T, F>(
 ) -> Result<Scan<T>, StoreError>
 where
     T: Send,
-    F: Fn(&FileMeta, Vec<u8>) -> T + Sync,
+    F: Fn(FileMeta, Vec<u8>) -> T + Sync,
 {
     // `std::fs`, not `fs_err`: the error already names the path, and a missing vault is the
     // common mistake (a misspelt path, or a command's arguments in the wrong order).
@@ -83,20 +86,17 @@ where
     // Unreadable files are rare: they go aside, and the results are compacted in place
     // (no second vector of every note alongside the first).
     let unreadable = Mutex::new(Vec::new());
-    let results: Vec<Option<(FileMeta, T)>> = entries
+    let results: Vec<Option<T>> = entries
         .into_par_iter()
         .map(|found| match read_found(root, &folders, found) {
-            Ok((meta, bytes)) => {
-                let value = read(&meta, bytes);
-                Some((meta, value))
-            }
+            Ok((meta, bytes)) => Some(read(meta, bytes)),
             Err(e) => {
                 lock(&unreadable).push(e);
                 None
             }
         })
         .collect();
-    let mut notes: Vec<(FileMeta, T)> = results.into_iter().flatten().collect();
+    let mut notes: Vec<T> = results.into_iter().flatten().collect();
     notes.shrink_to_fit();
     let mut unreadable = unreadable.into_inner().unwrap_or_else(|p| p.into_inner());
     unreadable.sort_by_key(ToString::to_string);
@@ -539,16 +539,13 @@ mod tests {
             |_| {},
             |meta, bytes| {
                 assert_eq!(meta.size as usize, bytes.len());
-                String::from_utf8(bytes).expect("utf-8")
+                let text = String::from_utf8(bytes).expect("utf-8");
+                (meta.path.on_disk.to_string(), text)
             },
         )
         .expect("scan");
         assert!(scan.errors.is_empty(), "{:?}", scan.errors);
-        let got: Vec<(String, String)> = scan
-            .notes
-            .into_iter()
-            .map(|(meta, text)| (meta.path.on_disk.to_string(), text))
-            .collect();
+        let got: Vec<(String, String)> = scan.notes;
         assert_eq!(got, expected);
         let walked = walk(dir.path(), &ScanOptions::default());
         let folders = Folders::open(dir.path(), &walked.folders);

@@ -110,8 +110,26 @@ struct Builder<'a> {
     anchors: Vec<(usize, Value)>,
     root: Option<Node>,
     fields: Vec<Field>,
+    /// One bit per key read so far, from [`key_bit`]: a key whose bit is clear is no
+    /// duplicate, without comparing it with every key before it.
+    seen_keys: u128,
     items: ItemSpansBuilder,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// A bit for `key` from its length and its first and last bytes: equal keys get equal bits,
+/// and the keys of one note mostly get different ones.
+fn key_bit(key: &str) -> u128 {
+    let b = key.as_bytes();
+    let (first, last) = (
+        b.first().copied().unwrap_or(0),
+        b.last().copied().unwrap_or(0),
+    );
+    let h = (b.len() as u32)
+        .wrapping_mul(31)
+        .wrapping_add(u32::from(first).wrapping_mul(7))
+        .wrapping_add(u32::from(last));
+    1u128 << (h % 128)
 }
 
 impl<'a> Builder<'a> {
@@ -124,6 +142,7 @@ impl<'a> Builder<'a> {
             anchors: Vec::new(),
             root: None,
             fields: Vec::with_capacity(top_level_lines(text)),
+            seen_keys: 0,
             items: ItemSpansBuilder::new(Span::new(base, base + text.len())),
             diagnostics: Vec::new(),
         }
@@ -458,7 +477,10 @@ impl Builder<'_> {
             start: s.start + b as u32,
             end: s.end + b as u32,
         };
-        if self.fields.iter().any(|f| f.key == key) {
+        let bit = key_bit(key);
+        let maybe_seen = self.seen_keys & bit != 0;
+        self.seen_keys |= bit;
+        if maybe_seen && self.fields.iter().any(|f| f.key == key) {
             self.diagnostics.push(
                 Diagnostic::warning(
                     "yaml/duplicate-key",
@@ -475,7 +497,8 @@ impl Builder<'_> {
             Span::new(b + value_start, b + value_end),
             v.item_spans.iter().map(|&s| shift(s)),
         );
-        Field::new(crate::key::shared_key(key), at, v.value)
+        let position = self.fields.len();
+        Field::new(crate::key::shared_key_at(key, position), at, v.value)
     }
 
     fn finish(mut self) -> ParsedYaml {
@@ -582,6 +605,28 @@ mod tests {
                 _ => proptest::prop_assert_eq!(fast, slow),
             }
         }
+    }
+
+    /// The duplicate check skips keys whose bit ([`key_bit`]) no key before had: keys that
+    /// share a bit are still told apart, and a duplicate is found among many keys.
+    #[test]
+    fn duplicate_keys_are_found_whatever_their_bits() {
+        let duplicates = |yaml: &str| {
+            let note = crate::parse_note(format!("---\n{yaml}---\n").as_bytes());
+            note.diagnostics()
+                .iter()
+                .filter(|d| d.code == "yaml/duplicate-key")
+                .count()
+        };
+        assert_eq!(key_bit("axb"), key_bit("ayb"));
+        assert_eq!(duplicates("axb: 1\nayb: 2\n"), 0);
+        assert_eq!(duplicates("axb: 1\nayb: 2\naxb: 3\n"), 1);
+        let many: String = (0..300).map(|i| format!("key{i}: {i}\n")).collect();
+        assert_eq!(duplicates(&many), 0);
+        assert_eq!(
+            duplicates(&format!("{many}key7: again\nkey299: again\n")),
+            2
+        );
     }
 
     #[test]
