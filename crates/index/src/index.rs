@@ -652,12 +652,31 @@ impl Index {
             })
             .collect();
         backlinks.par_sort_unstable();
-        for run in backlinks.chunk_by(|a, b| a.0 == b.0) {
-            if let Some(Some(e)) = self.entries.get_mut(run[0].0.0 as usize) {
-                e.backlinks.reserve_exact(run.len());
-                e.backlinks.extend(run.iter().map(|&(_, s, i)| (s, i)));
+        // Where each entry's run starts (one pass over the sorted pairs), then every entry
+        // takes its run in parallel.
+        let n = self.entries.len();
+        let mut starts = vec![0u32; n + 1];
+        for &(target, _, _) in &backlinks {
+            if let Some(count) = starts.get_mut(target.0 as usize + 1) {
+                *count += 1;
             }
         }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let backlinks = &backlinks;
+        self.entries
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(slot, entry)| {
+                let run = &backlinks[starts[slot] as usize..starts[slot + 1] as usize];
+                if let Some(e) = entry
+                    && !run.is_empty()
+                {
+                    e.backlinks.reserve_exact(run.len());
+                    e.backlinks.extend(run.iter().map(|&(_, s, i)| (s, i)));
+                }
+            });
     }
 
     /// Forget a note's outgoing links entirely (backlinks it gave and its dependents entries).
@@ -1108,7 +1127,7 @@ impl Prepared {
 /// (what registering them one by one does). A scan's notes come in strict path order, which
 /// says at once that no path repeats.
 fn last_of_each_path(notes: Vec<NoteInput>) -> Vec<NoteInput> {
-    if notes.windows(2).all(|w| w[0].path < w[1].path) {
+    if notes.par_windows(2).all(|w| w[0].path < w[1].path) {
         return notes;
     }
     let mut first_at: FxHashMap<Arc<str>, usize> = FxHashMap::default();
