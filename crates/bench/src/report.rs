@@ -374,7 +374,10 @@ perf report -i target/bench/perf.data --no-children --sort symbol | head -40
 ```
 
 On a shared machine the same query's p50 moves by 20–30% between runs: compare two builds by
-alternating them (A, B, A, B…), not from one run each. `perf annotate` of a hot function shows where
+alternating them, in the order A, B, B, A, A, B…, and compare the medians of the pairs'
+differences, not one run each. The order matters: of two loads run back to back, the second was
+faster by 0.06–0.1 s at 100k whichever build it was (it gets the pages the first one just gave
+back). `perf annotate` of a hot function shows where
 the time goes; at 100k notes it is usually the first load of a value (a cache or TLB miss), not the
 instructions around it.
 
