@@ -46,9 +46,9 @@ pub struct Scan<T> {
 /// Walk `root` in parallel and call `read(meta, bytes)` once for every `.md` file.
 ///
 /// `on_walked(n)` is called once the walk knows how many notes it will read (for a progress
-/// bar); `read` runs on the rayon pool and owns what it is given: its result is what the
-/// scan keeps of the file (the caller's own record, made once, where a list of pairs had
-/// to be copied into one).
+/// bar); `read` runs on the rayon pool and takes the metadata and bytes: its result is all
+/// the scan keeps of the file, so a caller makes its own record of a note once (no list of
+/// (metadata, result) pairs to copy into it afterwards).
 pub fn scan<T, F>(
     root: &Path,
     options: &ScanOptions,

@@ -49,8 +49,9 @@ impl std::fmt::Debug for LinkTarget {
 /// (a number of its choosing), so that the same target shared by a thousand links is looked
 /// up once: lower-casing the name and finding it in a table of 100 000 names was most of
 /// the cost of resolving a link. Each index has its own `owner` number (never 0); a memo
-/// written by one index reads as empty to every other. Reads and writes are single atomic
-/// operations (`Relaxed`: a value, once written, is the same whoever writes it again).
+/// written by one index reads as empty to every other, and the last writer's value is the
+/// one kept. Owner and value are one atomic word (`Relaxed`: no other memory depends on it,
+/// and the threads of one owner all write the same value for a target).
 #[derive(Default)]
 pub struct NameMemo(std::sync::atomic::AtomicU64);
 
