@@ -184,14 +184,14 @@ pub async fn note(State(state): State<AppState>, Path(path): Path<String>) -> Re
                     Resolved::File(p) => ("file", Some(p.clone())),
                     Resolved::Missing => ("missing", None),
                 };
-                json!({ "target": l.target.target, "field": l.field, "resolved": state_, "path": path })
+                json!({ "target": l.target.target, "field": l.field.as_deref(), "resolved": state_, "path": path })
             })
             .collect(),
     );
     body["backlinks"] = Json_::Array(
         site.backlinks[i]
             .iter()
-            .map(|b| json!({ "path": site.entries[b.from].path, "field": b.field }))
+            .map(|b| json!({ "path": site.entries[b.from].path, "field": b.field.as_deref() }))
             .collect(),
     );
     body["diagnostics"] = Json_::Array(

@@ -88,7 +88,7 @@ pub fn build(site: &Site, note: &str, depth: u8, class: &str) -> Option<Graph> {
             if t == i || !chosen.contains_key(&t) {
                 continue;
             }
-            let label = l.field.clone().unwrap_or_default();
+            let label = l.field.as_deref().unwrap_or_default().to_owned();
             if seen.insert((i, t, label.clone())) {
                 edges.push(Edge {
                     source: site.entries[i].path.clone(),

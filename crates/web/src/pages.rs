@@ -542,7 +542,7 @@ pub async fn note_page(State(state): State<AppState>, Path(path): Path<String>) 
                 .and_then(|c| site.ws.schema.relation_targets(c, f))
             {
                 Some(r) => format!("{f} → {}", r.targets.join(", ")),
-                None => f.clone(),
+                None => f.to_string(),
             },
             None => "in the text".to_owned(),
         };

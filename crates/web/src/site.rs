@@ -12,7 +12,7 @@ use attune_engine::workspace::Workspace;
 use attune_engine::{LoadError, Vault, VaultNote};
 use attune_index::{NoteId, Target};
 use attune_schema::Class;
-use attune_syntax::{Diagnostic, LinkPlace, LinkTarget, Value};
+use attune_syntax::{Diagnostic, Key, LinkPlace, LinkTarget, Value};
 use rayon::prelude::*;
 
 /// Where a link points, once resolved against the vault.
@@ -43,8 +43,9 @@ impl Resolved {
 pub struct OutLink {
     /// Shared with the note's [`attune_syntax::Link`].
     pub target: std::sync::Arc<LinkTarget>,
-    /// The frontmatter field holding the link; `None` for links in the body.
-    pub field: Option<String>,
+    /// The frontmatter field holding the link; `None` for links in the body. Shared with
+    /// the note's field key.
+    pub field: Option<Key>,
     pub resolved: Resolved,
 }
 
@@ -52,7 +53,7 @@ pub struct OutLink {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct BackLink {
     pub from: usize,
-    pub field: Option<String>,
+    pub field: Option<Key>,
 }
 
 /// An indexed note as the site shows it.
@@ -185,49 +186,65 @@ impl Site {
     /// 100,000 notes).
     fn resolve_links(&mut self) {
         let index = &self.ws.vault.index;
-        let mut all = Vec::with_capacity(self.entries.len());
-        for id in &self.ids {
-            let Some(note) = id.and_then(|id| index.note(id)) else {
-                all.push(Vec::new());
-                continue;
-            };
-            let mut links = Vec::with_capacity(note.note().links.len());
-            for (link, target) in note.links() {
-                if link.target.target.trim().is_empty() {
-                    continue;
-                }
-                let field = match &link.place {
-                    LinkPlace::Frontmatter { key, .. } => Some(key.to_string()),
-                    LinkPlace::Body => None,
+        // Each note's links on its own (in parallel); a field is the note's shared key.
+        let all: Vec<Vec<OutLink>> = self
+            .ids
+            .par_iter()
+            .map(|id| {
+                let Some(note) = id.and_then(|id| index.note(id)) else {
+                    return Vec::new();
                 };
-                links.push(OutLink {
-                    target: link.target.clone(),
-                    field,
-                    resolved: self.resolved(target),
-                });
-            }
-            all.push(links);
-        }
-        let mut backlinks: Vec<Vec<BackLink>> = vec![Vec::new(); self.entries.len()];
-        for (from, links) in all.iter().enumerate() {
-            for l in links {
-                if let Some(to) = l.resolved.note()
-                    && to != from
-                {
-                    backlinks[to].push(BackLink {
-                        from,
-                        field: l.field.clone(),
+                let mut links = Vec::with_capacity(note.note().links.len());
+                for (link, target) in note.links() {
+                    if link.target.target.trim().is_empty() {
+                        continue;
+                    }
+                    let field = match &link.place {
+                        LinkPlace::Frontmatter { key, .. } => Some(key.clone()),
+                        LinkPlace::Body => None,
+                    };
+                    links.push(OutLink {
+                        target: link.target.clone(),
+                        field,
+                        resolved: self.resolved(target),
                     });
                 }
+                links
+            })
+            .collect();
+        // `(to, backlink)` pairs, sorted: each note's backlinks sorted, each (note, field)
+        // once (a hub note can have thousands).
+        let mut pairs: Vec<(usize, BackLink)> = all
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(from, links)| {
+                links.iter().filter_map(move |l| {
+                    let to = l.resolved.note().filter(|&to| to != from)?;
+                    Some((
+                        to,
+                        BackLink {
+                            from,
+                            field: l.field.clone(),
+                        },
+                    ))
+                })
+            })
+            .collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        let mut backlinks: Vec<Vec<BackLink>> = vec![Vec::new(); self.entries.len()];
+        let mut pairs = pairs.into_iter().peekable();
+        while let Some((to, first)) = pairs.next() {
+            let mut run = vec![first];
+            while let Some((_, b)) = pairs.next_if(|(t, _)| *t == to) {
+                run.push(b);
+            }
+            if let Some(slot) = backlinks.get_mut(to) {
+                *slot = run;
             }
         }
         for (e, links) in self.entries.iter_mut().zip(all) {
             e.links = links;
-        }
-        // Sorted, each (note, field) once (a hub note can have thousands).
-        for b in &mut backlinks {
-            b.sort();
-            b.dedup();
         }
         self.backlinks = backlinks;
     }
@@ -364,4 +381,49 @@ pub fn file_stem(path: &str) -> &str {
 
 pub fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(p, _)| p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A note's backlinks: sorted by linking note, then field; one per (note, field) however
+    /// often it links; a note's links to itself are none.
+    #[test]
+    #[allow(clippy::disallowed_methods)] // the test writes its vault with std::fs
+    fn backlinks_are_sorted_once_per_note_and_field_without_self_links() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |rel: &str, text: &str| {
+            std::fs::write(dir.path().join(rel), text).expect("write");
+        };
+        write("Hub.md", "the target\n");
+        write(
+            "B.md",
+            "---\nsee: \"[[Hub]]\"\nalso: [\"[[Hub]]\", \"[[Hub]]\"]\n---\n[[Hub]], [[Hub]], [[B]]\n",
+        );
+        write("A.md", "[[Hub]]\n");
+        let site = Site::load(dir.path()).expect("load");
+        let backlinks = |path: &str| -> Vec<(String, Option<String>)> {
+            let i = site.entry_by_path(path).expect("entry");
+            site.backlinks[i]
+                .iter()
+                .map(|b| {
+                    let field = b.field.as_deref().map(str::to_owned);
+                    (site.entries[b.from].path.clone(), field)
+                })
+                .collect()
+        };
+        let owned = |p: &str, f: Option<&str>| (p.to_owned(), f.map(str::to_owned));
+        assert_eq!(
+            backlinks("Hub.md"),
+            [
+                owned("A.md", None),
+                owned("B.md", None),
+                owned("B.md", Some("also")),
+                owned("B.md", Some("see")),
+            ]
+        );
+        assert_eq!(backlinks("B.md"), []);
+        assert_eq!(backlinks("A.md"), []);
+    }
 }
