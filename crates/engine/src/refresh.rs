@@ -19,7 +19,6 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::Arc;
 
 use attune_index::{Change, NoteInput};
 use attune_schema::{Schema, SchemaInput, load_schema};
@@ -360,7 +359,7 @@ impl Vault {
         let rel = meta.path.on_disk.clone();
         let vault_note = VaultNote {
             meta,
-            note: Arc::new(note),
+            note: attune_index::NoteCell::ready(note),
             class: None,
         };
         let added = match self.notes.binary_search_by(|n| n.path().cmp(&rel)) {

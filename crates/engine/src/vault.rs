@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use attune_index::{ClassFacts, Index, NoteInput};
+use attune_index::{ClassFacts, Index, NoteCell, NoteInput};
 use attune_schema::{Schema, SchemaInput, VaultFiles, load_schema};
 use attune_store::{FileMeta, ScanOptions, StoreError, VaultPath};
 use attune_syntax::{Diagnostic, Note, parse_note, parse_note_text};
@@ -22,7 +22,7 @@ pub const ATTUNE_TOML: &str = "attune.toml";
 #[derive(Clone, Debug)]
 pub struct VaultNote {
     pub meta: FileMeta,
-    pub note: Arc<Note>,
+    pub note: Arc<NoteCell>,
     /// Full name of the note's class (`me/foundations/trigger/trigger`), decided by the
     /// schema from the note's folder first, its `fileClass:` key second.
     /// Shared with the schema's class ([`attune_schema::Class::shared_name`]).
@@ -334,7 +334,7 @@ impl Vault {
                 // at the peak).
                 VaultNote {
                     meta,
-                    note: Arc::new(note),
+                    note: NoteCell::ready(note),
                     class: None,
                 }
             },
@@ -420,7 +420,7 @@ mod tests {
                 ctime_ms: 0,
                 excluded: false,
             },
-            note: Arc::new(parse_note_text(text.to_owned())),
+            note: NoteCell::ready(parse_note_text(text.to_owned())),
             class: None,
         }
     }

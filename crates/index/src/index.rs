@@ -84,7 +84,7 @@ pub(crate) struct Entry {
     pub(crate) folder: Sym,
     /// Key of the file name without `.md`; `None` for a file named just `.md`.
     pub(crate) name: Option<Sym>,
-    pub(crate) note: Arc<Note>,
+    pub(crate) note: Arc<crate::cell::NoteCell>,
     pub(crate) meta: FileMeta,
     pub(crate) excluded: bool,
     pub(crate) class: Option<Sym>,

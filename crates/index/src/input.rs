@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use attune_syntax::Note;
 
+use crate::cell::NoteCell;
+
 /// File metadata as plain numbers (milliseconds since the Unix epoch for the times).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FileMeta {
@@ -22,7 +24,7 @@ pub struct FileMeta {
 pub struct NoteInput {
     /// Vault-relative path with `/` separators, the file name as it is on disk (`ME/🎭 Emotions/Shame.md`).
     pub path: Arc<str>,
-    pub note: Arc<Note>,
+    pub note: Arc<NoteCell>,
     pub meta: FileMeta,
     /// Under a folder that Metadata Menu excludes from indexing (`Meta/`): never a link target.
     pub excluded: bool,
@@ -34,7 +36,7 @@ impl NoteInput {
     pub fn new(path: impl Into<Arc<str>>, note: Note) -> NoteInput {
         NoteInput {
             path: path.into(),
-            note: Arc::new(note),
+            note: NoteCell::ready(note),
             meta: FileMeta::default(),
             excluded: false,
             class: None,

@@ -13,6 +13,7 @@
 
 #![deny(clippy::disallowed_methods)]
 
+pub mod cell;
 pub mod census;
 mod hash;
 mod index;
@@ -23,6 +24,7 @@ pub mod mojibake;
 pub mod name;
 pub mod relation;
 
+pub use cell::{NoteCell, NoteSource};
 pub use index::{FileId, Index, NoteId, Target};
 pub use input::{Change, ClassFacts, FileMeta, NoteInput, RelationFact};
 pub use lookup::{Backlink, NoteRef};

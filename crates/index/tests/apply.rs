@@ -205,7 +205,8 @@ proptest! {
 /// take `[[S]]` for `P`.
 #[test]
 fn a_clone_and_its_original_do_not_read_each_others_remembered_names() {
-    let hub = Arc::new(parse_note(b"---\nsee: \"[[S]]\"\n---\n[[S]] and [[P]]\n"));
+    let hub =
+        attune_index::NoteCell::ready(parse_note(b"---\nsee: \"[[S]]\"\n---\n[[S]] and [[P]]\n"));
     let hub_input = || {
         let mut input = NoteInput::new("Hub.md", parse_note(b""));
         input.note = Arc::clone(&hub);

@@ -265,7 +265,7 @@ impl AppState {
 /// Paths whose text differs between two snapshots (added and removed included). A note the
 /// two snapshots share (an unchanged note kept by a refresh) is not compared at all.
 fn changed_paths(old: &Site, new: &Site) -> Vec<String> {
-    fn notes(s: &Site) -> HashMap<&str, &Arc<attune_syntax::Note>> {
+    fn notes(s: &Site) -> HashMap<&str, &Arc<attune_index::NoteCell>> {
         s.ws.vault
             .notes
             .iter()
@@ -273,7 +273,7 @@ fn changed_paths(old: &Site, new: &Site) -> Vec<String> {
             .collect()
     }
     let (a, b) = (notes(old), notes(new));
-    let same = |x: &Arc<attune_syntax::Note>, y: &Arc<attune_syntax::Note>| {
+    let same = |x: &Arc<attune_index::NoteCell>, y: &Arc<attune_index::NoteCell>| {
         Arc::ptr_eq(x, y) || x.source == y.source
     };
     let mut out: Vec<String> = a
