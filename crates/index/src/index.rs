@@ -115,10 +115,12 @@ pub struct Index {
     pub(crate) relations: FxHashMap<Sym, FxHashMap<Box<str>, Rel>>,
     pub(crate) keys: Interner,
     /// Link targets remember their name's symbol in `keys` under this number.
-    keys_memo: MemoOwner,
+    pub(crate) keys_memo: MemoOwner,
     pub(crate) folders: Interner,
     pub(crate) entries: Vec<Option<Entry>>,
-    free: Vec<u32>,
+    /// Empty slots of `entries`, the next one to fill last (the order decides which slot a
+    /// new note takes, kept by the snapshot).
+    pub(crate) free: Vec<u32>,
     pub(crate) by_path: FxHashMap<Arc<str>, NoteId>,
     pub(crate) sorted: BTreeMap<Arc<str>, NoteId>,
     /// Link targets only: excluded notes are not here.
@@ -129,7 +131,7 @@ pub struct Index {
     pub(crate) fields: FieldMaps,
     pub(crate) dependents: SymLists<NoteId>,
     pub(crate) files: Vec<Option<FileEntry>>,
-    file_free: Vec<u32>,
+    pub(crate) file_free: Vec<u32>,
     pub(crate) files_by_path: FxHashMap<Box<str>, FileId>,
     pub(crate) files_by_name: FxHashMap<Sym, Vec<FileId>>,
 }

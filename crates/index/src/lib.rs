@@ -6,7 +6,9 @@
 //! - every link resolved with Obsidian's rules, plus the field's relation class to pick
 //!   among notes that share a name ([`Target`]);
 //! - backlinks, typed relations and their inverses ([`relation`]);
-//! - the index's findings: `note/*`, `link/*`, `encoding/mojibake` ([`lint`], [`mojibake`]).
+//! - the index's findings: `note/*`, `link/*`, `encoding/mojibake` ([`lint`], [`mojibake`]);
+//! - a binary snapshot for a warm start, without the notes' contents ([`Index::encode`],
+//!   [`Index::decode`]).
 //!
 //! *Architecture Invariant*: the index is derived; it can always be thrown away and rebuilt
 //! from the files, and an index kept up to date with [`Index::apply`] equals a fresh build.
@@ -23,9 +25,11 @@ pub mod lookup;
 pub mod mojibake;
 pub mod name;
 pub mod relation;
+mod snapshot;
 
 pub use cell::{NoteCell, NoteSource};
 pub use index::{FileId, Index, NoteId, Target};
 pub use input::{Change, ClassFacts, FileMeta, NoteInput, RelationFact};
 pub use lookup::{Backlink, NoteRef};
 pub use relation::{Inverse, Relation};
+pub use snapshot::SnapshotError;

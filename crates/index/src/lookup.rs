@@ -91,10 +91,12 @@ impl<'a> NoteRef<'a> {
                 .cmp(&self.index.entry(b.0).path)
                 .then(a.1.cmp(&b.1))
         });
+        // `get`: a note's links are those its entry was built from; a note parsed from
+        // other bytes than the index saw (a damaged snapshot) loses a backlink, no more.
         list.into_iter()
-            .map(|(source, i)| Backlink {
-                source,
-                link: &self.index.entry(source).note.links[i as usize],
+            .filter_map(|(source, i)| {
+                let link = self.index.entry(source).note.links.get(i as usize)?;
+                Some(Backlink { source, link })
             })
             .collect()
     }

@@ -167,6 +167,49 @@ impl Interner {
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
+
+    /// Every key's text one after the other, and where each ends: all an interner holds
+    /// apart from its table, which [`Interner::from_parts`] rebuilds (the index's snapshot).
+    pub(crate) fn parts(&self) -> (&str, &[u32]) {
+        (&self.text, &self.ends)
+    }
+
+    /// The interner whose [`Interner::parts`] these are: the text and ends are taken as
+    /// they are (no copy, no growing) and only the table is filled, sized once. Errors when
+    /// an end goes back, past the text or into a character, when the last key does not end
+    /// the text, or when a key comes twice.
+    pub(crate) fn from_parts(text: String, ends: Vec<u32>) -> Result<Interner, &'static str> {
+        let mut start = 0;
+        for &end in &ends {
+            let end = end as usize;
+            if end < start || !text.is_char_boundary(end) {
+                return Err("a key of the table ends out of place");
+            }
+            start = end;
+        }
+        if start != text.len() {
+            return Err("the table's text does not end with its last key");
+        }
+        let mut table = hashbrown::HashTable::with_capacity(ends.len());
+        for i in 0..ends.len() {
+            let sym = Sym(i as u32);
+            let key = key_text(&text, &ends, sym);
+            let found = table.entry(
+                key_hash(key),
+                |&s| key_text(&text, &ends, s) == key,
+                |&s| key_hash(key_text(&text, &ends, s)),
+            );
+            match found {
+                hashbrown::hash_table::Entry::Occupied(_) => {
+                    return Err("a key comes twice in the table");
+                }
+                hashbrown::hash_table::Entry::Vacant(slot) => {
+                    slot.insert(sym);
+                }
+            }
+        }
+        Ok(Interner { text, ends, table })
+    }
 }
 
 impl std::fmt::Debug for Interner {
@@ -260,6 +303,17 @@ impl<T: Copy + PartialEq> SymLists<T> {
     /// Room for symbols below `n` without growing.
     pub fn reserve_syms(&mut self, n: usize) {
         self.lists.reserve(n.saturating_sub(self.lists.len()));
+    }
+
+    /// Every symbol's list, from symbol 0 on (empty ones too): what [`SymLists::from_lists`]
+    /// takes back (the index's snapshot).
+    pub(crate) fn lists(&self) -> impl ExactSizeIterator<Item = &[T]> {
+        self.lists.iter().map(|l| l.as_slice())
+    }
+
+    /// Lists made elsewhere, the one at `i` for symbol `i`.
+    pub(crate) fn from_lists(lists: Vec<SmallVec<[T; 4]>>) -> SymLists<T> {
+        SymLists { lists }
     }
 
     /// Symbols with a non-empty list.

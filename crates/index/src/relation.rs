@@ -81,7 +81,10 @@ impl Index {
         let mut out: Vec<Inverse<'_>> = Vec::new();
         for &(source, i) in &entry.backlinks {
             let src = self.entry(source);
-            let LinkPlace::Frontmatter { key } = &src.note.links[i as usize].place else {
+            // `get`: see `NoteRef::backlinks`.
+            let Some(LinkPlace::Frontmatter { key }) =
+                src.note.links.get(i as usize).map(|l| &l.place)
+            else {
                 continue;
             };
             let Some((field_name, rel)) = src
