@@ -74,6 +74,14 @@ enum Mode {
     },
     /// Child mode: load VAULT with attune's engine and print what it took (key=value).
     Load { vault: PathBuf },
+    /// Child mode: open VAULT with its snapshot in CACHE (`Vault::open`; a full load when
+    /// there is none), print what it took, and with `--write` write the snapshot afterwards.
+    Open {
+        vault: PathBuf,
+        cache: PathBuf,
+        #[arg(long)]
+        write: bool,
+    },
     /// Child mode: rewrite one note at a time on disk (a body link added), bring the index
     /// up to date, and print each latency; every note is put back afterwards.
     Update {
@@ -107,6 +115,11 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some(Mode::Load { vault }) => child_load(&vault),
+        Some(Mode::Open {
+            vault,
+            cache,
+            write,
+        }) => child_open(&vault, cache, write),
         Some(Mode::Update { vault, samples }) => child_update(&vault, samples),
         Some(Mode::Query { vault, samples }) => child_query(&vault, samples),
         Some(Mode::Check { vault }) => child_check(&vault),
@@ -191,6 +204,32 @@ fn child_load(vault: &Path) -> anyhow::Result<()> {
     // As the `attune` binary does: a command's vault lives until the process ends, and the
     // OS takes its memory back at once instead of a free per allocation.
     std::mem::forget(loaded);
+    Ok(())
+}
+
+fn child_open(vault: &Path, dir: PathBuf, write: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let phases = Phases::default();
+    let cache = attune_engine::snapshot::Cache { dir, min_notes: 0 };
+    let (opened, start) = attune_engine::Vault::open(vault, &cache, &phases)
+        .with_context(|| format!("opening {}", vault.display()))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let peak = measure::own_peak_rss_kib().unwrap_or(0);
+    let start = match start {
+        attune_engine::snapshot::Start::Warm { changed } => format!("warm changed={changed}"),
+        attune_engine::snapshot::Start::Cold { reason } => {
+            format!("cold reason={:?}", reason.replace(' ', "_"))
+        }
+    };
+    if write {
+        opened.write_snapshot(&cache)?;
+    }
+    println!(
+        "start={start} notes={} seconds={seconds:.6} vmhwm_kib={peak} {}",
+        opened.notes.len(),
+        phases.key_values()
+    );
+    std::mem::forget(opened);
     Ok(())
 }
 
@@ -715,16 +754,9 @@ fn bench_size(
         }
     }
 
-    measurements.push(missing(
-        phase::WARM,
-        "load with the persistent cache warm",
-        "API missing (attune has no persistent cache)",
-    ));
-    measurements.push(missing(
-        phase::TOUCHED,
-        "load after rewriting 1% of the files",
-        "API missing (attune has no persistent cache)",
-    ));
+    eprintln!("   attune: warm start, then after touching 1% of the notes");
+    let (warm, touched) = warm_starts(&exe, vault, runs)?;
+    measurements.extend([warm, touched]);
 
     Ok(SizeReport {
         notes,
@@ -732,6 +764,112 @@ fn bench_size(
         summary,
         measurements,
     })
+}
+
+/// The warm start from a snapshot (written first by an untimed run), then the same after
+/// rewriting every hundredth note (a line appended; the notes are put back afterwards).
+fn warm_starts(
+    exe: &Path,
+    vault: &Path,
+    runs: usize,
+) -> anyhow::Result<(Measurement, Measurement)> {
+    let cache = vault.with_extension("snapshot-cache");
+    if cache.exists() {
+        fs_err::remove_dir_all(&cache)?;
+    }
+    let open = |write: bool| {
+        let mut command = Command::new(exe);
+        command.arg("open").arg(vault).arg(&cache);
+        if write {
+            command.arg("--write");
+        }
+        child_line(&mut command)
+    };
+    open(true)?;
+    let series = |what: &str| -> anyhow::Result<(Figure, String)> {
+        let mut durations = Vec::with_capacity(runs);
+        let mut peaks = Vec::new();
+        let mut detail = String::new();
+        for _ in 0..runs {
+            let started = Instant::now();
+            let line = open(false)?;
+            durations.push(started.elapsed());
+            let kv = measure::key_values(&line);
+            if !value(&kv, "start").starts_with("warm") {
+                bail!("the {what} start did not use the snapshot: {line}");
+            }
+            peaks.extend(value(&kv, "vmhwm_kib").parse::<u64>().ok());
+            detail = format!(
+                "`Vault::open` ({what}): {} notes, {} read again; last run's phases: survey + \
+                 notes {} s, schema {} s, index {} s, refresh {} s ({} MiB at the end)",
+                value(&kv, "notes"),
+                value(&kv, "changed"),
+                value(&kv, "phase_read"),
+                value(&kv, "phase_schema"),
+                value(&kv, "phase_index"),
+                value(&kv, "phase_refresh"),
+                mib(value(&kv, "rss_refresh")),
+            );
+        }
+        Ok((Figure::runs(&durations, peaks), detail))
+    };
+    let (warm, warm_detail) = series("snapshot current")?;
+    // Every hundredth note, a line appended; kept to be put back.
+    let mut notes: Vec<PathBuf> = Vec::new();
+    for entry in walkdir_notes(vault)? {
+        notes.push(entry);
+    }
+    notes.sort();
+    let touched: Vec<(PathBuf, Vec<u8>)> = notes
+        .iter()
+        .step_by(100)
+        .map(|p| fs_err::read(p).map(|b| (p.clone(), b)))
+        .collect::<Result<_, _>>()?;
+    for (path, bytes) in &touched {
+        let mut changed = bytes.clone();
+        changed.extend_from_slice(b"\nTouched by the benchmark.\n");
+        fs_err::write(path, changed)?;
+    }
+    let result = series("1% of the notes rewritten since the snapshot");
+    for (path, bytes) in &touched {
+        fs_err::write(path, bytes)?;
+    }
+    let (after, after_detail) = result?;
+    fs_err::remove_dir_all(&cache)?;
+    Ok((
+        Measurement {
+            phase: phase::WARM.to_owned(),
+            detail: warm_detail,
+            figure: warm,
+        },
+        Measurement {
+            phase: phase::TOUCHED.to_owned(),
+            detail: format!("{after_detail}; {} notes touched", touched.len()),
+            figure: after,
+        },
+    ))
+}
+
+/// Every `.md` file below `dir` (dot-folders skipped, as the vault read does).
+fn walkdir_notes(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs_err::read_dir(&d)? {
+            let entry = entry?;
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                out.push(path);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A KiB figure from a child's line as whole MiB (`?` when it is missing).

@@ -365,7 +365,6 @@ down, the engine has examples that run a single piece (all `cargo run --release 
 | `load_profile` | `Vault::load` alone, system allocator | `perf record`, `heaptrack` of the load |
 | `parse_profile` | the note parser over files already in memory, one thread | parser speed (µs per note, MB/s) without file system noise |
 | `census` | a load, then a count of where the notes' and the index's memory goes (struct sizes × counts, heap by capacity) | the memory target (with `attune-bench load VAULT`, which prints the RSS at the end of each phase) |
-| `warm_floor` | walk, `stat` every file and allocate a load's peak memory, timed (no note decoded) | the floor under a warm start with a cache (ARCHITECTURE.md, "Why there is no persistent cache") |
 | `query_profile` | the bench's query shapes, or any `dql:Q1;;Q2` | query latency and its profile; timing one query's parts (`LIST FROM F`, then with its WHERE, then as a TABLE) |
 
 ```sh

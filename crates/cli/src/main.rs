@@ -88,7 +88,10 @@ fn main() -> ExitCode {
         Command::Gen(args) => cmd::generate::run(args),
     };
     match result {
-        Ok(code) => code,
+        Ok(code) => {
+            vault_arg::write_stale_snapshot();
+            code
+        }
         Err(e) => {
             anstream::eprintln!("error: {e:#}");
             ExitCode::from(1)

@@ -1,6 +1,7 @@
 //! The `[VAULT]` / `--demo` arguments every command shares.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use anyhow::Context;
 
@@ -13,12 +14,18 @@ pub struct VaultArg {
     /// Work on a fresh copy of the built-in demo vault instead.
     #[arg(long, conflicts_with = "vault")]
     pub demo: bool,
+    /// Read every note, ignoring the snapshot an earlier run left in the cache folder (and
+    /// write none).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// A vault folder to work on; for `--demo`, a temporary copy removed on drop.
 pub struct VaultDir {
     pub path: PathBuf,
     temp: Option<PathBuf>,
+    /// Where the vault's snapshot is kept; `None` with `--no-cache` or `--demo`.
+    cache: Option<attune_engine::snapshot::Cache>,
 }
 
 impl Drop for VaultDir {
@@ -43,10 +50,20 @@ impl VaultArg {
             return Ok(VaultDir {
                 path: dir.clone(),
                 temp: Some(dir),
+                cache: None,
             });
         }
         let path = self.vault.clone().unwrap_or_else(|| PathBuf::from("."));
-        Ok(VaultDir { path, temp: None })
+        let cache = if self.no_cache || std::env::var_os("ATTUNE_NO_CACHE").is_some() {
+            None
+        } else {
+            attune_engine::snapshot::Cache::from_env()
+        };
+        Ok(VaultDir {
+            path,
+            temp: None,
+            cache,
+        })
     }
 }
 
@@ -58,8 +75,65 @@ impl VaultDir {
         &self,
         progress: &dyn attune_engine::vault::LoadProgress,
     ) -> Result<&'static attune_engine::Vault, attune_engine::LoadError> {
-        let vault = attune_engine::Vault::load_with(&self.path, progress)?;
-        Ok(Box::leak(Box::new(vault)))
+        let Some(cache) = &self.cache else {
+            let vault = attune_engine::Vault::load_with(&self.path, progress)?;
+            return Ok(Box::leak(Box::new(vault)));
+        };
+        let (vault, start) = attune_engine::Vault::open(&self.path, cache, progress)?;
+        let vault: &'static attune_engine::Vault = Box::leak(Box::new(vault));
+        if start.snapshot_is_stale() {
+            *lock(&STALE) = Some((vault, cache.clone()));
+        }
+        Ok(vault)
+    }
+}
+
+/// The workspace of a writing command's vault, from its snapshot unless `no_cache` (see
+/// [`VaultDir::load`]); kept until the process ends, for the same reason.
+pub fn workspace(
+    path: &std::path::Path,
+    no_cache: bool,
+) -> Result<&'static attune_engine::workspace::Workspace, attune_engine::commit::EditError> {
+    use attune_engine::workspace::Workspace;
+    let cache = (!no_cache && std::env::var_os("ATTUNE_NO_CACHE").is_none())
+        .then(attune_engine::snapshot::Cache::from_env)
+        .flatten();
+    let Some(cache) = cache else {
+        return Ok(Box::leak(Box::new(Workspace::load(path)?)));
+    };
+    let (ws, start) = Workspace::open(path, &cache)?;
+    let ws: &'static Workspace = Box::leak(Box::new(ws));
+    if start.snapshot_is_stale() {
+        *lock(&STALE) = Some((&ws.vault, cache));
+    }
+    Ok(ws)
+}
+
+/// A vault loaded by [`VaultDir::load`] whose snapshot is missing or out of date.
+static STALE: Mutex<
+    Option<(
+        &'static attune_engine::Vault,
+        attune_engine::snapshot::Cache,
+    )>,
+> = Mutex::new(None);
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Write the snapshot of the vault this command loaded, when it had none or an old one:
+/// after the command's output, so the answer does not wait for it. A failure costs only the
+/// next run's time, so it is a warning.
+pub fn write_stale_snapshot() {
+    let Some((vault, cache)) = lock(&STALE).take() else {
+        return;
+    };
+    if let Err(e) = vault.write_snapshot(&cache) {
+        anstream::eprintln!(
+            "warning: could not write the vault's snapshot to {}: {e} (the next run reads \
+             every note again; ATTUNE_CACHE_DIR chooses another folder)",
+            cache.dir.display()
+        );
     }
 }
 

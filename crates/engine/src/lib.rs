@@ -15,6 +15,7 @@ pub mod query;
 pub mod refresh;
 pub mod settings;
 pub mod show;
+pub mod snapshot;
 pub mod stats;
 pub mod update;
 pub mod vault;

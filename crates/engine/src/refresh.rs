@@ -456,6 +456,7 @@ fn insert_in_path_order(list: &mut Vec<Diagnostic>, from: usize, found: &[Diagno
 #[allow(clippy::disallowed_methods)] // the tests write the fixture vault's files
 mod tests {
     use super::*;
+    use crate::vault::Silent;
     use proptest::prelude::*;
     use std::path::PathBuf;
 
@@ -739,6 +740,85 @@ mod tests {
             eprintln!("{name}: {report:?}");
             assert_same(&vault, &root);
         }
+    }
+
+    fn cache(dir: &tempfile::TempDir) -> crate::snapshot::Cache {
+        crate::snapshot::Cache {
+            dir: dir.path().join("cache"),
+            min_notes: 0,
+        }
+    }
+
+    /// The warm start's invariant: whatever changed on disk since the snapshot, opening
+    /// from it gives what a fresh load reads (every note parsed from the snapshot's bytes
+    /// included: `facts` reads them all).
+    #[test]
+    fn every_kind_of_change_opens_from_a_snapshot_as_a_fresh_load() {
+        use crate::snapshot::Start;
+        for (name, step, _) in cases() {
+            let (dir, root) = demo();
+            let cache = cache(&dir);
+            let (vault, start) = Vault::open(&root, &cache, &Silent).expect("open");
+            assert!(matches!(start, Start::Cold { .. }), "{name}: {start:?}");
+            assert!(vault.write_snapshot(&cache).expect("write"));
+            step(&root);
+            let (opened, start) = Vault::open(&root, &cache, &Silent).expect("open");
+            eprintln!("{name}: {start:?}");
+            if !name.contains("settings") {
+                assert!(matches!(start, Start::Warm { .. }), "{name}: {start:?}");
+            }
+            assert_same(&opened, &root);
+            // A snapshot written from a warm start (notes still deferred) opens the same.
+            opened.write_snapshot(&cache).expect("write again");
+            let (again, start) = Vault::open(&root, &cache, &Silent).expect("open");
+            assert_eq!(start, Start::Warm { changed: 0 }, "{name}");
+            assert_same(&again, &root);
+        }
+    }
+
+    /// Opening an unchanged vault parses only the notes the schema reads; a damaged
+    /// snapshot, or one of another folder, is a full load with a reason, never a panic.
+    #[test]
+    fn a_warm_start_parses_little_and_a_bad_snapshot_is_a_full_load() {
+        use crate::snapshot::Start;
+        let (dir, root) = demo();
+        let cache = cache(&dir);
+        let (vault, _) = Vault::open(&root, &cache, &Silent).expect("open");
+        vault.write_snapshot(&cache).expect("write");
+        let (opened, start) = Vault::open(&root, &cache, &Silent).expect("open");
+        assert_eq!(start, Start::Warm { changed: 0 });
+        let parsed = opened.notes.iter().filter(|n| n.note.is_parsed()).count();
+        assert!(
+            parsed > 0 && parsed * 2 < opened.notes.len(),
+            "{parsed} of {} notes parsed",
+            opened.notes.len()
+        );
+
+        let file = cache.file_for(&root);
+        let bytes = std::fs::read(&file).expect("snapshot");
+        let step = (bytes.len() / 97).max(1);
+        for cut in (0..bytes.len()).step_by(step) {
+            // Cut short, and one byte changed.
+            std::fs::write(&file, &bytes[..cut]).expect("write");
+            let (v, start) = Vault::open(&root, &cache, &Silent).expect("open");
+            if let Start::Warm { .. } = start {
+                panic!("a snapshot cut at {cut} of {} was used", bytes.len());
+            }
+            assert_same(&v, &root);
+            let mut flipped = bytes.clone();
+            flipped[cut] ^= 0x55;
+            std::fs::write(&file, &flipped).expect("write");
+            // A changed byte in a note's text is not detected (a cache trusts its file);
+            // anywhere else it must not crash the open.
+            let _ = Vault::open(&root, &cache, &Silent).expect("open");
+        }
+
+        // Another vault folder's snapshot (under this one's name) is turned away.
+        let other = dir.path().join("other");
+        std::fs::rename(&root, &other).expect("move");
+        std::fs::write(cache.file_for(&other), &bytes).expect("write");
+        let (_, start) = Vault::open(&other, &cache, &Silent).expect("open");
+        assert!(matches!(start, Start::Cold { .. }), "{start:?}");
     }
 
     #[test]

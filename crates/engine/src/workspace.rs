@@ -73,6 +73,19 @@ impl Workspace {
         Ok(Workspace::new(vault))
     }
 
+    /// [`Workspace::load`], opening the vault from its snapshot in `cache` when it has a
+    /// usable one ([`Vault::open`]). A write planned on a note read from a snapshot is as
+    /// safe as one planned on a fresh read: the commit checks each file still holds the
+    /// bytes the plan started from.
+    pub fn open(
+        root: &Path,
+        cache: &crate::snapshot::Cache,
+    ) -> Result<(Workspace, crate::snapshot::Start), EditError> {
+        crate::commit::recover(root)?;
+        let (vault, start) = Vault::open(root, cache, &crate::vault::Silent)?;
+        Ok((Workspace::new(vault), start))
+    }
+
     /// Build from a loaded vault: its schema and each note's class come from the load; the
     /// write-side name lookups are built when first asked for.
     pub fn new(vault: Vault) -> Workspace {

@@ -19,6 +19,9 @@ pub trait NoteSource: Send + Sync {
     /// The note deferred as `slot`. It cannot fail: a source that cannot read its text
     /// gives a note that says so in a diagnostic.
     fn load(&self, slot: u32) -> Note;
+    /// The bytes the note deferred as `slot` is parsed from (to write them elsewhere
+    /// without parsing them).
+    fn bytes(&self, slot: u32) -> std::io::Result<Vec<u8>>;
 }
 
 /// A note parsed now or on first read; shared (`Arc`) by the vault and the index.
@@ -52,6 +55,12 @@ impl NoteCell {
             // empty note is a safe answer.
             None => attune_syntax::parse_note(b""),
         })
+    }
+
+    /// Where a deferred note is read from, and its number there (`None` for a note that
+    /// was handed over parsed).
+    pub fn source(&self) -> Option<(&dyn NoteSource, u32)> {
+        self.source.as_ref().map(|(s, slot)| (&**s, *slot))
     }
 
     /// Whether the note has been parsed (a deferred note that nothing has read yet is not).

@@ -14,6 +14,7 @@
 // The one crate allowed to touch the disk (clippy.toml forbids `std::fs` everywhere else).
 #![allow(clippy::disallowed_methods)]
 
+pub mod cache;
 pub mod disk;
 pub mod error;
 pub mod journal;
@@ -22,10 +23,11 @@ pub mod scan;
 pub mod tree;
 pub mod txn;
 
+pub use cache::{CacheFile, write_cache_file};
 pub use disk::{Disk, DiskLock, FaultMode, MemDisk, RealDisk};
 pub use error::StoreError;
 pub use journal::{ContentHash, Manifest, ManifestFile, hash};
 pub use path::VaultPath;
-pub use scan::{Entry, FileMeta, Scan, ScanOptions, look, read_optional, scan};
+pub use scan::{Entry, FileMeta, Scan, ScanOptions, Survey, look, read_optional, scan, survey};
 pub use tree::write_new_files;
 pub use txn::{CommitInfo, ConflictKind, Expected, FileChange, Recovery, VaultWriter, WriteError};

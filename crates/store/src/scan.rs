@@ -109,6 +109,70 @@ where
     })
 }
 
+/// What [`survey`] found: every note's metadata (no file read), the other files and the
+/// folders or files that could not be looked at.
+#[derive(Debug)]
+pub struct Survey {
+    /// Sorted by path, as [`Scan::notes`] would be.
+    pub notes: Vec<FileMeta>,
+    pub other_files: Vec<VaultPath>,
+    pub errors: Vec<StoreError>,
+}
+
+/// Walk `root` as [`scan`] does and look at each note's metadata (one `stat` per note, on
+/// the rayon pool) without reading it: what a warm start compares with its snapshot. The
+/// metadata is the same a scan records (size, modification and creation times).
+pub fn survey(root: &Path, options: &ScanOptions) -> Result<Survey, StoreError> {
+    match std::fs::metadata(root) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => {
+            return Err(StoreError::NotAFolder {
+                path: root.to_path_buf(),
+            });
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(StoreError::NoFolder {
+                path: root.to_path_buf(),
+            });
+        }
+        Err(e) => return Err(StoreError::io(root, e)),
+    }
+    let Walked {
+        notes: found,
+        others: other_files,
+        mut errors,
+        folders: _,
+    } = walk(root, options);
+    let looked: Vec<Result<FileMeta, StoreError>> = found
+        .into_par_iter()
+        .map(|Found { path, excluded, .. }| {
+            let abs = root.join(&*path.on_disk);
+            // `symlink_metadata`: the walk keeps regular files only, and a file replaced by
+            // a link since is then seen as changed (its read says what it is now).
+            let md = std::fs::symlink_metadata(&abs).map_err(|e| StoreError::io(&abs, e))?;
+            Ok(FileMeta {
+                size: md.len(),
+                mtime_ms: millis(md.modified().ok()),
+                ctime_ms: millis(md.created().ok().or_else(|| md.modified().ok())),
+                path,
+                excluded,
+            })
+        })
+        .collect();
+    let mut notes = Vec::with_capacity(looked.len());
+    for r in looked {
+        match r {
+            Ok(meta) => notes.push(meta),
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok(Survey {
+        notes,
+        other_files,
+        errors,
+    })
+}
+
 /// A Markdown file the walk found, not yet looked at: its metadata comes from the open file
 /// when it is read (one `statx` on the handle instead of a path lookup in the walk and
 /// another in the read).

@@ -29,9 +29,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "`attune edit` asks for each field and needs a terminal; use `attune set NOTE field=value…` instead"
         );
     }
-    let ws = Workspace::load(&args.out.vault)
+    let ws = crate::vault_arg::workspace(&args.out.vault, args.out.no_cache)
         .with_context(|| format!("loading {}", args.out.vault.display()))?;
-    let i = find_note(&ws, &args.note).map_err(|d| {
+    let i = find_note(ws, &args.note).map_err(|d| {
         anyhow::anyhow!(
             "{}{}",
             d.message,
@@ -41,20 +41,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let class = ws
         .class_of_note(i)
         .context("the note has no class, so it has no form")?;
-    let form = Form::of(&ws, class);
+    let form = Form::of(ws, class);
     let mut set = Vec::new();
     for field in &form.fields {
         if matches!(field.name.as_str(), "id" | "created" | "last_modified") {
             continue;
         }
-        let current = list_text(&ws, i, &field.name);
+        let current = list_text(ws, i, &field.name);
         let label = format!("{}:", field.name);
         let group = field.group.as_ref().and_then(|g| {
             set.iter()
                 .rev()
                 .find(|(k, _): &&(String, String)| *k == g.by)
                 .map(|(_, v)| v.clone())
-                .or_else(|| field_text(&ws, i, &g.by))
+                .or_else(|| field_text(ws, i, &g.by))
         });
         let options: Vec<String> = match group.as_deref().and_then(|g| field.options_for_group(g)) {
             Some(o) => o.to_vec(),
@@ -112,7 +112,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anstream::println!("nothing changed");
         return Ok(ExitCode::SUCCESS);
     }
-    let plan = plan_update(&ws, &update, &Now::local());
+    let plan = plan_update(ws, &update, &Now::local());
     if !args.dry_run && !plan.is_refused() {
         for f in &plan.files {
             anstream::print!("{}", super::new::colour_diff(&f.diff()));

@@ -53,6 +53,9 @@ pub struct Output {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// Read every note, ignoring the vault's snapshot (and write none).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Split `field=value`.
@@ -67,7 +70,7 @@ pub fn parse_pairs(pairs: &[String]) -> anyhow::Result<Vec<(String, String)>> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let ws = Workspace::load(&args.out.vault)
+    let ws = crate::vault_arg::workspace(&args.out.vault, args.out.no_cache)
         .with_context(|| format!("loading {}", args.out.vault.display()))?;
     let mut request = NewNote {
         class: args.class.clone(),
@@ -78,10 +81,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let interactive =
         !args.no_input && args.out.format == Format::Text && std::io::stdin().is_terminal();
     if interactive && let Some(class) = ws.schema.class(&request.class) {
-        let form = Form::of(&ws, class);
-        ask_missing(&ws, &form, &mut request)?;
+        let form = Form::of(ws, class);
+        ask_missing(ws, &form, &mut request)?;
     }
-    let plan = plan_create(&ws, &request, &Now::local());
+    let plan = plan_create(ws, &request, &Now::local());
     apply_plan(&args.out.vault, &plan, args.dry_run, args.out.format)
 }
 

@@ -24,6 +24,9 @@ pub struct Args {
     /// Work on a fresh copy of the built-in demo vault.
     #[arg(long)]
     demo: bool,
+    /// Read every note, ignoring the vault's snapshot (and write none).
+    #[arg(long)]
+    no_cache: bool,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
 }
@@ -42,6 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let dir = VaultArg {
         vault: vault_path,
         demo: args.demo,
+        no_cache: args.no_cache,
     }
     .resolve()?;
     let vault = dir.load(&attune_engine::vault::Silent)?;

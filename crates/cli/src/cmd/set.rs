@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use attune_engine::create::Now;
 use attune_engine::update::{NoteUpdate, plan_update};
-use attune_engine::workspace::Workspace;
 
 use super::new::{Output, apply_plan, parse_pairs};
 
@@ -34,7 +33,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let ws = Workspace::load(&args.out.vault)
+    let ws = crate::vault_arg::workspace(&args.out.vault, args.out.no_cache)
         .with_context(|| format!("loading {}", args.out.vault.display()))?;
     let update = NoteUpdate {
         note: args.note.clone(),
@@ -43,6 +42,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         remove: args.remove.clone(),
         reviewed: args.reviewed,
     };
-    let plan = plan_update(&ws, &update, &Now::local());
+    let plan = plan_update(ws, &update, &Now::local());
     apply_plan(&args.out.vault, &plan, args.dry_run, args.out.format)
 }
