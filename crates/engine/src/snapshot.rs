@@ -316,57 +316,138 @@ impl NoteSource for Texts {
     }
 }
 
+/// One note as the snapshot records it.
+struct Record {
+    path: Arc<str>,
+    size: u64,
+    mtime_ms: i64,
+    ctime_ms: i64,
+    flags: u8,
+    class: u32,
+    offset: u64,
+    len: u64,
+}
+
+/// The snapshot's metadata section, decoded (the index still as bytes: `meta[index]`).
+struct Decoded {
+    meta: Vec<u8>,
+    /// Where the notes' bytes start in the file.
+    base: u64,
+    attune_toml: Option<String>,
+    records: Vec<Record>,
+    classes: Vec<String>,
+    other_files: Vec<VaultPath>,
+    diagnostics: Vec<Diagnostic>,
+    class_findings: Vec<Diagnostic>,
+    index: std::ops::Range<usize>,
+    slots: Vec<u32>,
+}
+
+/// Read and check the header and the metadata section of `file`, the snapshot of `root`
+/// made under `settings`; `Err(reason)` when it cannot be used.
+fn read_section(file: &CacheFile, root: &Path, settings: &Settings) -> Result<Decoded, String> {
+    let cut = |_| "the snapshot is cut short".to_owned();
+    // The header: magic, format, build, the section's length and hash.
+    let head = file.read_at(0, 24).map_err(cut)?;
+    if head[..16] != MAGIC[..] || head[16..20] != FORMAT.to_le_bytes() {
+        return Err("the snapshot was written by another version of attune".to_owned());
+    }
+    let build_len = u32::from_le_bytes([head[20], head[21], head[22], head[23]]) as usize;
+    let rest = file.read_at(24, build_len + 8 + 32).map_err(cut)?;
+    if rest[..build_len] != *build_id().as_bytes() {
+        return Err("the snapshot was written by another build of attune".to_owned());
+    }
+    let mut r = Reader {
+        bytes: &rest[build_len..],
+        at: 0,
+    };
+    let meta_len = r.u64()?;
+    let meta_hash = r.take(32)?;
+    let meta_at = 24 + build_len as u64 + 8 + 32;
+    let meta_len = usize::try_from(meta_len)
+        .ok()
+        .filter(|&l| meta_at + l as u64 <= file.len())
+        .ok_or("the snapshot is cut short")?;
+    let meta = file
+        .read_at(meta_at, meta_len)
+        .map_err(|e| format!("cannot read the snapshot: {e}"))?;
+    if attune_store::hash(&meta).as_bytes()[..] != *meta_hash {
+        return Err(DAMAGED.to_owned());
+    }
+    let base = meta_at + meta_len as u64;
+
+    let mut r = Reader {
+        bytes: &meta,
+        at: 0,
+    };
+    let real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if r.str()? != real.to_string_lossy() {
+        return Err("the snapshot is of another vault folder".to_owned());
+    }
+    if r.str()? != settings_hash(settings) {
+        return Err("Metadata Menu's settings changed".to_owned());
+    }
+    let attune_toml = r.opt_str()?.map(str::to_owned);
+    let blob = r.u64()?;
+    if base + blob != file.len() {
+        return Err("the snapshot is cut short".to_owned());
+    }
+    let count = r.u32()? as usize;
+    let mut records = Vec::with_capacity(count.min(meta.len()));
+    for _ in 0..count {
+        let record = Record {
+            path: Arc::from(r.str()?),
+            size: r.u64()?,
+            mtime_ms: r.i64()?,
+            ctime_ms: r.i64()?,
+            flags: r.u8()?,
+            class: r.u32()?,
+            offset: r.u64()?,
+            len: r.u64()?,
+        };
+        if record
+            .offset
+            .checked_add(record.len)
+            .is_none_or(|end| end > blob)
+        {
+            return Err(DAMAGED.to_owned());
+        }
+        records.push(record);
+    }
+    let classes: Vec<String> = (0..r.u32()?)
+        .map(|_| r.str().map(str::to_owned))
+        .collect::<Result<_, _>>()?;
+    let other_files: Vec<VaultPath> = (0..r.u32()?)
+        .map(|_| r.str().map(|p| VaultPath::new(p.to_owned())))
+        .collect::<Result<_, _>>()?;
+    let diagnostics = r.diagnostics()?;
+    let class_findings = r.diagnostics()?;
+    let index_len = usize::try_from(r.u64()?).map_err(|_| DAMAGED)?;
+    let start = r.at;
+    r.take(index_len)?;
+    let index = start..r.at;
+    let slots: Vec<u32> = (0..r.u32()?).map(|_| r.u32()).collect::<Result<_, _>>()?;
+    Ok(Decoded {
+        base,
+        attune_toml,
+        records,
+        classes,
+        other_files,
+        diagnostics,
+        class_findings,
+        index,
+        slots,
+        meta,
+    })
+}
+
 /// Open from `file`: `Ok(Err(reason))` when the snapshot cannot be used.
-#[allow(clippy::too_many_lines)]
 fn warm(
     root: &Path,
     file: CacheFile,
     progress: &dyn LoadProgress,
 ) -> Result<Result<(Vault, Start), String>, LoadError> {
     let started = std::time::Instant::now();
-    // The header: magic, format, build, metadata length.
-    let head = match file.read_at(0, 24) {
-        Ok(head) => head,
-        Err(e) => return Ok(Err(format!("cannot read the snapshot: {e}"))),
-    };
-    if &head[..16] != MAGIC
-        || u32::from_le_bytes(head[16..20].try_into().unwrap_or_default()) != FORMAT
-    {
-        return Ok(Err(
-            "the snapshot was written by another version of attune".to_owned()
-        ));
-    }
-    let build_len = u32::from_le_bytes(head[20..24].try_into().unwrap_or_default()) as usize;
-    let Ok(rest) = file.read_at(24, build_len + 8 + 32) else {
-        return Ok(Err("the snapshot is cut short".to_owned()));
-    };
-    if rest[..build_len] != *build_id().as_bytes() {
-        return Ok(Err(
-            "the snapshot was written by another build of attune".to_owned()
-        ));
-    }
-    let meta_len = u64::from_le_bytes(
-        rest[build_len..build_len + 8]
-            .try_into()
-            .unwrap_or_default(),
-    );
-    let meta_hash = &rest[build_len + 8..];
-    let meta_at = 24 + build_len as u64 + 8 + 32;
-    let Some(meta_len) = usize::try_from(meta_len)
-        .ok()
-        .filter(|&l| meta_at + l as u64 <= file.len())
-    else {
-        return Ok(Err("the snapshot is cut short".to_owned()));
-    };
-    let meta = match file.read_at(meta_at, meta_len) {
-        Ok(meta) => meta,
-        Err(e) => return Ok(Err(format!("cannot read the snapshot: {e}"))),
-    };
-    if attune_store::hash(&meta).as_bytes()[..] != *meta_hash {
-        return Ok(Err("the snapshot is damaged".to_owned()));
-    }
-    let base = meta_at + meta_len as u64;
-
     // What a load reads first, read the same way.
     let settings = match attune_store::read_optional(root, METADATA_MENU_SETTINGS)? {
         Some(text) => Settings::from_json(&text).0,
@@ -377,73 +458,32 @@ fn warm(
         excluded_folders: settings.excluded_folders.clone(),
         excluded_extensions: settings.excluded_extensions.clone(),
     };
-    let survey = attune_store::survey(root, &options)?;
+    // The vault's metadata (system calls, mostly waiting) while the snapshot is decoded.
+    let (survey, decoded) = rayon::join(
+        || attune_store::survey(root, &options),
+        || read_section(&file, root, &settings),
+    );
+    let survey = survey?;
     progress.walked(survey.notes.len());
     if !survey.errors.is_empty() {
         // Unreadable folders or files: a load reports them in its own words and order.
         return Ok(Err("some files cannot be looked at".to_owned()));
     }
-
-    let mut r = Reader {
-        bytes: &meta,
-        at: 0,
+    let Decoded {
+        meta,
+        base,
+        attune_toml: old_toml,
+        records,
+        classes,
+        other_files,
+        diagnostics,
+        class_findings,
+        index: index_at,
+        slots,
+    } = match decoded {
+        Ok(d) => d,
+        Err(reason) => return Ok(Err(reason)),
     };
-    let decoded = (|| -> Result<_, String> {
-        let real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        if r.str()? != real.to_string_lossy() {
-            return Err("the snapshot is of another vault folder".to_owned());
-        }
-        if r.str()? != settings_hash(&settings) {
-            return Err("Metadata Menu's settings changed".to_owned());
-        }
-        let old_toml = r.opt_str()?.map(str::to_owned);
-        let blob = r.u64()?;
-        if base + blob != file.len() {
-            return Err("the snapshot is cut short".to_owned());
-        }
-        let count = r.u32()? as usize;
-        let mut records = Vec::with_capacity(count);
-        for _ in 0..count {
-            let path: Arc<str> = Arc::from(r.str()?);
-            let size = r.u64()?;
-            let mtime_ms = r.i64()?;
-            let ctime_ms = r.i64()?;
-            let flags = r.u8()?;
-            let class = r.u32()?;
-            let offset = r.u64()?;
-            let len = r.u64()?;
-            if offset.checked_add(len).is_none_or(|end| end > blob) {
-                return Err("the snapshot is damaged".to_owned());
-            }
-            records.push((path, size, mtime_ms, ctime_ms, flags, class, offset, len));
-        }
-        let classes: Vec<String> = (0..r.u32()?)
-            .map(|_| r.str().map(str::to_owned))
-            .collect::<Result<_, _>>()?;
-        let other_files: Vec<VaultPath> = (0..r.u32()?)
-            .map(|_| r.str().map(|p| VaultPath::new(p.to_owned())))
-            .collect::<Result<_, _>>()?;
-        let diagnostics = r.diagnostics()?;
-        let class_findings = r.diagnostics()?;
-        let index_len = usize::try_from(r.u64()?).map_err(|_| "the snapshot is damaged")?;
-        let index_bytes = r.take(index_len)?;
-        let slots: Vec<u32> = (0..r.u32()?).map(|_| r.u32()).collect::<Result<_, _>>()?;
-        Ok((
-            old_toml,
-            records,
-            classes,
-            other_files,
-            diagnostics,
-            class_findings,
-            index_bytes,
-            slots,
-        ))
-    })();
-    let (old_toml, records, classes, other_files, diagnostics, class_findings, index_bytes, slots) =
-        match decoded {
-            Ok(d) => d,
-            Err(reason) => return Ok(Err(reason)),
-        };
 
     // The notes, deferred; a note the snapshot has no bytes of is read from its file now.
     let texts = Arc::new(Texts {
@@ -451,23 +491,23 @@ fn warm(
         base,
         at: records
             .iter()
-            .map(|(path, _, _, _, _, _, offset, len)| (*offset, *len, Arc::clone(path)))
+            .map(|r| (r.offset, r.len, Arc::clone(&r.path)))
             .collect(),
     });
     let source: Arc<dyn NoteSource> = texts.clone();
     let mut notes: Vec<VaultNote> = Vec::with_capacity(records.len());
     let mut reread: Vec<String> = Vec::new();
-    for (i, (path, size, mtime_ms, ctime_ms, flags, _, _, _)) in records.iter().enumerate() {
-        if flags & FROM_DISK != 0 {
-            reread.push(path.to_string());
+    for (i, r) in records.iter().enumerate() {
+        if r.flags & FROM_DISK != 0 {
+            reread.push(r.path.to_string());
         }
         notes.push(VaultNote {
             meta: FileMeta {
-                path: VaultPath::new(Arc::clone(path)),
-                size: *size,
-                mtime_ms: *mtime_ms,
-                ctime_ms: *ctime_ms,
-                excluded: flags & EXCLUDED != 0,
+                path: VaultPath::new(Arc::clone(&r.path)),
+                size: r.size,
+                mtime_ms: r.mtime_ms,
+                ctime_ms: r.ctime_ms,
+                excluded: r.flags & EXCLUDED != 0,
             },
             note: NoteCell::deferred(Arc::clone(&source), i as u32),
             class: None,
@@ -485,20 +525,17 @@ fn warm(
         });
         (schema, found, files.into_reads())
     };
-    for (n, (_, _, _, _, _, class, _, _)) in notes.iter_mut().zip(&records) {
-        if *class != NO {
-            let name = classes
-                .get(*class as usize)
-                .ok_or("the snapshot is damaged");
-            match name.map(|name| schema.class(name)) {
-                Ok(Some(c)) => n.class = Some(Arc::clone(c.shared_name())),
+    for (n, r) in notes.iter_mut().zip(&records) {
+        if r.class != NO {
+            match classes.get(r.class as usize).map(|name| schema.class(name)) {
+                Some(Some(c)) => n.class = Some(Arc::clone(c.shared_name())),
                 _ => return Ok(Err("the snapshot's classes are not the schema's".to_owned())),
             }
         }
     }
     progress.phase("schema", started.elapsed());
 
-    let index = match Index::decode(index_bytes, &mut |slot| {
+    let index = match Index::decode(&meta[index_at], &mut |slot| {
         let at = slots.get(slot as usize).copied().unwrap_or(NO);
         match notes.get(at as usize) {
             Some(n) => Arc::clone(&n.note),
