@@ -195,12 +195,30 @@ impl Vault {
                 let key = attune_store::path::nfc(p);
                 key.starts_with(&class_folder) || self.schema_reads.contains(key.as_str())
             });
-        if schema_input_changed {
-            self.rebuild_findings(&paths, io_errors);
+        // The schema's input changed, but the schema may not have (a note added or gone,
+        // a value list's body edited): then every note keeps its class, only the schema's
+        // own findings (they may name notes) are replaced, and the rest follows the changed
+        // notes alone, as below. Re-deciding every class would read every note (a warm
+        // start's deferred notes would all be parsed for one new note).
+        let mut new_schema = None;
+        let mut schema_same = false;
+        if schema_input_changed && !schema_changed {
             let (schema, schema_findings, reads) = self.schema_now();
-            if !schema_changed && format!("{schema:?}") != format!("{:?}", self.schema) {
+            if format!("{schema:?}") == format!("{:?}", self.schema) {
+                let count = schema_findings.len();
+                self.schema_diagnostics
+                    .splice(..self.schema_findings, schema_findings);
+                self.schema_findings = count;
+                self.schema_reads = reads;
+                schema_same = true;
+            } else {
                 schema_changed = true;
+                new_schema = Some((schema, schema_findings, reads));
             }
+        }
+        if schema_input_changed && !schema_same {
+            self.rebuild_findings(&paths, io_errors);
+            let (schema, schema_findings, reads) = new_schema.unwrap_or_else(|| self.schema_now());
             self.schema = schema;
             self.schema_reads = reads;
             self.schema_findings = schema_findings.len();
@@ -208,9 +226,14 @@ impl Vault {
             all.extend(self.assign_classes());
             self.schema_diagnostics = all;
         } else {
-            // Only the changed notes' findings and classes change.
+            // Only the changed and removed notes' findings and classes change.
+            let touched: BTreeSet<&str> = paths
+                .iter()
+                .chain(&report.notes_removed)
+                .map(String::as_str)
+                .collect();
             self.diagnostics.retain(|d| {
-                !((is_note_finding(d) && paths.contains(&d.path))
+                !((is_note_finding(d) && touched.contains(d.path.as_str()))
                     || (d.code == "io/unreadable"
                         && paths.iter().any(|p| d.message.contains(p.as_str()))))
             });
@@ -234,7 +257,7 @@ impl Vault {
             let from = self.schema_findings;
             let mut kept = Vec::with_capacity(self.schema_diagnostics.len());
             for (i, d) in self.schema_diagnostics.drain(..).enumerate() {
-                if i < from || !paths.contains(&d.path) {
+                if i < from || !touched.contains(d.path.as_str()) {
                     kept.push(d);
                 }
             }
@@ -793,6 +816,27 @@ mod tests {
             "{parsed} of {} notes parsed",
             opened.notes.len()
         );
+
+        // A note added and one removed since: the schema is read again and comes out the
+        // same, so only the changed notes and those whose links the index resolves again
+        // (links to the removed name) are parsed, not every note.
+        write(
+            &root,
+            &format!("{TRIGGERS}/Loud Music.md"),
+            "---\nfileClass: trigger\n---\n",
+        );
+        remove(&root, &format!("{EMOTIONS}/Anxiety.md"));
+        let (opened, start) = Vault::open(&root, &cache, &Silent).expect("open");
+        assert_eq!(start, Start::Warm { changed: 2 });
+        let parsed_now = opened.notes.iter().filter(|n| n.note.is_parsed()).count();
+        // (The demo's 62 notes: the schema reads 25, the change reaches 7 more.)
+        assert!(
+            parsed_now <= parsed + 10 && parsed_now < opened.notes.len(),
+            "{parsed_now} of {} notes parsed ({parsed} without the change)",
+            opened.notes.len()
+        );
+        assert_same(&opened, &root);
+        opened.write_snapshot(&cache).expect("write");
 
         let file = cache.file_for(&root);
         let bytes = std::fs::read(&file).expect("snapshot");
