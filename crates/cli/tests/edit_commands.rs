@@ -1,8 +1,8 @@
 //! `attune new`, `set`, `undo` and `log` end to end through the binary, on the engine's
-//! fixture vault written to a temporary folder.
+//! fixture vault written to a temporary folder; and the warm start's snapshot around them.
 #![allow(clippy::disallowed_methods, clippy::unwrap_used)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -170,4 +170,107 @@ fn set_dry_run_shows_the_diff_as_json_and_writes_nothing() {
         std::fs::read_to_string(dir.path().join("ME/Triggers/Rejection.md")).unwrap(),
         before
     );
+}
+
+// The warm start through the binary: a read command leaves a snapshot of the vault in the
+// cache folder, the next run opens from it and answers exactly as a full read does, a write
+// through a snapshot lands, and `--no-cache` neither reads nor writes one. The fixture vault
+// is small, so `ATTUNE_CACHE_MIN_NOTES=0` lets it have a snapshot.
+
+/// `attune ARGS` with its snapshots in `cache`; stdout.
+fn run_cached(cache: &Path, args: &[&str]) -> String {
+    let out = Command::cargo_bin("attune")
+        .unwrap()
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("ATTUNE_NO_CACHE")
+        .env("NO_COLOR", "1")
+        .env("ATTUNE_CACHE_DIR", cache)
+        .env("ATTUNE_CACHE_MIN_NOTES", "0")
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)) && !stderr.contains("warning"),
+        "attune {args:?}: {stderr}"
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn snapshots(cache: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(cache)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default()
+}
+
+fn modified(path: &Path) -> std::time::SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
+}
+
+#[test]
+fn a_second_run_opens_from_the_snapshot_and_answers_as_a_full_read() {
+    let dir = vault();
+    let cache = tempfile::tempdir().unwrap();
+    let root = dir.path().to_str().unwrap();
+    let check = ["check", root, "--format", "json", "--show", "info"];
+    let full = |args: &[&str]| {
+        let mut args = args.to_vec();
+        args.push("--no-cache");
+        run_cached(cache.path(), &args)
+    };
+    let query = [
+        "query",
+        "TABLE file.inlinks, file.outlinks, status FROM \"\" SORT file.path",
+        root,
+        "--format",
+        "json",
+    ];
+
+    // `--no-cache`: nothing written.
+    let expected = full(&check);
+    assert!(snapshots(cache.path()).is_empty());
+
+    // The first run writes the snapshot (owner-only), the second opens from it and does not
+    // write it again (nothing changed).
+    assert_eq!(run_cached(cache.path(), &check), expected);
+    let files = snapshots(cache.path());
+    assert_eq!(files.len(), 1, "{files:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let written = modified(&files[0]);
+    assert_eq!(run_cached(cache.path(), &check), expected);
+    assert_eq!(run_cached(cache.path(), &query), full(&query));
+    assert_eq!(
+        modified(&files[0]),
+        written,
+        "an unchanged vault's snapshot was rewritten"
+    );
+
+    // A write through the snapshot, then reads that see it.
+    let out = run_cached(
+        cache.path(),
+        &["set", "Rejection", "status=complete", "--vault", root],
+    );
+    assert!(out.contains("Rejection"), "{out}");
+    assert!(
+        std::fs::read_to_string(dir.path().join("ME/Triggers/Rejection.md"))
+            .unwrap()
+            .contains("status: 🟩 complete")
+    );
+    assert_eq!(run_cached(cache.path(), &query), full(&query));
+    assert_eq!(run_cached(cache.path(), &check), full(&check));
+
+    // A note removed and one added behind attune's back.
+    std::fs::remove_file(dir.path().join("ME/Triggers/Rejection.md")).unwrap();
+    std::fs::write(
+        dir.path().join("ME/Triggers/Noise.md"),
+        "---\nfileClass: trigger\n---\nSee [[Rejection]].\n",
+    )
+    .unwrap();
+    assert_eq!(run_cached(cache.path(), &check), full(&check));
+    assert_eq!(run_cached(cache.path(), &query), full(&query));
 }
