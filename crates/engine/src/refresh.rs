@@ -4,10 +4,12 @@
 //! follows with [`Index::apply`], so links to and from the changed notes are resolved again
 //! and nothing else is touched: the cost is that of the changed notes, not of the vault.
 //!
-//! The schema is read again (and every class decided again) only when its input may have
-//! changed: a note under the fileClass folder, a note the schema read or looked for (a
-//! value list; `Vault::schema_reads`), `attune.toml`, or the set of notes (its suggestions
-//! for missing value lists name existing notes).
+//! The schema is read again only when its input may have changed: a note under the
+//! fileClass folder, a note the schema read or looked for (a value list;
+//! `Vault::schema_reads`), `attune.toml`, or the set of notes (its suggestions for missing
+//! value lists name existing notes). Every class is decided again only when the schema that
+//! comes out differs; when it is the same, only its own findings are replaced (a vault
+//! opened from a snapshot would otherwise parse every note for one note added).
 //!
 //! [`Index::apply`]: attune_index::Index::apply
 //!
@@ -15,7 +17,8 @@
 //! provided every file that changed is in `paths` (notes, classes, links and backlinks,
 //! diagnostics). A change to Metadata Menu's settings (they decide which folders are indexed)
 //! or a new folder makes it fall back to a full load; a change to a fileClass or to
-//! `attune.toml` re-decides every note's class and rebuilds the index from the notes in memory.
+//! `attune.toml` that changes the schema re-decides every note's class and rebuilds the index
+//! from the notes in memory.
 
 use std::collections::BTreeSet;
 use std::path::Path;
