@@ -29,16 +29,20 @@ use std::sync::{Arc, Mutex};
 use attune_index::{Index, NoteCell, NoteSource};
 use attune_store::{CacheFile, FileMeta, ScanOptions, VaultPath};
 use attune_syntax::{Diagnostic, Note, Severity, Span};
-use rayon::prelude::*;
 
 use crate::settings::{METADATA_MENU_SETTINGS, Settings};
 use crate::vault::{ATTUNE_TOML, LoadError, LoadProgress, SchemaFiles, Vault, VaultNote};
 
 const MAGIC: &[u8; 16] = b"attune snapshot\n";
+/// The file's last bytes: a snapshot without them was not written to its end.
+const END: &[u8; 16] = b"attune snap end\n";
+/// The trailer: the metadata section's length (u64), its BLAKE3 hash, [`END`].
+const TRAILER: usize = 8 + 32 + 16;
 /// Bumped whenever the layout below changes.
-const FORMAT: u32 = 1;
-// The file: MAGIC, FORMAT (u32), the build (u32 length + text), the metadata section's
-// length (u64) and BLAKE3 hash (32 bytes), the section, then the notes' bytes.
+const FORMAT: u32 = 2;
+// The file: MAGIC, FORMAT (u32), the build (u32 length + text), the notes' bytes (written
+// as they are read, before anything says where each one is), the metadata section, then the
+// trailer (the section's length and hash, END).
 
 /// Where snapshots are kept, and for which vaults.
 #[derive(Clone, Debug)]
@@ -125,29 +129,36 @@ impl Vault {
             return Ok(false);
         }
         let path = cache.file_for(&self.root);
-        // Each note's bytes, in parallel (a deferred note's come from the old snapshot,
-        // still open through its cell).
-        let texts: Vec<(bool, Vec<u8>)> = self
-            .notes
-            .par_iter()
-            .map(text_of)
-            .collect::<std::io::Result<_>>()?;
-        let meta = encode(self, &texts);
         attune_store::write_cache_file(&path, |out| {
             out.write_all(MAGIC)?;
             out.write_all(&FORMAT.to_le_bytes())?;
             let build = build_id();
             out.write_all(&(build.len() as u32).to_le_bytes())?;
             out.write_all(build.as_bytes())?;
+            // Each note's bytes, streamed (a deferred note's from the snapshot it was
+            // opened from, still open through its cell): no copy of the vault's text is
+            // held, and the section that says where each note is comes after them.
+            let mut texts: Vec<(bool, u64)> = Vec::with_capacity(self.notes.len());
+            for n in &self.notes {
+                let text = match n.note.source() {
+                    Some((source, slot)) => {
+                        let bytes = source.bytes(slot)?;
+                        out.write_all(&bytes)?;
+                        (false, bytes.len() as u64)
+                    }
+                    None if is_repaired(&n.note) => (true, 0),
+                    None => {
+                        out.write_all(n.note.source.as_bytes())?;
+                        (false, n.note.source.len() as u64)
+                    }
+                };
+                texts.push(text);
+            }
+            let meta = encode(self, &texts);
+            out.write_all(&meta)?;
             out.write_all(&(meta.len() as u64).to_le_bytes())?;
             out.write_all(attune_store::hash(&meta).as_bytes())?;
-            out.write_all(&meta)?;
-            for (from_disk, bytes) in &texts {
-                if !from_disk {
-                    out.write_all(bytes)?;
-                }
-            }
-            Ok(())
+            out.write_all(END)
         })?;
         Ok(true)
     }
@@ -163,23 +174,12 @@ fn cold(
     Ok((vault, Start::Cold { reason }))
 }
 
-/// The bytes a note is parsed from, and whether they must be read from the vault file
-/// instead (a note that is not valid UTF-8: its source is the repaired text, not its bytes,
-/// and only the file gives the same note again).
-fn text_of(n: &VaultNote) -> std::io::Result<(bool, Vec<u8>)> {
-    if let Some((source, slot)) = n.note.source() {
-        return Ok((false, source.bytes(slot)?));
-    }
-    let note: &Note = &n.note;
-    let repaired = note
-        .diagnostics()
+/// A note whose file is not valid UTF-8: its source is the repaired text, not its bytes,
+/// and only the file gives the same note again, so the snapshot holds no bytes of it.
+fn is_repaired(note: &Note) -> bool {
+    note.diagnostics()
         .first()
-        .is_some_and(|d| d.code == "encoding/invalid-utf8");
-    if repaired {
-        Ok((true, Vec::new()))
-    } else {
-        Ok((false, note.source.as_bytes().to_vec()))
-    }
+        .is_some_and(|d| d.code == "encoding/invalid-utf8")
 }
 
 /// What identifies the program that wrote a snapshot: a snapshot holds parse results, and
@@ -214,14 +214,14 @@ fn settings_hash(settings: &Settings) -> String {
 // 2 read from the vault file), class u32 (into the class names, or u32::MAX), text offset
 // u64, text length u64), class names, other files, vault diagnostics, class findings,
 // the index (u64 length + bytes), the index's slots (u32 count; each a note position or
-// u32::MAX). The blob of note bytes follows the section.
+// u32::MAX). The notes' bytes come before the section (see the file's layout above).
 // ---------------------------------------------------------------------------------------
 
 const NO: u32 = u32::MAX;
 const EXCLUDED: u8 = 1;
 const FROM_DISK: u8 = 2;
 
-fn encode(vault: &Vault, texts: &[(bool, Vec<u8>)]) -> Vec<u8> {
+fn encode(vault: &Vault, texts: &[(bool, u64)]) -> Vec<u8> {
     let mut w = Writer(Vec::with_capacity(vault.notes.len() * 96));
     let root = vault
         .root
@@ -230,17 +230,17 @@ fn encode(vault: &Vault, texts: &[(bool, Vec<u8>)]) -> Vec<u8> {
     w.str(&root.to_string_lossy());
     w.str(&settings_hash(&vault.settings));
     w.opt_str(vault.attune_toml.as_deref());
-    let blob: u64 = texts.iter().map(|(_, b)| b.len() as u64).sum();
+    let blob: u64 = texts.iter().map(|(_, len)| len).sum();
     w.u64(blob);
     let mut classes: Vec<&Arc<str>> = Vec::new();
     w.u32(vault.notes.len() as u32);
     let mut offset = 0u64;
-    for (n, (from_disk, bytes)) in vault.notes.iter().zip(texts) {
+    for (n, &(from_disk, len)) in vault.notes.iter().zip(texts) {
         w.str(n.path());
         w.u64(n.meta.size);
         w.i64(n.meta.mtime_ms);
         w.i64(n.meta.ctime_ms);
-        w.u8((u8::from(n.meta.excluded) * EXCLUDED) | (u8::from(*from_disk) * FROM_DISK));
+        w.u8((u8::from(n.meta.excluded) * EXCLUDED) | (u8::from(from_disk) * FROM_DISK));
         let class = n.class.as_ref().map_or(NO, |c| {
             match classes
                 .iter()
@@ -255,8 +255,8 @@ fn encode(vault: &Vault, texts: &[(bool, Vec<u8>)]) -> Vec<u8> {
         });
         w.u32(class);
         w.u64(offset);
-        w.u64(bytes.len() as u64);
-        offset += bytes.len() as u64;
+        w.u64(len);
+        offset += len;
     }
     w.u32(classes.len() as u32);
     for c in classes {
@@ -268,10 +268,12 @@ fn encode(vault: &Vault, texts: &[(bool, Vec<u8>)]) -> Vec<u8> {
     }
     w.diagnostics(&vault.diagnostics);
     w.diagnostics(&vault.schema_diagnostics[vault.schema_findings..]);
-    let mut index = Vec::new();
-    vault.index.encode(&mut index);
-    w.u64(index.len() as u64);
-    w.0.extend_from_slice(&index);
+    // The index straight into the section, its length filled in after.
+    let at = w.0.len();
+    w.u64(0);
+    vault.index.encode(&mut w.0);
+    let len = (w.0.len() - at - 8) as u64;
+    w.0[at..at + 8].copy_from_slice(&len.to_le_bytes());
     let mut slots = vec![NO; vault.index.slot_bound()];
     for r in vault.index.notes() {
         if let Ok(at) = vault.notes.binary_search_by(|n| n.path().cmp(r.path())) {
@@ -347,34 +349,45 @@ struct Decoded {
 /// made under `settings`; `Err(reason)` when it cannot be used.
 fn read_section(file: &CacheFile, root: &Path, settings: &Settings) -> Result<Decoded, String> {
     let cut = |_| "the snapshot is cut short".to_owned();
-    // The header: magic, format, build, the section's length and hash.
+    // The header: magic, format, build.
     let head = file.read_at(0, 24).map_err(cut)?;
     if head[..16] != MAGIC[..] || head[16..20] != FORMAT.to_le_bytes() {
         return Err("the snapshot was written by another version of attune".to_owned());
     }
     let build_len = u32::from_le_bytes([head[20], head[21], head[22], head[23]]) as usize;
-    let rest = file.read_at(24, build_len + 8 + 32).map_err(cut)?;
-    if rest[..build_len] != *build_id().as_bytes() {
+    let build = file.read_at(24, build_len).map_err(cut)?;
+    if build != build_id().as_bytes() {
         return Err("the snapshot was written by another build of attune".to_owned());
     }
+    let base = 24 + build_len as u64;
+    // The trailer: the section's length and hash, and the end mark (a file cut short, or
+    // still being written by a process that died, has none).
+    let trailer_at = file
+        .len()
+        .checked_sub(TRAILER as u64)
+        .filter(|&at| at >= base)
+        .ok_or("the snapshot is cut short")?;
+    let trailer = file.read_at(trailer_at, TRAILER).map_err(cut)?;
+    if trailer[8 + 32..] != END[..] {
+        return Err("the snapshot is cut short".to_owned());
+    }
     let mut r = Reader {
-        bytes: &rest[build_len..],
+        bytes: &trailer,
         at: 0,
     };
     let meta_len = r.u64()?;
     let meta_hash = r.take(32)?;
-    let meta_at = 24 + build_len as u64 + 8 + 32;
-    let meta_len = usize::try_from(meta_len)
-        .ok()
-        .filter(|&l| meta_at + l as u64 <= file.len())
-        .ok_or("the snapshot is cut short")?;
+    let meta_at = trailer_at
+        .checked_sub(meta_len)
+        .filter(|&at| at >= base)
+        .ok_or(DAMAGED)?;
+    let meta_len = usize::try_from(meta_len).map_err(|_| DAMAGED)?;
     let meta = file
         .read_at(meta_at, meta_len)
         .map_err(|e| format!("cannot read the snapshot: {e}"))?;
     if attune_store::hash(&meta).as_bytes()[..] != *meta_hash {
         return Err(DAMAGED.to_owned());
     }
-    let base = meta_at + meta_len as u64;
 
     let mut r = Reader {
         bytes: &meta,
@@ -389,8 +402,8 @@ fn read_section(file: &CacheFile, root: &Path, settings: &Settings) -> Result<De
     }
     let attune_toml = r.opt_str()?.map(str::to_owned);
     let blob = r.u64()?;
-    if base + blob != file.len() {
-        return Err("the snapshot is cut short".to_owned());
+    if base + blob != meta_at {
+        return Err(DAMAGED.to_owned());
     }
     let count = r.u32()? as usize;
     let mut records = Vec::with_capacity(count.min(meta.len()));
