@@ -356,6 +356,12 @@ heaptrack -o target/bench/heap target/release/examples/load_profile target/bench
 heaptrack_print -f target/bench/heap.zst --print-peaks 1 --print-leaks 0 | head -80
 ```
 
+The warm start has a child mode of its own: `attune-bench open VAULT CACHE --write` loads VAULT and
+writes its snapshot into the folder CACHE; `attune-bench open VAULT CACHE` then opens from it and
+prints its phases (read = survey + metadata section, schema, index decode, refresh of what changed),
+so `perf record … target/release/attune-bench open target/bench/vault-100000 target/bench/cache`
+profiles it like the load.
+
 The load row names its phases (read = walk + read + parse, schema, classes, index); to narrow one
 down, the engine has examples that run a single piece (all `cargo run --release -p attune-engine
 --example NAME -- VAULT`):
