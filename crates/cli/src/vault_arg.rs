@@ -130,8 +130,9 @@ pub fn write_stale_snapshot() {
     };
     if let Err(e) = vault.write_snapshot(&cache) {
         anstream::eprintln!(
-            "warning: could not write the vault's snapshot to {}: {e} (the next run reads \
-             every note again; ATTUNE_CACHE_DIR chooses another folder)",
+            "warning: could not write the vault's snapshot to {}: {e}\n  = help: the next run \
+             reads every note again; set ATTUNE_CACHE_DIR to a folder you can write, or \
+             ATTUNE_NO_CACHE=1 to keep no snapshots",
             cache.dir.display()
         );
     }
