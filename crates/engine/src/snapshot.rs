@@ -290,6 +290,8 @@ fn encode(vault: &Vault, texts: &[(bool, u64)]) -> Vec<u8> {
 /// The notes' bytes in an open snapshot: a deferred note is parsed from them.
 struct Texts {
     file: CacheFile,
+    /// The vault folder: where a note is read from when the snapshot fails.
+    root: PathBuf,
     /// Where the blob starts in the file.
     base: u64,
     /// By note position: offset in the blob, length, path.
@@ -302,12 +304,18 @@ impl NoteSource for Texts {
         match self.bytes(slot) {
             Ok(bytes) => crate::vault::parse_file(path, bytes),
             // The snapshot was readable a moment ago and is never changed in place: only a
-            // failing disk gets here. The file itself is the next best source.
-            Err(e) => panic!(
-                "cannot read note {path} from the snapshot {}: {e}; delete that file and run \
-                 attune again (the vault is read in full then)",
-                self.file.path().display()
-            ),
+            // failing disk gets here. The note's own file is the next best source (the
+            // index may then hold links it no longer has: a backlink goes missing, nothing
+            // breaks, and a write still checks the file's bytes before it replaces them).
+            Err(_) => {
+                use attune_store::Disk;
+                let bytes = attune_store::RealDisk
+                    .read(&self.root.join(&**path))
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+                crate::vault::parse_file(path, bytes)
+            }
         }
     }
 
@@ -501,6 +509,7 @@ fn warm(
     // The notes, deferred; a note the snapshot has no bytes of is read from its file now.
     let texts = Arc::new(Texts {
         file,
+        root: root.to_path_buf(),
         base,
         at: records
             .iter()

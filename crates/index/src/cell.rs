@@ -17,7 +17,7 @@ use attune_syntax::Note;
 /// parsed note.
 pub trait NoteSource: Send + Sync {
     /// The note deferred as `slot`. It cannot fail: a source that cannot read its text
-    /// gives a note that says so in a diagnostic.
+    /// gives the best note it can (the engine's snapshot reads the note's file instead).
     fn load(&self, slot: u32) -> Note;
     /// The bytes the note deferred as `slot` is parsed from (to write them elsewhere
     /// without parsing them).
