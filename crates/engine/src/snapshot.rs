@@ -53,6 +53,9 @@ pub struct Cache {
     pub min_notes: usize,
 }
 
+/// A snapshot not written again for this long is removed when another one is written.
+const UNUSED_FOR: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
+
 /// Vaults of fewer notes than this are not snapshotted by default.
 pub const DEFAULT_MIN_NOTES: usize = 2000;
 
@@ -160,6 +163,10 @@ impl Vault {
             out.write_all(attune_store::hash(&meta).as_bytes())?;
             out.write_all(END)
         })?;
+        // Snapshots no run has written for a month (a vault moved or deleted, a large copy
+        // checked once) go, so the cache folder does not grow without end. A failure here
+        // costs only disk space.
+        let _ = attune_store::prune_cache(&cache.dir, &path, UNUSED_FOR);
         Ok(true)
     }
 }

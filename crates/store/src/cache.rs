@@ -114,3 +114,84 @@ pub fn write_cache_file(
     }
     result
 }
+
+/// Remove the snapshots in `dir` that no run has written for `unused` (a vault moved,
+/// deleted, or a large copy checked once), and temporary files a crashed write left, except
+/// `keep`. Only attune's own names are touched: `<32 hex digits>.snapshot` and
+/// `.<that>.<pid>.tmp`. Returns how many files went.
+pub fn prune_cache(dir: &Path, keep: &Path, unused: std::time::Duration) -> std::io::Result<usize> {
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for entry in fs_err::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if path == keep {
+            continue;
+        }
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let snapshot = |n: &str| {
+            n.strip_suffix(".snapshot")
+                .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        };
+        let ours = snapshot(name)
+            || name
+                .strip_prefix('.')
+                .and_then(|n| n.strip_suffix(".tmp"))
+                .and_then(|n| n.rsplit_once('.'))
+                .is_some_and(|(n, pid)| snapshot(n) && pid.bytes().all(|b| b.is_ascii_digit()));
+        if !ours {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > unused));
+        if old && fs_err::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+#[allow(clippy::disallowed_methods)] // the test writes its own files
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pruning_removes_only_old_snapshots_of_attunes_own_names() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let hex = "0123456789abcdef0123456789abcdef";
+        let names = [
+            format!("{hex}.snapshot"),
+            format!(".{hex}.snapshot.4242.tmp"),
+            format!("{}.snapshot", &hex[..31]),
+            "notes.md".to_owned(),
+            "fedcba9876543210fedcba9876543210.snapshot".to_owned(),
+        ];
+        let day = std::time::Duration::from_secs(86_400);
+        let long_ago = std::time::SystemTime::now() - 40 * day;
+        for name in &names {
+            let file = std::fs::File::create(dir.path().join(name)).expect("create");
+            file.set_modified(long_ago).expect("age");
+        }
+        let kept_new = dir.path().join("ffffffffffffffffffffffffffffffff.snapshot");
+        std::fs::write(&kept_new, b"new").expect("write");
+        let keep = dir.path().join(&names[4]);
+        assert_eq!(prune_cache(dir.path(), &keep, 30 * day).expect("prune"), 2);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let mut expected = vec![
+            names[2].clone(),
+            names[3].clone(),
+            names[4].clone(),
+            "ffffffffffffffffffffffffffffffff.snapshot".to_owned(),
+        ];
+        expected.sort();
+        assert_eq!(left, expected);
+    }
+}

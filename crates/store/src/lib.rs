@@ -23,7 +23,7 @@ pub mod scan;
 pub mod tree;
 pub mod txn;
 
-pub use cache::{CacheFile, write_cache_file};
+pub use cache::{CacheFile, prune_cache, write_cache_file};
 pub use disk::{Disk, DiskLock, FaultMode, MemDisk, RealDisk};
 pub use error::StoreError;
 pub use journal::{ContentHash, Manifest, ManifestFile, hash};
