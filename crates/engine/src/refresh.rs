@@ -246,14 +246,16 @@ impl Vault {
                 .position(is_note_finding)
                 .unwrap_or(self.diagnostics.len());
             self.diagnostics.splice(vault_wide..vault_wide, io_errors);
-            let mut class_findings: Vec<Diagnostic> = Vec::new();
+            // Each changed note's class findings, kept apart: each goes in at its own note's
+            // place (one block for all of them put a later note's before an earlier one's).
+            let mut class_findings: Vec<Vec<Diagnostic>> = Vec::new();
             let schema = &self.schema;
             for rel in &modified {
                 if let Ok(at) = self.notes.binary_search_by(|n| n.path().cmp(rel)) {
                     let n = &mut self.notes[at];
                     insert_in_path_order(&mut self.diagnostics, vault_wide, n.note.diagnostics());
                     if !n.meta.excluded {
-                        class_findings.extend(crate::vault::assign_class(n, schema));
+                        class_findings.push(crate::vault::assign_class(n, schema));
                     }
                 }
             }
@@ -265,7 +267,9 @@ impl Vault {
                 }
             }
             self.schema_diagnostics = kept;
-            insert_in_path_order(&mut self.schema_diagnostics, from, &class_findings);
+            for found in &class_findings {
+                insert_in_path_order(&mut self.schema_diagnostics, from, found);
+            }
         }
 
         if schema_changed {
