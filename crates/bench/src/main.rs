@@ -814,16 +814,16 @@ fn warm_starts(
         Ok((Figure::runs(&durations, peaks), detail))
     };
     let (warm, warm_detail) = series("snapshot current")?;
-    // Every hundredth note, a line appended; kept to be put back.
-    let mut notes: Vec<PathBuf> = Vec::new();
-    for entry in walkdir_notes(vault)? {
-        notes.push(entry);
-    }
-    notes.sort();
+    // Every hundredth note in path order (as attune lists them), a line appended; kept to
+    // be put back.
+    let notes = attune_store::survey(vault, &attune_store::ScanOptions::default())?.notes;
     let touched: Vec<(PathBuf, Vec<u8>)> = notes
         .iter()
         .step_by(100)
-        .map(|p| fs_err::read(p).map(|b| (p.clone(), b)))
+        .map(|m| {
+            let path = vault.join(&*m.path.on_disk);
+            fs_err::read(&path).map(|b| (path, b))
+        })
         .collect::<Result<_, _>>()?;
     for (path, bytes) in &touched {
         let mut changed = bytes.clone();
@@ -848,28 +848,6 @@ fn warm_starts(
             figure: after,
         },
     ))
-}
-
-/// Every `.md` file below `dir` (dot-folders skipped, as the vault read does).
-fn walkdir_notes(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs_err::read_dir(&d)? {
-            let entry = entry?;
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let path = entry.path();
-            if entry.file_type()?.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                out.push(path);
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// A KiB figure from a child's line as whole MiB (`?` when it is missing).

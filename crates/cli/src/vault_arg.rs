@@ -54,15 +54,10 @@ impl VaultArg {
             });
         }
         let path = self.vault.clone().unwrap_or_else(|| PathBuf::from("."));
-        let cache = if self.no_cache || std::env::var_os("ATTUNE_NO_CACHE").is_some() {
-            None
-        } else {
-            attune_engine::snapshot::Cache::from_env()
-        };
         Ok(VaultDir {
             path,
             temp: None,
-            cache,
+            cache: cache_unless(self.no_cache),
         })
     }
 }
@@ -81,9 +76,7 @@ impl VaultDir {
         };
         let (vault, start) = attune_engine::Vault::open(&self.path, cache, progress)?;
         let vault: &'static attune_engine::Vault = Box::leak(Box::new(vault));
-        if start.snapshot_is_stale() {
-            *lock(&STALE) = Some((vault, cache.clone()));
-        }
+        remember_if_stale(vault, &start, cache);
         Ok(vault)
     }
 }
@@ -95,18 +88,32 @@ pub fn workspace(
     no_cache: bool,
 ) -> Result<&'static attune_engine::workspace::Workspace, attune_engine::commit::EditError> {
     use attune_engine::workspace::Workspace;
-    let cache = (!no_cache && std::env::var_os("ATTUNE_NO_CACHE").is_none())
-        .then(attune_engine::snapshot::Cache::from_env)
-        .flatten();
-    let Some(cache) = cache else {
+    let Some(cache) = cache_unless(no_cache) else {
         return Ok(Box::leak(Box::new(Workspace::load(path)?)));
     };
     let (ws, start) = Workspace::open(path, &cache)?;
     let ws: &'static Workspace = Box::leak(Box::new(ws));
-    if start.snapshot_is_stale() {
-        *lock(&STALE) = Some((&ws.vault, cache));
-    }
+    remember_if_stale(&ws.vault, &start, &cache);
     Ok(ws)
+}
+
+/// The user's snapshot folder, unless `--no-cache` or `ATTUNE_NO_CACHE` says otherwise.
+fn cache_unless(no_cache: bool) -> Option<attune_engine::snapshot::Cache> {
+    if no_cache || std::env::var_os("ATTUNE_NO_CACHE").is_some() {
+        return None;
+    }
+    attune_engine::snapshot::Cache::from_env()
+}
+
+/// Keep `vault` for [`write_stale_snapshot`] when its snapshot was missing or out of date.
+fn remember_if_stale(
+    vault: &'static attune_engine::Vault,
+    start: &attune_engine::snapshot::Start,
+    cache: &attune_engine::snapshot::Cache,
+) {
+    if start.snapshot_is_stale() {
+        *lock(&STALE) = Some((vault, cache.clone()));
+    }
 }
 
 /// A vault loaded by [`VaultDir::load`] whose snapshot is missing or out of date.

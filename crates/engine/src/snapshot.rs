@@ -606,8 +606,16 @@ fn warm(
     if vault.attune_toml != attune_toml {
         changed.insert(ATTUNE_TOML.to_owned());
     }
-    changed_notes(&vault.notes, &survey.notes, &mut changed);
-    changed_files(&vault.other_files, &survey.other_files, &mut changed);
+    changed_paths(
+        vault.notes.iter().map(|n| (n.path(), state(&n.meta))),
+        survey.notes.iter().map(|m| (&*m.path.on_disk, state(m))),
+        &mut changed,
+    );
+    changed_paths(
+        vault.other_files.iter().map(|p| (&*p.on_disk, ())),
+        survey.other_files.iter().map(|p| (&*p.on_disk, ())),
+        &mut changed,
+    );
     let changed: Vec<String> = changed.into_iter().collect();
     if !changed.is_empty() {
         vault.refresh(&changed)?;
@@ -621,46 +629,40 @@ fn warm(
     )))
 }
 
-/// Paths of notes that appeared, went, or whose metadata differs (both lists by path).
-fn changed_notes(old: &[VaultNote], now: &[FileMeta], out: &mut BTreeSet<String>) {
-    let (mut i, mut j) = (0, 0);
-    while i < old.len() || j < now.len() {
-        let a = old.get(i).map(|n| &n.meta);
-        let b = now.get(j);
-        match (a, b) {
-            (Some(a), Some(b)) if a.path.on_disk == b.path.on_disk => {
-                if (a.size, a.mtime_ms, a.ctime_ms, a.excluded)
-                    != (b.size, b.mtime_ms, b.ctime_ms, b.excluded)
-                {
-                    out.insert(b.path.on_disk.to_string());
-                }
-                i += 1;
-                j += 1;
-            }
-            (Some(a), Some(b)) if a.path.on_disk < b.path.on_disk => {
-                out.insert(a.path.on_disk.to_string());
-                i += 1;
-            }
-            (Some(_), Some(b)) | (None, Some(b)) => {
-                out.insert(b.path.on_disk.to_string());
-                j += 1;
-            }
-            (Some(a), None) => {
-                out.insert(a.path.on_disk.to_string());
-                i += 1;
-            }
+/// Add to `out` the paths that are in `old` or in `now` only, or in both with a different
+/// state (both lists sorted by path): one merge walk, for the notes (their metadata) and
+/// the attachments (no state) alike.
+fn changed_paths<'a, S: PartialEq>(
+    old: impl IntoIterator<Item = (&'a str, S)>,
+    now: impl IntoIterator<Item = (&'a str, S)>,
+    out: &mut BTreeSet<String>,
+) {
+    use std::cmp::Ordering;
+    let (mut old, mut now) = (old.into_iter().peekable(), now.into_iter().peekable());
+    loop {
+        let order = match (old.peek(), now.peek()) {
             (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(a), Some(b)) => a.0.cmp(b.0),
+        };
+        let (path, differs) = match order {
+            Ordering::Less => (old.next().map(|(p, _)| p), true),
+            Ordering::Greater => (now.next().map(|(p, _)| p), true),
+            Ordering::Equal => match (old.next(), now.next()) {
+                (Some((p, a)), Some((_, b))) => (Some(p), a != b),
+                _ => (None, false),
+            },
+        };
+        if let Some(path) = path.filter(|_| differs) {
+            out.insert(path.to_owned());
         }
     }
 }
 
-/// Paths of attachments that appeared or went (both lists sorted).
-fn changed_files(old: &[VaultPath], now: &[VaultPath], out: &mut BTreeSet<String>) {
-    let old: BTreeSet<&str> = old.iter().map(|p| &*p.on_disk).collect();
-    let now: BTreeSet<&str> = now.iter().map(|p| &*p.on_disk).collect();
-    for p in old.symmetric_difference(&now) {
-        out.insert((*p).to_owned());
-    }
+/// What a note's record must match for the snapshot's note to stand.
+fn state(meta: &FileMeta) -> (u64, i64, i64, bool) {
+    (meta.size, meta.mtime_ms, meta.ctime_ms, meta.excluded)
 }
 
 struct Writer(Vec<u8>);

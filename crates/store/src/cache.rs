@@ -7,14 +7,13 @@
 //! meanwhile; a crash mid-write leaves the old snapshot or none, never a torn one.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// An open snapshot file.
 #[derive(Debug)]
 pub struct CacheFile {
     file: std::fs::File,
     len: u64,
-    path: PathBuf,
 }
 
 impl CacheFile {
@@ -26,7 +25,6 @@ impl CacheFile {
                 Ok(Some(CacheFile {
                     file: file.into_parts().0,
                     len,
-                    path: path.to_path_buf(),
                 }))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -40,10 +38,6 @@ impl CacheFile {
 
     pub fn is_empty(&self) -> bool {
         self.len == 0
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// `len` bytes from `offset`.
